@@ -1,0 +1,29 @@
+"""Regio-overzicht: the region's key figures per domain, the signals, and one indicator per municipality."""
+
+import streamlit as st
+
+from ratc import cache, metadata, overview, periods, ui
+
+chosen = ui.context_in_use()
+month = periods.parse_period(chosen.periode, "maand")
+
+st.title("Regio-overzicht Zuid-Holland-Zuid")
+st.caption(
+    f"Stand per eind {month.long_label} · de tien gemeenten samen, vergeleken met vóór de crisis. "
+    "Beweeg over het vraagteken van een tegel voor de definitie en de bron."
+)
+ui.demo_notice()
+if chosen.gemeente:
+    st.page_link("pages/municipality.py", label="Naar het profiel van de gekozen gemeente",
+                 icon=":material/location_city:", query_params=st.session_state["_context_url"])
+
+ui.show_tiles(overview.area_tiles(cache.query, metadata.REGION_CODE, chosen))
+
+st.header("Signalen", divider="orange")
+st.caption("Gemeenten die het duidelijkst afwijken van de regio sinds de periode vóór de crisis (kleine aantallen tellen niet mee).")
+ui.show_signals(overview.area_signals(cache.query, chosen), "pages/municipality.py")
+
+st.header("Per gemeente", divider="gray")
+ui.indicator_picker(chosen)
+table = overview.municipality_table(cache.query, chosen)
+st.dataframe(table.drop(columns="area_code"), hide_index=True, width="stretch")

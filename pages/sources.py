@@ -1,0 +1,15 @@
+"""Bronnen & definities: every indicator's definition and source, and every import the figures came from."""
+
+import streamlit as st
+
+from ratc import cache, sources, ui
+
+st.title("Bronnen & definities")
+st.caption("Elk cijfer in de monitor is terug te voeren op een definitie, een bron, een periode en een import.")
+ui.demo_notice()
+
+st.header("Indicatoren", divider="gray")
+st.dataframe(sources.indicator_table(cache.query("indicator_catalog")), hide_index=True, width="stretch")
+
+st.header("Imports", divider="gray")
+st.dataframe(sources.import_table(cache.query("import_lineage")), hide_index=True, width="stretch")

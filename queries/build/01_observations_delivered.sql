@@ -1,0 +1,26 @@
+-- Build step: the delivered counts and rates, the newest import winning where two imports overlap.
+create table observations_delivered as
+with ranked as (
+    select
+        raw_observations.indicator_id,
+        raw_observations.area_code,
+        raw_observations.period_key,
+        raw_observations.value,
+        raw_observations.import_id,
+    from raw_observations
+    inner join areas
+        on areas.area_code = raw_observations.area_code
+        and areas.area_type in ('gemeente', 'land')
+    inner join indicators
+        on indicators.indicator_id = raw_observations.indicator_id
+        and (indicators.is_count or indicators.numerator_id = '')
+    qualify row_number() over (
+        partition by raw_observations.indicator_id, raw_observations.area_code, raw_observations.period_key
+        order by raw_observations.import_id desc
+    ) = 1
+)
+
+select
+    *,
+    'aangeleverd' as derivation,
+from ranked

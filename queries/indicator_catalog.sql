@@ -1,0 +1,37 @@
+-- Every indicator with its definition and domain, in display order.
+-- params: none
+-- returns: indicator_id, name, domain_id, domain_name, domain_order, unit, source, frequency, polarity, is_count, per_10k, is_seasonal, has_baseline, decimals, subject, definition, first_period_date, last_period_date
+with coverage as (
+    select
+        indicator_id,
+        min(period_start_date) as first_period_date,
+        max(period_end_date) as last_period_date,
+    from observations
+    group by indicator_id
+)
+
+select
+    indicators.indicator_id,
+    indicators.name,
+    indicators.domain_id,
+    domains.domain_name,
+    domains.sort_order as domain_order,
+    indicators.unit,
+    indicators.source,
+    indicators.frequency,
+    indicators.polarity,
+    indicators.is_count,
+    indicators.per_10k,
+    indicators.is_seasonal,
+    indicators.has_baseline,
+    indicators.decimals,
+    indicators.subject,
+    indicators.definition,
+    coverage.first_period_date,
+    coverage.last_period_date,
+from indicators
+inner join domains
+    on domains.domain_id = indicators.domain_id
+left join coverage
+    on coverage.indicator_id = indicators.indicator_id
+order by domains.sort_order, indicators.indicator_id

@@ -1,0 +1,1 @@
+"""RAT-C monitor: the logic behind the dashboard of the Regional Analysis Team Corona Zuid-Holland-Zuid."""

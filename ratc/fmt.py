@@ -1,0 +1,47 @@
+"""Dutch number and date formats: 1.234,5 and mrt 2020."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+from ratc.periods import MONTHS_NL, MONTHS_NL_FULL
+
+
+def number(value: float | None, decimals: int = 0) -> str:
+    """A number with a dot for thousands and a comma for decimals; '–' when missing."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def signed_percent(fraction: float | None, decimals: int = 0) -> str:
+    """A relative change as a signed Dutch percentage: 0.234 -> '+23%'."""
+    if fraction is None or (isinstance(fraction, float) and math.isnan(fraction)):
+        return "–"
+    rounded = round(fraction * 100, decimals)
+    sign = "+" if rounded > 0 else ("-" if rounded < 0 else "±")
+    return f"{sign}{number(abs(rounded), decimals)}%"
+
+
+def relative_change(value: float | None, reference: float | None) -> float | None:
+    """(value − reference) ÷ reference, or None when the reference is missing or zero."""
+    if value is None or reference is None or _isnan(value) or _isnan(reference) or reference == 0:
+        return None
+    return (value - reference) / reference
+
+
+def date_short(day: dt.date) -> str:
+    """'15 mrt 2020'."""
+    return f"{day.day} {MONTHS_NL[day.month - 1]} {day.year}"
+
+
+def date_long(day: dt.date) -> str:
+    """'15 maart 2020'."""
+    return f"{day.day} {MONTHS_NL_FULL[day.month - 1]} {day.year}"
+
+
+def _isnan(value: float) -> bool:
+    """True for a float NaN (pandas' missing value)."""
+    return isinstance(value, float) and math.isnan(value)

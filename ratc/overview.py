@@ -1,0 +1,67 @@
+"""The questions the overview and profile pages ask, composed from named queries; `query` runs one."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import pandas as pd
+
+from ratc import fmt, metadata, signals, tiles
+from ratc.periods import parse_period
+from ratc.context import Context
+
+Query = Callable[..., pd.DataFrame]
+SPARKLINE_FROM = dt.date(2019, 1, 1)
+
+
+def area_tiles(query: Query, area_code: str, chosen: Context, reference_code: str | None = None) -> dict[str, list[tiles.Tile]]:
+    """KPI tiles per domain for one area, optionally with a reference area's change beside it."""
+    reference = None
+    if reference_code:
+        reference = query("latest_value_by_indicator", area_code=reference_code, as_of_date=chosen.as_of_date)
+    return tiles.build_tiles(
+        catalog=query("indicator_catalog"),
+        latest=query("latest_value_by_indicator", area_code=area_code, as_of_date=chosen.as_of_date),
+        series=query("observations_by_area", area_code=area_code, from_date=SPARKLINE_FROM, as_of_date=chosen.as_of_date),
+        imports=query("import_lineage"),
+        reference=reference,
+    )
+
+
+def area_signals(query: Query, chosen: Context, area_code: str | None = None, limit: int = 8) -> list[signals.Signal]:
+    """Signals for the whole region (one per indicator), or all of one municipality's."""
+    return signals.find_signals(
+        query("latest_value_by_area", as_of_date=chosen.as_of_date),
+        query("indicator_catalog"),
+        query("area_list"),
+        metadata.REGION_CODE,
+        area_code=area_code,
+        limit=limit,
+    )
+
+
+def municipality_table(query: Query, chosen: Context) -> pd.DataFrame:
+    """The chosen indicator for every municipality and the region: value, per 10,000, change and rank."""
+    catalog = query("indicator_catalog").set_index("indicator_id")
+    indicator = catalog.loc[chosen.indicator]
+    latest = query("latest_value_by_area", as_of_date=chosen.as_of_date)
+    latest = latest[latest["indicator_id"] == chosen.indicator]
+    areas = query("area_list")
+    table = latest.merge(areas, on="area_code")
+    table["change"] = [fmt.relative_change(v, b) for v, b in zip(table["value"], table["baseline_value"], strict=True)]
+    table["per_10k"] = table["value"] / table["population_2020"] * 10_000
+    municipalities = table["area_type"] == "gemeente"
+    table["rank"] = table["value"].where(municipalities).rank(ascending=False, method="min")
+    if indicator["per_10k"]:
+        table["rank"] = table["per_10k"].where(municipalities).rank(ascending=False, method="min")
+    table = table.sort_values(["area_type", "rank"], ascending=[True, True])
+    return pd.DataFrame({
+        "Gebied": table["area_name"],
+        "Periode": [parse_period(key, indicator["frequency"]).label for key in table["period_key"]],
+        "Waarde": [fmt.number(value, int(indicator["decimals"])) for value in table["value"]],
+        "Per 10.000 inwoners": [fmt.number(value, 1) if indicator["per_10k"] else "–" for value in table["per_10k"]],
+        "Verandering t.o.v. basis": [fmt.signed_percent(change) for change in table["change"]],
+        "Rang (hoogste = 1)": [fmt.number(rank) if pd.notna(rank) else "" for rank in table["rank"]],
+        "area_code": table["area_code"],
+    }).reset_index(drop=True)

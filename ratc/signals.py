@@ -1,0 +1,123 @@
+"""Signals: the largest deviations of a municipality from the region since the baseline, in plain Dutch."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ratc import baseline, fmt
+from ratc.periods import parse_period
+
+# Below this baseline a few cases swing the percentage wildly (3 bankruptcies instead of 1 = +200%).
+MIN_BASELINE = 20
+MIN_DEVIATION = 0.05
+# A deviation must also be larger than chance: counts scatter roughly like Poisson (sd = sqrt of the count).
+MIN_Z = 3.0
+STEADY = 0.005
+
+
+@dataclass(frozen=True)
+class Signal:
+    """One municipality whose change since the baseline differs notably from the region's."""
+
+    area_code: str
+    area_name: str
+    indicator_id: str
+    change: float
+    region_change: float
+    sentence: str
+    is_worse: bool | None
+
+    @property
+    def deviation(self) -> float:
+        """Municipality's change minus the region's, in fractions (0.08 = 8 percentage points)."""
+        return self.change - self.region_change
+
+
+def find_signals(
+    latest: pd.DataFrame, catalog: pd.DataFrame, areas: pd.DataFrame, region_code: str,
+    *, area_code: str | None = None, limit: int = 8, per_indicator: int = 1,
+) -> list[Signal]:
+    """The largest deviations from the region, at most `per_indicator` per indicator, largest first."""
+    names = dict(zip(areas["area_code"], areas["area_name"], strict=True))
+    counts = catalog[catalog["is_count"]].set_index("indicator_id")
+    region = latest[latest["area_code"] == region_code].set_index("indicator_id")
+    candidates = []
+    for row in latest[latest["area_code"] != region_code].itertuples():
+        if row.indicator_id not in counts.index or row.indicator_id not in region.index:
+            continue
+        if area_code and row.area_code != area_code:
+            continue
+        if pd.isna(row.baseline_value) or row.baseline_value < MIN_BASELINE:
+            continue
+        region_row = region.loc[row.indicator_id]
+        if region_row["period_key"] != row.period_key:
+            continue
+        change = fmt.relative_change(row.value, row.baseline_value)
+        region_change = fmt.relative_change(region_row["value"], region_row["baseline_value"])
+        if change is None or region_change is None or abs(change - region_change) < MIN_DEVIATION:
+            continue
+        if abs(_z_score(row.value, row.baseline_value, region_change)) < MIN_Z:
+            continue
+        indicator = counts.loc[row.indicator_id]
+        candidates.append(
+            Signal(
+                area_code=row.area_code,
+                area_name=names.get(row.area_code, row.area_code),
+                indicator_id=row.indicator_id,
+                change=change,
+                region_change=region_change,
+                sentence=sentence(names.get(row.area_code, row.area_code), indicator, row.period_key, change, region_change),
+                is_worse=_is_worse(indicator["polarity"], change - region_change),
+            )
+        )
+    candidates.sort(key=lambda signal: abs(signal.deviation), reverse=True)
+    chosen, used = [], {}
+    for signal in candidates:
+        if used.get(signal.indicator_id, 0) < per_indicator:
+            chosen.append(signal)
+            used[signal.indicator_id] = used.get(signal.indicator_id, 0) + 1
+        if len(chosen) == limit:
+            break
+    return chosen
+
+
+def sentence(area_name: str, indicator: pd.Series, period_key: str, change: float, region_change: float) -> str:
+    """'In Sliedrecht steeg het aantal WW-uitkeringen sinds februari 2020 met 23%, sterker dan in de regio (+15%).'"""
+    amount = fmt.signed_percent(abs(change)).lstrip("+±")
+    if indicator["is_seasonal"]:
+        period = parse_period(period_key, indicator["frequency"])
+        higher = "hoger" if change >= 0 else "lager"
+        same = baseline.since_phrase(indicator["frequency"], True).replace("ten opzichte van ", "")
+        opening = f"In {area_name} lag {indicator['subject']} in {period.long_label} {amount} {higher} dan in {same}"
+    else:
+        verb = "steeg" if change >= 0 else "daalde"
+        since = baseline.since_phrase(indicator["frequency"], False)
+        opening = f"In {area_name} {verb} {indicator['subject']} {since} met {amount}"
+    return f"{opening}, {_comparison(change, region_change)}."
+
+
+def _comparison(change: float, region_change: float) -> str:
+    """How the municipality's change relates to the region's."""
+    region_text = fmt.signed_percent(region_change)
+    if abs(region_change) < STEADY:
+        return f"terwijl het in de regio gelijk bleef ({region_text})"
+    if (change >= 0) != (region_change >= 0):
+        verb = "steeg" if region_change > 0 else "daalde"
+        return f"terwijl het in de regio {verb} ({region_text})"
+    stronger = "sterker" if abs(change) > abs(region_change) else "minder sterk"
+    return f"{stronger} dan in de regio ({region_text})"
+
+
+def _z_score(value: float, baseline_value: float, region_change: float) -> float:
+    """How many Poisson standard deviations the value lies from the baseline moved like the region."""
+    expected = baseline_value * (1 + region_change)
+    return (value - expected) / max(expected, 1.0) ** 0.5
+
+
+def _is_worse(polarity: str, deviation: float) -> bool | None:
+    """Whether the municipality fares worse than the region, given the indicator's polarity."""
+    if polarity == "neutraal":
+        return None
+    return deviation > 0 if polarity == "hoger_slechter" else deviation < 0

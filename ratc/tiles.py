@@ -1,0 +1,105 @@
+"""KPI tiles: latest value, change against the baseline and the previous period, a sparkline, and where it came from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ratc import baseline, fmt
+from ratc.periods import parse_period
+
+DELTA_COLOR = {"hoger_slechter": "inverse", "hoger_beter": "normal", "neutraal": "off"}
+PREVIOUS_WORD = {"week": "vorige week", "maand": "vorige maand", "kwartaal": "vorig kwartaal"}
+
+
+@dataclass(frozen=True)
+class Tile:
+    """Everything one KPI tile shows."""
+
+    indicator_id: str
+    label: str
+    value_text: str
+    delta_text: str | None
+    delta_description: str | None
+    delta_color: str
+    previous_text: str
+    period_label: str
+    sparkline: list[float]
+    help_text: str
+    comparison_text: str | None = None
+
+
+def build_tiles(
+    catalog: pd.DataFrame,
+    latest: pd.DataFrame,
+    series: pd.DataFrame,
+    imports: pd.DataFrame,
+    reference: pd.DataFrame | None = None,
+    reference_name: str = "de regio",
+) -> dict[str, list[Tile]]:
+    """Tiles per domain name, in catalog order; `reference` adds the region's change for comparison."""
+    latest_by_id = latest.set_index("indicator_id")
+    reference_by_id = reference.set_index("indicator_id") if reference is not None else None
+    sparklines = series.groupby("indicator_id")["value"].agg(list).to_dict()
+    import_names = dict(zip(imports["import_id"], imports["file_path"], strict=True))
+    demo_ids = set(imports.loc[imports["is_demo"], "import_id"])
+    tiles: dict[str, list[Tile]] = {}
+    for indicator in catalog.itertuples():
+        if indicator.indicator_id not in latest_by_id.index:
+            continue
+        row = latest_by_id.loc[indicator.indicator_id]
+        ref_row = None
+        if reference_by_id is not None and indicator.indicator_id in reference_by_id.index:
+            ref_row = reference_by_id.loc[indicator.indicator_id]
+        tiles.setdefault(indicator.domain_name, []).append(
+            _tile(indicator, row, sparklines.get(indicator.indicator_id, []), import_names, demo_ids, ref_row, reference_name)
+        )
+    return tiles
+
+
+def _tile(indicator, row, sparkline, import_names, demo_ids, ref_row, reference_name) -> Tile:
+    """One tile from an indicator definition and its latest observation."""
+    period = parse_period(row["period_key"], indicator.frequency)
+    base_change = fmt.relative_change(row["value"], row["baseline_value"])
+    previous_change = fmt.relative_change(row["value"], row["previous_value"])
+    if base_change is not None:
+        delta, description = fmt.signed_percent(base_change), baseline.short_label(indicator.frequency, indicator.is_seasonal)
+    elif previous_change is not None:
+        delta, description = fmt.signed_percent(previous_change), f"t.o.v. {PREVIOUS_WORD[indicator.frequency]}"
+    else:
+        delta, description = None, None
+    previous_text = (
+        f"{PREVIOUS_WORD[indicator.frequency].capitalize()}: {fmt.number(row['previous_value'], indicator.decimals)}"
+        + (f" ({fmt.signed_percent(previous_change)})" if previous_change is not None else "")
+    )
+    comparison = None
+    if ref_row is not None:
+        ref_change = fmt.relative_change(ref_row["value"], ref_row["baseline_value"])
+        if ref_change is not None:
+            comparison = f"{reference_name.capitalize()}: {fmt.signed_percent(ref_change)}"
+    return Tile(
+        indicator_id=indicator.indicator_id,
+        label=indicator.name,
+        value_text=fmt.number(row["value"], indicator.decimals),
+        delta_text=delta,
+        delta_description=description,
+        delta_color=DELTA_COLOR[indicator.polarity],
+        previous_text=previous_text,
+        period_label=period.label,
+        sparkline=[float(value) for value in sparkline],
+        help_text=_provenance(indicator, row, period.label, import_names, demo_ids),
+        comparison_text=comparison,
+    )
+
+
+def _provenance(indicator, row, period_label, import_names, demo_ids) -> str:
+    """Tooltip text: definition, source, period, import and how the figure was derived."""
+    import_id = int(row["import_id"])
+    demo = " — **Demodata**" if import_id in demo_ids else ""
+    return (
+        f"{indicator.definition}\n\n"
+        f"Bron: {indicator.source}{demo}  \n"
+        f"Periode: {period_label} · eenheid: {indicator.unit}  \n"
+        f"Herkomst: {row['derivation']}, import {import_id} ({import_names.get(import_id, 'onbekend')})"
+    )

@@ -1,0 +1,167 @@
+"""Shared Streamlit components: the context sidebar, the demo notice, KPI tiles and signals."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ratc import cache, context, periods
+from ratc.signals import Signal
+from ratc.tiles import Tile
+
+DEFAULT_INDICATOR = "ww_uitkeringen"
+DEMO_TEXT = (
+    "**Demodata** — deze cijfers zijn gegenereerd voor demonstratie en training. "
+    "Het zijn geen waarnemingen van gemeenten, CBS of RIVM."
+)
+
+
+def choices() -> context.Choices:
+    """The valid context values, from the warehouse."""
+    areas = cache.query("area_list")
+    catalog = cache.query("indicator_catalog")
+    bounds = cache.query("period_bounds").iloc[0]
+    months = context.month_keys(bounds["first_period_date"].date(), bounds["last_period_date"].date())
+    return context.choices_from(areas, catalog["indicator_id"], months, DEFAULT_INDICATOR)
+
+
+def current_context() -> context.Context:
+    """The context of this run: the URL when it changed since we last wrote it, otherwise the widgets."""
+    options = choices()
+    url = {name: st.query_params.get(name) for name in context.PARAMS}
+    from_url, notices = context.resolve(url, options)
+    if {k: v for k, v in url.items() if v is not None} != st.session_state.get("_context_url"):
+        st.session_state["ctx_gemeente"] = from_url.gemeente
+        st.session_state["ctx_periode"] = from_url.periode
+        st.session_state["ctx_indicator"] = from_url.indicator
+        for notice in notices:
+            st.toast(notice, icon=":material/info:")
+            st.caption(f":material/info: {notice}")
+    chosen = context.Context(
+        gemeente=st.session_state.get("ctx_gemeente", from_url.gemeente),
+        indicator=st.session_state.get("ctx_indicator", from_url.indicator),
+        periode=st.session_state.get("ctx_periode", from_url.periode),
+    )
+    st.session_state["_context"] = chosen
+    return chosen
+
+
+def write_context(chosen: context.Context) -> dict[str, str]:
+    """Put the context into the URL, so it is a deep link and survives page switches."""
+    params = context.to_params(chosen, choices())
+    if dict(st.query_params) != params:
+        st.query_params.from_dict(params)
+    st.session_state["_context_url"] = params
+    return params
+
+
+def sidebar(pages: list[st.Page], params: dict[str, str], chosen: context.Context) -> None:
+    """The sidebar: title, links to every page that keep the context, and the context controls."""
+    with st.sidebar:
+        st.markdown("### RAT-C monitor\nZuid-Holland-Zuid")
+        for page in pages:
+            st.page_link(page, query_params=params)
+        st.divider()
+    sidebar_controls(chosen)
+
+
+def context_in_use() -> context.Context:
+    """The context the frame resolved for this run."""
+    return st.session_state["_context"]
+
+
+def sidebar_controls(chosen: context.Context) -> None:
+    """Municipality and 'stand per' month in the sidebar."""
+    options = choices()
+    names = {None: "Hele regio (Zuid-Holland-Zuid)", **options.municipalities}
+    st.session_state.setdefault("ctx_gemeente", chosen.gemeente)
+    st.session_state.setdefault("ctx_periode", chosen.periode)
+    st.sidebar.selectbox(
+        "Gemeente", list(names), format_func=names.get, key="ctx_gemeente",
+        help="Uw keuze blijft bewaard in de link; deel de link om precies dit beeld te delen.",
+    )
+    st.sidebar.select_slider(
+        "Stand per", options.months, format_func=periods.month_label, key="ctx_periode",
+        help="Cijfers over perioden die uiterlijk aan het eind van deze maand afliepen.",
+    )
+
+
+def indicator_picker(chosen: context.Context, label: str = "Indicator") -> str:
+    """A select box of all indicators, grouped by domain in its labels; its choice goes into the URL."""
+    catalog = cache.query("indicator_catalog")
+    labels = dict(zip(catalog["indicator_id"], catalog["domain_name"] + " · " + catalog["name"], strict=True))
+    st.session_state.setdefault("ctx_indicator", chosen.indicator)
+    return st.selectbox(label, list(labels), format_func=labels.get, key="ctx_indicator")
+
+
+def demo_notice() -> bool:
+    """Say 'Demodata' on every screen that shows demo figures; True when it did."""
+    imports = cache.query("import_lineage")
+    if imports["is_demo"].any():
+        st.info(DEMO_TEXT, icon=":material/science:")
+        return True
+    return False
+
+
+def show_tiles(tiles_by_domain: dict[str, list[Tile]], per_row: int = 5) -> None:
+    """KPI tiles, a row of bordered metrics per domain."""
+    for domain, tiles in tiles_by_domain.items():
+        st.subheader(domain, divider="gray")
+        for start in range(0, len(tiles), per_row):
+            columns = st.columns(per_row)
+            for column, tile in zip(columns, tiles[start : start + per_row], strict=False):
+                with column:
+                    show_tile(tile)
+
+
+def show_tile(tile: Tile) -> None:
+    """One KPI tile: value, change, sparkline, previous period and provenance in the tooltip."""
+    st.metric(
+        tile.label,
+        tile.value_text,
+        delta=tile.delta_text,
+        delta_color=tile.delta_color,
+        delta_description=tile.delta_description,
+        help=tile.help_text,
+        border=True,
+        chart_data=tile.sparkline or None,
+        chart_type="line",
+    )
+    details = [tile.period_label, tile.previous_text]
+    if tile.comparison_text:
+        details.append(tile.comparison_text)
+    st.caption(" · ".join(details))
+
+
+def show_signals(signals: list[Signal], profile_page: str | None = None) -> None:
+    """Signal sentences, each with a link to the municipality's profile when a profile page is given."""
+    if not signals:
+        st.write("Geen gemeente wijkt op dit moment duidelijk af van de regio.")
+        return
+    for signal in signals:
+        arrow = ":material/north_east:" if signal.deviation > 0 else ":material/south_east:"
+        colour = {True: "red", False: "blue", None: "gray"}[signal.is_worse]
+        text_col, link_col = st.columns([5, 1], vertical_alignment="center")
+        text_col.markdown(f":{colour}[{arrow}] {_escape_markdown(signal.sentence)}")
+        if profile_page:
+            link_col.page_link(
+                profile_page, label=signal.area_name, icon=":material/arrow_forward:",
+                query_params={**st.session_state.get("_context_url", {}), "gemeente": signal.area_code},
+            )
+
+
+def municipality_links(profile_page: str) -> None:
+    """A link to the profile of each of the ten municipalities, keeping the rest of the context."""
+    columns = st.columns(5)
+    for number, (code, name) in enumerate(choices().municipalities.items()):
+        columns[number % 5].page_link(
+            profile_page, label=name, icon=":material/location_city:",
+            query_params={**st.session_state.get("_context_url", {}), "gemeente": code},
+        )
+
+
+def _escape_markdown(text: str) -> str:
+    """Text safe to show in markdown: no links, emphasis or HTML from the data."""
+    for char in "\\`*_{}[]<>()#+!|~":
+        text = text.replace(char, "\\" + char)
+    return text
+

@@ -1,0 +1,198 @@
+"""Build the DuckDB warehouse from the sources in `data/`: idempotent, atomic, and only when the sources changed."""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from ratc import baseline, lineage, metadata, paths
+from ratc.periods import parse_period
+
+# Bump when the warehouse layout changes, so existing warehouses are rebuilt.
+SCHEMA_VERSION = "1"
+BUILD_STEPS_DIR = paths.queries_dir() / "build"
+METADATA_FILES = ("areas.csv", "domains.csv", "indicators.csv", lineage.LEDGER_FILE)
+
+Progress = Callable[[float, str], None]
+
+
+def fingerprint(data_dir: Path | None = None) -> str:
+    """A hash of everything a build reads: metadata, the import ledger (with its checksums) and the build SQL."""
+    base = data_dir or paths.data_dir()
+    digest = hashlib.sha256(SCHEMA_VERSION.encode())
+    for name in METADATA_FILES:
+        path = base / name
+        digest.update(name.encode() + b"\0" + (path.read_bytes() if path.exists() else b"") + b"\0")
+    for step in sorted(BUILD_STEPS_DIR.glob("*.sql")):
+        digest.update(step.read_bytes())
+    return digest.hexdigest()
+
+
+def built_fingerprint(target: Path | None = None) -> str | None:
+    """The fingerprint the current warehouse was built from, or None when it is missing or unreadable."""
+    location = _resolve(target or paths.warehouse_path())
+    if location is None:
+        return None
+    try:
+        with duckdb.connect(str(location), read_only=True) as con:
+            return con.execute("select fingerprint from build_info").fetchone()[0]
+    except (duckdb.Error, TypeError):
+        return None
+
+
+def is_current(data_dir: Path | None = None, target: Path | None = None) -> bool:
+    """Whether the warehouse file was built from the current sources (judged by its fingerprinted name)."""
+    location = _resolve(target or paths.warehouse_path())
+    return location is not None and location.name == _versioned_name(target or paths.warehouse_path(), fingerprint(data_dir))
+
+
+def ensure(data_dir: Path | None = None, target: Path | None = None, progress: Progress | None = None) -> bool:
+    """Build the warehouse when it is missing, unreadable or older than its sources; True when it built."""
+    base, pointer = data_dir or paths.data_dir(), target or paths.warehouse_path()
+    wanted = fingerprint(base)
+    if built_fingerprint(pointer) == wanted:
+        return False
+    with _build_lock(pointer):
+        if built_fingerprint(pointer) == wanted:
+            return False
+        build(base, pointer, progress)
+    return True
+
+
+def build(data_dir: Path | None = None, target: Path | None = None, progress: Progress | None = None) -> Path:
+    """Build a fresh warehouse file and swap it in atomically; returns the file the pointer now names."""
+    base, pointer = data_dir or paths.data_dir(), target or paths.warehouse_path()
+    report = progress or (lambda fraction, message: None)
+    pointer.parent.mkdir(parents=True, exist_ok=True)
+    wanted = fingerprint(base)
+    final = pointer.with_name(_versioned_name(pointer, wanted))
+    scratch = final.with_name(f"{final.name}.{os.getpid()}.tmp")
+    scratch.unlink(missing_ok=True)
+
+    report(0.05, "Metadata lezen")
+    areas, indicators = metadata.read_areas(base), metadata.read_indicators(base)
+    records = lineage.read_ledger(base)
+    report(0.15, "Controlesommen van de bronbestanden controleren")
+    lineage.verify(records, base)
+    report(0.3, "Bronbestanden inlezen")
+    raw = _read_sources(records, base)
+    periods = _periods_frame(raw, indicators)
+
+    report(0.5, "Warehouse opbouwen")
+    with duckdb.connect(str(scratch)) as con:
+        for name, frame in {
+            "areas": areas,
+            "domains": metadata.read_domains(base),
+            "indicators": indicators,
+            "imports": _imports_frame(records),
+            "raw_observations": raw,
+            "periods": periods,
+            "baseline_windows": baseline.windows_frame(),
+            "build_info": pd.DataFrame({"fingerprint": [wanted], "schema_version": [SCHEMA_VERSION]}),
+        }.items():
+            con.from_df(frame).create(name)
+        steps = sorted(BUILD_STEPS_DIR.glob("*.sql"))
+        for number, step in enumerate(steps, start=1):
+            report(0.5 + 0.4 * number / len(steps), f"Stap {number} van {len(steps)}: {step.stem}")
+            con.execute(step.read_text(encoding="utf-8"))
+        con.execute("checkpoint")
+
+    report(0.95, "Nieuwe versie in gebruik nemen")
+    os.replace(scratch, final)
+    _swap_pointer(pointer, final)
+    _remove_old_versions(pointer, keep=final)
+    report(1.0, "Klaar")
+    return final
+
+
+def current_file(target: Path | None = None) -> Path | None:
+    """The warehouse file the pointer currently names, if it exists."""
+    return _resolve(target or paths.warehouse_path())
+
+
+def _read_sources(records: list[lineage.ImportRecord], data_dir: Path) -> pd.DataFrame:
+    """All accepted observation files in the canonical layout, tagged with their import id."""
+    frames = [
+        pd.read_csv(
+            data_dir / record.file_path,
+            dtype={"area_code": str, "indicator_id": str, "period": str, "value": "float64"},
+        ).assign(import_id=record.import_id)
+        for record in records
+    ]
+    columns = ["indicator_id", "area_code", "period_key", "value", "import_id"]
+    if not frames:
+        return pd.DataFrame({column: pd.Series(dtype="float64" if column == "value" else "object") for column in columns})
+    combined = pd.concat(frames, ignore_index=True).rename(columns={"period": "period_key"})
+    return combined[columns].astype({"indicator_id": str, "area_code": str, "period_key": str, "import_id": "int64"})
+
+
+def _periods_frame(raw: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
+    """Dates, year and number of every period that occurs in the sources."""
+    frequency_of = dict(zip(indicators["indicator_id"], indicators["frequency"], strict=True))
+    pairs = {
+        (frequency_of[indicator], key)
+        for indicator, key in zip(raw["indicator_id"], raw["period_key"], strict=True)
+        if indicator in frequency_of
+    }
+    rows = []
+    for frequency, key in sorted(pairs):
+        period = parse_period(key, frequency)
+        rows.append((frequency, key, period.start, period.end, period.year, period.number))
+    frame = pd.DataFrame(
+        rows,
+        columns=["frequency", "period_key", "period_start_date", "period_end_date", "period_year", "period_number"],
+    )
+    return frame.astype({"period_start_date": "datetime64[s]", "period_end_date": "datetime64[s]"})
+
+
+def _imports_frame(records: list[lineage.ImportRecord]) -> pd.DataFrame:
+    """The ledger as a table."""
+    columns = ["import_id", "file_path", "source", "checksum_sha256", "imported_at", "rows_accepted", "is_demo", "description"]
+    return pd.DataFrame([[getattr(record, column) for column in columns] for record in records], columns=columns)
+
+
+def _versioned_name(pointer: Path, wanted: str) -> str:
+    """The file name of a build: the pointer's name plus the start of the source fingerprint."""
+    return f"{pointer.stem}-{wanted[:16]}{pointer.suffix}"
+
+
+def _resolve(pointer: Path) -> Path | None:
+    """Follow the pointer to the warehouse file, or None."""
+    if pointer.is_symlink() or pointer.exists():
+        real = Path(os.path.realpath(pointer))
+        return real if real.exists() else None
+    return None
+
+
+def _swap_pointer(pointer: Path, final: Path) -> None:
+    """Point the stable warehouse path at the new file in one rename."""
+    temporary = pointer.with_name(f".{pointer.name}.{os.getpid()}.link")
+    temporary.unlink(missing_ok=True)
+    temporary.symlink_to(final.name)
+    os.replace(temporary, pointer)
+
+
+def _remove_old_versions(pointer: Path, keep: Path) -> None:
+    """Delete earlier warehouse files; connections that still have one open keep reading it."""
+    for old in pointer.parent.glob(f"{pointer.stem}-*{pointer.suffix}"):
+        if old != keep:
+            old.unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def _build_lock(pointer: Path) -> Iterator[None]:
+    """Hold an exclusive lock so two processes never build at the same time."""
+    pointer.parent.mkdir(parents=True, exist_ok=True)
+    with open(pointer.with_name(f".{pointer.name}.lock"), "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

@@ -1,0 +1,36 @@
+"""Shared fixtures: one warehouse built from the repo's own data into a temporary folder."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from ratc import db, warehouse
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED_REAL = ROOT.parent / "shared" / "real"
+
+
+@pytest.fixture(scope="session")
+def warehouse_file(tmp_path_factory) -> Path:
+    """A warehouse built from `data/`; the app under test reads it through RATC_WAREHOUSE."""
+    target = tmp_path_factory.mktemp("warehouse") / "warehouse.duckdb"
+    warehouse.build(target=target)
+    os.environ["RATC_WAREHOUSE"] = str(target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def con(warehouse_file):
+    """A read-only connection to the session warehouse."""
+    connection = db.open_warehouse(warehouse_file)
+    yield connection
+    connection.close()
+
+
+@pytest.fixture
+def observations(con):
+    """The whole observations table as a DataFrame."""
+    return con.cursor().execute("select * from observations").df()

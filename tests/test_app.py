@@ -1,0 +1,96 @@
+"""Every page runs under AppTest, deep links work, and the context survives page switches."""
+
+import ast
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = sorted(f"pages/{path.name}" for path in (ROOT / "pages").glob("*.py"))
+
+
+def run_app(warehouse_file, params=None, page=None) -> AppTest:
+    """The app after one run (and a switch to `page`), with the given URL parameters."""
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    for key, value in (params or {}).items():
+        app.query_params[key] = value
+    app.run()
+    if page:
+        app.switch_page(page)
+        app.run()
+    assert not app.exception, [exception.value for exception in app.exception]
+    return app
+
+
+def test_every_page_file_is_registered_in_app_py():
+    tree = ast.parse((ROOT / "app.py").read_text())
+    registered = {
+        node.args[0].value for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "Page" and node.args
+    }
+    assert registered == set(PAGES)
+
+
+@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("params", [{}, {"gemeente": "GM0505"}], ids=["defaults", "dordrecht"])
+def test_page_runs_and_says_demodata(warehouse_file, page, params):
+    app = run_app(warehouse_file, params, page)
+    assert app.title, "page has no title"
+    if page != "pages/municipality.py" or params:
+        assert any("Demodata" in info.value for info in app.info)
+    assert dict(app.query_params) == params
+
+
+def test_overview_shows_region_kpis_per_domain(warehouse_file):
+    app = run_app(warehouse_file)
+    assert app.title[0].value == "Regio-overzicht Zuid-Holland-Zuid"
+    assert [header.value for header in app.subheader] == [
+        "Gezondheid", "Werk & economie", "Inkomen & schulden", "Sociaal & veiligheid", "Onderwijs & jeugd"]
+    labels = [metric.label for metric in app.metric]
+    assert "Lopende WW-uitkeringen" in labels and len(labels) >= 20
+    ww = next(metric for metric in app.metric if metric.label == "Lopende WW-uitkeringen")
+    assert "." in ww.value or ww.value.isdigit()
+
+
+def test_deep_link_opens_dordrecht_profile(warehouse_file):
+    app = run_app(warehouse_file, {"gemeente": "GM0505"}, "pages/municipality.py")
+    assert app.title[0].value == "Dordrecht"
+    assert app.selectbox(key="ctx_gemeente").value == "GM0505"
+    assert len(app.metric) >= 20
+
+
+def test_invalid_parameters_fall_back_with_a_notice(warehouse_file):
+    app = run_app(warehouse_file, {"gemeente": "GM9999", "periode": "1999-01", "indicator": "bestaat_niet"})
+    notices = " ".join(caption.value for caption in app.caption)
+    assert "Gemeente 'GM9999' is onbekend" in notices
+    assert "Periode '1999-01' is niet beschikbaar" in notices
+    assert "Indicator 'bestaat_niet' bestaat niet" in notices
+    assert dict(app.query_params) == {}
+
+
+def test_context_survives_a_page_switch_and_widget_changes_reach_the_url(warehouse_file):
+    app = run_app(warehouse_file, {"gemeente": "GM0610", "periode": "2020-06"})
+    app.switch_page("pages/sources.py").run()
+    app.switch_page("pages/municipality.py").run()
+    assert app.title[0].value == "Sliedrecht"
+    assert dict(app.query_params) == {"gemeente": "GM0610", "periode": "2020-06"}
+    app.selectbox(key="ctx_gemeente").select("GM1963").run()
+    assert app.title[0].value == "Hoeksche Waard"
+    assert app.query_params["gemeente"] == "GM1963"
+
+
+def test_period_choice_changes_the_figures(warehouse_file):
+    latest = run_app(warehouse_file)
+    april = run_app(warehouse_file, {"periode": "2020-04"})
+    assert "april 2020" in april.caption[0].value
+    label = "Lopende WW-uitkeringen"
+    assert next(m.value for m in latest.metric if m.label == label) != next(m.value for m in april.metric if m.label == label)
+
+
+def test_indicator_choice_goes_into_the_url(warehouse_file):
+    app = run_app(warehouse_file)
+    app.selectbox(key="ctx_indicator").select("faillissementen").run()
+    assert app.query_params["indicator"] == "faillissementen"
+    table = app.dataframe[0].value
+    assert list(table["Gebied"])[-1] == "Zuid-Holland-Zuid" and len(table) == 11
