@@ -7,7 +7,9 @@ from ratc import cache, ui
 st.set_page_config(page_title="RAT-C monitor Zuid-Holland-Zuid", page_icon=":material/monitoring:", layout="wide")
 
 PAGES = [
-    st.Page("pages/overview.py", title="Regio-overzicht", icon=":material/dashboard:", url_path="overzicht", default=True),
+    st.Page(
+        "pages/overview.py", title="Regio-overzicht", icon=":material/dashboard:", url_path="overzicht", default=True
+    ),
     st.Page("pages/municipality.py", title="Mijn gemeente", icon=":material/location_city:", url_path="mijn-gemeente"),
     st.Page("pages/sources.py", title="Bronnen & definities", icon=":material/menu_book:", url_path="bronnen"),
 ]

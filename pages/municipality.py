@@ -19,6 +19,9 @@ st.caption(f"Stand per eind {month.long_label} · vergeleken met vóór de crisi
 ui.demo_notice()
 
 st.header("Waar wijkt de gemeente af?", divider="orange")
-ui.show_signals(overview.area_signals(cache.query, chosen, area_code=chosen.gemeente, limit=12))
+ui.show_signals(
+    overview.area_signals(cache.query, chosen, area_code=chosen.gemeente, limit=12),
+    empty_text=f"{name} wijkt op dit moment nergens duidelijk af van de regio.",
+)
 
 ui.show_tiles(overview.area_tiles(cache.query, chosen.gemeente, chosen, reference_code=metadata.REGION_CODE))

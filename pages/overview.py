@@ -14,13 +14,20 @@ st.caption(
 )
 ui.demo_notice()
 if chosen.gemeente:
-    st.page_link("pages/municipality.py", label="Naar het profiel van de gekozen gemeente",
-                 icon=":material/location_city:", query_params=st.session_state["_context_url"])
+    st.page_link(
+        "pages/municipality.py",
+        label="Naar het profiel van de gekozen gemeente",
+        icon=":material/location_city:",
+        query_params=st.session_state["_context_url"],
+    )
 
 ui.show_tiles(overview.area_tiles(cache.query, metadata.REGION_CODE, chosen))
 
 st.header("Signalen", divider="orange")
-st.caption("Gemeenten die het duidelijkst afwijken van de regio sinds de periode vóór de crisis (kleine aantallen tellen niet mee).")
+st.caption(
+    "Gemeenten die het duidelijkst afwijken van de regio sinds de periode vóór de crisis "
+    "(kleine aantallen en toevalsschommelingen tellen niet mee)."
+)
 ui.show_signals(overview.area_signals(cache.query, chosen), "pages/municipality.py")
 
 st.header("Per gemeente", divider="gray")

@@ -1,6 +1,6 @@
 -- Every indicator with its definition and domain, in display order.
 -- params: none
--- returns: indicator_id, name, domain_id, domain_name, domain_order, unit, source, frequency, polarity, is_count, per_10k, is_seasonal, has_baseline, decimals, subject, definition, first_period_date, last_period_date
+-- returns: indicator_id, name, short_name, domain_id, domain_name, domain_order, unit, source, frequency, polarity, is_count, is_stock, per_10k, is_seasonal, has_baseline, decimals, subject, definition, first_period_date, last_period_date
 with coverage as (
     select
         indicator_id,
@@ -13,6 +13,7 @@ with coverage as (
 select
     indicators.indicator_id,
     indicators.name,
+    indicators.short_name,
     indicators.domain_id,
     domains.domain_name,
     domains.sort_order as domain_order,
@@ -21,6 +22,7 @@ select
     indicators.frequency,
     indicators.polarity,
     indicators.is_count,
+    indicators.is_stock,
     indicators.per_10k,
     indicators.is_seasonal,
     indicators.has_baseline,

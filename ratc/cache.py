@@ -14,10 +14,11 @@ from ratc import db, paths, warehouse
 def ensure_warehouse() -> Path:
     """The current warehouse file, building it first (with a visible progress bar) when missing or stale."""
     if not warehouse.is_current():
-        with st.status("De monitor wordt opgebouwd uit de bronbestanden …", expanded=True) as status:
+        placeholder = st.empty()
+        with placeholder.status("De monitor wordt opgebouwd uit de bronbestanden …", expanded=True):
             bar = st.progress(0.0, text="Starten")
             warehouse.ensure(progress=lambda fraction, message: bar.progress(fraction, text=message))
-            status.update(label="De monitor is bijgewerkt.", state="complete", expanded=False)
+        placeholder.empty()
     return warehouse.current_file()
 
 

@@ -53,7 +53,9 @@ def month_keys(first_day: dt.date, last_day: dt.date) -> list[str]:
     return [period.key for period in periods.period_range(first, last)]
 
 
-def choices_from(areas: pd.DataFrame, indicator_ids: Sequence[str], months: Sequence[str], default_indicator: str) -> Choices:
+def choices_from(
+    areas: pd.DataFrame, indicator_ids: Sequence[str], months: Sequence[str], default_indicator: str
+) -> Choices:
     """Choices from the area list, indicator ids and available months."""
     municipalities = areas[areas["area_type"] == "gemeente"]
     return Choices(

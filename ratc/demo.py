@@ -31,6 +31,9 @@ from ratc.periods import Period, make_period, period_range
 
 DEMO_SOURCE_FILE = "demo/observations.csv"
 CALIBRATION_FILE = "demo/calibration.csv"
+# How strongly each municipality's economy reacts to the crisis: an assumption of the demo, not a fact.
+SENSITIVITY_FILE = "demo/sensitivity.csv"
+CRISIS_START = "2020-03-01"
 COLUMNS = ["area_code", "indicator_id", "period", "value"]
 SEED = 20200227
 FIRST_DAY, LAST_DAY = dt.date(2018, 12, 31), dt.date(2022, 1, 2)  # Monday of 2019-W01 .. Sunday of 2021-W52
@@ -144,6 +147,7 @@ class Spec:
     spread: float = 0.08  # sd of the log of a municipality's own level factor
     shift: int = 0  # max. days a municipality's curve is shifted (COVID timing)
     months: tuple[str, str] | None = None  # monthly indicators: only these months have rows
+    sensitive: bool = False  # the crisis effect scales with the municipality's economic sensitivity
 
 
 SPECS = {
@@ -151,14 +155,14 @@ SPECS = {
     "covid_ziekenhuisopnames": Spec("nl", 1.0, COVID_ADMISSIONS, spread=0.15, shift=5),
     "covid_overleden": Spec("nl", 1.0, COVID_DEATHS, spread=0.2, shift=5),
     "ggz_crisis": Spec("pop", 1.5, CRISIS, deprivation=0.4),
-    "ww_uitkeringen": Spec("ww", 1.0, WW, noise="walk", spread=0.0),
-    "ww_jongeren": Spec("ww", 0.09, WW_YOUTH, noise="walk", spread=0.0),
-    "nww": Spec("ww", 1.65, NWW, noise="walk", deprivation=0.2, spread=0.0),
+    "ww_uitkeringen": Spec("ww", 1.0, WW, noise="walk", spread=0.0, sensitive=True),
+    "ww_jongeren": Spec("ww", 0.09, WW_YOUTH, noise="walk", spread=0.0, sensitive=True),
+    "nww": Spec("ww", 1.65, NWW, noise="walk", deprivation=0.2, spread=0.0, sensitive=True),
     "tozo_aanvragen": Spec("pop", 1.0, TOZO, step=True, spread=0.15, months=("2020-03", "2021-09")),
     "faillissementen": Spec("pop", 0.158, BANKRUPTCIES),
-    "bijstand_uitkeringen": Spec("bijstand", 0.95, BIJSTAND, noise="walk", spread=0.0),
-    "uitstroom_bijstand_werk": Spec("bijstand", 0.0105, UITSTROOM, spread=0.1),
-    "schuldhulp_aanmeldingen": Spec("pop", 4.3, DEBT_HELP, deprivation=0.7),
+    "bijstand_uitkeringen": Spec("bijstand", 0.95, BIJSTAND, noise="walk", spread=0.0, sensitive=True),
+    "uitstroom_bijstand_werk": Spec("bijstand", 0.0105, UITSTROOM, spread=0.1, sensitive=True),
+    "schuldhulp_aanmeldingen": Spec("pop", 4.3, DEBT_HELP, deprivation=0.7, sensitive=True),
     "bijzondere_bijstand": Spec("pop", 20.0, SPECIAL_AID, deprivation=0.8),
     "voedselbank_huishoudens": Spec("pop", 21.0, FOOD_BANK, noise="walk", deprivation=1.0),
     "veilig_thuis_meldingen": Spec("pop", 6.0, DOMESTIC_VIOLENCE, windows=_lockdowns(1.25, 1.2), deprivation=0.5),
@@ -215,12 +219,15 @@ def write_and_register(data_dir: Path | None = None) -> lineage.ImportRecord:
 def _areas(data_dir: Path | None) -> pd.DataFrame:
     """Municipalities and NL with population, calibration persons and deprivation index."""
     areas = read_areas(data_dir)
-    calibration = pd.read_csv((data_dir or paths.data_dir()) / CALIBRATION_FILE, dtype={"area_code": str})
+    base = data_dir or paths.data_dir()
+    calibration = pd.read_csv(base / CALIBRATION_FILE, dtype={"area_code": str}).merge(
+        pd.read_csv(base / SENSITIVITY_FILE, dtype={"area_code": str}), on="area_code", validate="1:1"
+    )
     municipalities = areas[areas["area_type"] == "gemeente"].merge(calibration, on="area_code", validate="1:1")
     if len(municipalities) != (areas["area_type"] == "gemeente").sum():
         raise ValueError("demo: calibration.csv must cover every municipality")
     country = areas[areas["area_code"] == COUNTRY_CODE].assign(
-        bijstand_personen_2019=NL_PERSONS["bijstand"], ww_personen_2019=NL_PERSONS["ww"]
+        bijstand_personen_2019=NL_PERSONS["bijstand"], ww_personen_2019=NL_PERSONS["ww"], crisis_sensitivity=1.0
     )
     frame = pd.concat([municipalities, country], ignore_index=True)
     national_rate = NL_PERSONS["bijstand"] / country["population_2020"].iloc[0]
@@ -265,6 +272,14 @@ def _shifted(curve: np.ndarray, days: int) -> np.ndarray:
     return shifted
 
 
+def _sensitised(curve: np.ndarray, sensitivity: float) -> np.ndarray:
+    """The curve with its movement since the crisis began scaled by a municipality's sensitivity."""
+    start = _day(CRISIS_START)
+    scaled = curve.copy()
+    scaled[start:] = curve[start] + sensitivity * (curve[start:] - curve[start])
+    return scaled
+
+
 def _period_means(curve: np.ndarray, periods: list[Period]) -> np.ndarray:
     """Mean of the daily curve over the days of each period."""
     sums = np.concatenate([[0.0], np.cumsum(curve)])
@@ -307,6 +322,8 @@ def _series(spec: Spec, indicator_id: str, area, curve: np.ndarray, periods: lis
     if spec.shift:  # one timing offset per municipality, shared by the COVID indicators
         days = 0 if national else int(_rng("timing", area.area_code).integers(-spec.shift, spec.shift + 1))
         curve = _shifted(curve, days)
+    if spec.sensitive:
+        curve = _sensitised(curve, area.crisis_sensitivity)
     sigma, phi = NOISE[spec.noise]
     noise = _log_noise(rng, len(periods), sigma / 3 if national else sigma, phi)
     expected = _level(spec, area) * factor * _period_means(curve, periods) * np.exp(noise)

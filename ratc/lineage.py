@@ -76,7 +76,12 @@ def verify(records: list[ImportRecord], data_dir: Path | None = None) -> None:
 
 
 def register(
-    file_path: str, source: str, rows_accepted: int, *, is_demo: bool, description: str,
+    file_path: str,
+    source: str,
+    rows_accepted: int,
+    *,
+    is_demo: bool,
+    description: str,
     data_dir: Path | None = None,
 ) -> ImportRecord:
     """Append a file to the ledger, or return its existing record when the same bytes are already there."""
@@ -91,7 +96,7 @@ def register(
         file_path=file_path,
         source=source,
         checksum_sha256=checksum,
-        imported_at=dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
+        imported_at=dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
         rows_accepted=rows_accepted,
         is_demo=is_demo,
         description=description,

@@ -12,6 +12,27 @@ from ratc.periods import FREQUENCIES
 POLARITIES = ("hoger_slechter", "hoger_beter", "neutraal")
 REGION_CODE = "VR18"
 COUNTRY_CODE = "NL"
+INDICATOR_COLUMNS = {
+    "indicator_id",
+    "name",
+    "short_name",
+    "domain_id",
+    "unit",
+    "source",
+    "frequency",
+    "polarity",
+    "is_count",
+    "is_stock",
+    "per_10k",
+    "is_seasonal",
+    "has_baseline",
+    "numerator_id",
+    "denominator",
+    "scale",
+    "decimals",
+    "subject",
+    "definition",
+}
 
 
 def read_areas(data_dir: Path | None = None) -> pd.DataFrame:
@@ -34,7 +55,10 @@ def read_indicators(data_dir: Path | None = None) -> pd.DataFrame:
         dtype=str,
         keep_default_na=False,
     )
-    for column in ("is_count", "per_10k", "is_seasonal", "has_baseline"):
+    missing = INDICATOR_COLUMNS - set(frame.columns)
+    if missing:
+        raise ValueError(f"indicators.csv: missing columns {sorted(missing)}")
+    for column in ("is_count", "is_stock", "per_10k", "is_seasonal", "has_baseline"):
         if not frame[column].isin(["true", "false"]).all():
             raise ValueError(f"indicators.csv: {column} must be true or false")
         frame[column] = frame[column].eq("true")
@@ -57,8 +81,8 @@ def _check_indicators(frame: pd.DataFrame, domains: pd.DataFrame) -> None:
             problems.append(f"{row.indicator_id}: unknown frequency {row.frequency}")
         if row.polarity not in POLARITIES:
             problems.append(f"{row.indicator_id}: unknown polarity {row.polarity}")
-        if not row.is_count:
-            if row.numerator_id not in ids or row.denominator not in ids | {"population"}:
-                problems.append(f"{row.indicator_id}: a rate needs a known numerator and denominator")
+        is_computed_rate = not row.is_count and row.numerator_id
+        if is_computed_rate and (row.numerator_id not in ids or row.denominator not in ids | {"population"}):
+            problems.append(f"{row.indicator_id}: a computed rate needs a known numerator and denominator")
     if problems:
         raise ValueError("indicators.csv: " + "; ".join(problems))

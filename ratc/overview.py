@@ -8,14 +8,16 @@ from collections.abc import Callable
 import pandas as pd
 
 from ratc import fmt, metadata, signals, tiles
-from ratc.periods import parse_period
 from ratc.context import Context
+from ratc.periods import parse_period
 
 Query = Callable[..., pd.DataFrame]
 SPARKLINE_FROM = dt.date(2019, 1, 1)
 
 
-def area_tiles(query: Query, area_code: str, chosen: Context, reference_code: str | None = None) -> dict[str, list[tiles.Tile]]:
+def area_tiles(
+    query: Query, area_code: str, chosen: Context, reference_code: str | None = None
+) -> dict[str, list[tiles.Tile]]:
     """KPI tiles per domain for one area, optionally with a reference area's change beside it."""
     reference = None
     if reference_code:
@@ -23,7 +25,9 @@ def area_tiles(query: Query, area_code: str, chosen: Context, reference_code: st
     return tiles.build_tiles(
         catalog=query("indicator_catalog"),
         latest=query("latest_value_by_indicator", area_code=area_code, as_of_date=chosen.as_of_date),
-        series=query("observations_by_area", area_code=area_code, from_date=SPARKLINE_FROM, as_of_date=chosen.as_of_date),
+        series=query(
+            "observations_by_area", area_code=area_code, from_date=SPARKLINE_FROM, as_of_date=chosen.as_of_date
+        ),
         imports=query("import_lineage"),
         reference=reference,
     )
@@ -56,12 +60,16 @@ def municipality_table(query: Query, chosen: Context) -> pd.DataFrame:
     if indicator["per_10k"]:
         table["rank"] = table["per_10k"].where(municipalities).rank(ascending=False, method="min")
     table = table.sort_values(["area_type", "rank"], ascending=[True, True])
-    return pd.DataFrame({
-        "Gebied": table["area_name"],
-        "Periode": [parse_period(key, indicator["frequency"]).label for key in table["period_key"]],
-        "Waarde": [fmt.number(value, int(indicator["decimals"])) for value in table["value"]],
-        "Per 10.000 inwoners": [fmt.number(value, 1) if indicator["per_10k"] else "–" for value in table["per_10k"]],
-        "Verandering t.o.v. basis": [fmt.signed_percent(change) for change in table["change"]],
-        "Rang (hoogste = 1)": [fmt.number(rank) if pd.notna(rank) else "" for rank in table["rank"]],
-        "area_code": table["area_code"],
-    }).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "Gebied": table["area_name"],
+            "Periode": [parse_period(key, indicator["frequency"]).label for key in table["period_key"]],
+            "Waarde": [fmt.number(value, int(indicator["decimals"])) for value in table["value"]],
+            "Per 10.000 inwoners": [
+                fmt.number(value, 1) if indicator["per_10k"] else "–" for value in table["per_10k"]
+            ],
+            "Verandering t.o.v. basis": [fmt.signed_percent(change) for change in table["change"]],
+            "Rang (hoogste = 1)": [fmt.number(rank) if pd.notna(rank) else "" for rank in table["rank"]],
+            "area_code": table["area_code"],
+        }
+    ).reset_index(drop=True)

@@ -12,7 +12,8 @@ from ratc.periods import parse_period
 # Below this baseline a few cases swing the percentage wildly (3 bankruptcies instead of 1 = +200%).
 MIN_BASELINE = 20
 MIN_DEVIATION = 0.05
-# A deviation must also be larger than chance: counts scatter roughly like Poisson (sd = sqrt of the count).
+# A flow (reports, applications) must also deviate more than chance: such counts scatter roughly like
+# Poisson (sd = sqrt of the count). Stocks (running benefits) are a census and barely scatter.
 MIN_Z = 3.0
 STEADY = 0.005
 
@@ -36,8 +37,14 @@ class Signal:
 
 
 def find_signals(
-    latest: pd.DataFrame, catalog: pd.DataFrame, areas: pd.DataFrame, region_code: str,
-    *, area_code: str | None = None, limit: int = 8, per_indicator: int = 1,
+    latest: pd.DataFrame,
+    catalog: pd.DataFrame,
+    areas: pd.DataFrame,
+    region_code: str,
+    *,
+    area_code: str | None = None,
+    limit: int = 8,
+    per_indicator: int = 1,
 ) -> list[Signal]:
     """The largest deviations from the region, at most `per_indicator` per indicator, largest first."""
     names = dict(zip(areas["area_code"], areas["area_name"], strict=True))
@@ -58,9 +65,9 @@ def find_signals(
         region_change = fmt.relative_change(region_row["value"], region_row["baseline_value"])
         if change is None or region_change is None or abs(change - region_change) < MIN_DEVIATION:
             continue
-        if abs(_z_score(row.value, row.baseline_value, region_change)) < MIN_Z:
-            continue
         indicator = counts.loc[row.indicator_id]
+        if not indicator["is_stock"] and abs(_z_score(row.value, row.baseline_value, region_change)) < MIN_Z:
+            continue
         candidates.append(
             Signal(
                 area_code=row.area_code,
@@ -68,7 +75,9 @@ def find_signals(
                 indicator_id=row.indicator_id,
                 change=change,
                 region_change=region_change,
-                sentence=sentence(names.get(row.area_code, row.area_code), indicator, row.period_key, change, region_change),
+                sentence=sentence(
+                    names.get(row.area_code, row.area_code), indicator, row.period_key, change, region_change
+                ),
                 is_worse=_is_worse(indicator["polarity"], change - region_change),
             )
         )
@@ -91,6 +100,9 @@ def sentence(area_name: str, indicator: pd.Series, period_key: str, change: floa
         higher = "hoger" if change >= 0 else "lager"
         same = baseline.since_phrase(indicator["frequency"], True).replace("ten opzichte van ", "")
         opening = f"In {area_name} lag {indicator['subject']} in {period.long_label} {amount} {higher} dan in {same}"
+    elif abs(change) < STEADY:
+        since = baseline.since_phrase(indicator["frequency"], False)
+        opening = f"In {area_name} bleef {indicator['subject']} {since} gelijk"
     else:
         verb = "steeg" if change >= 0 else "daalde"
         since = baseline.since_phrase(indicator["frequency"], False)
@@ -111,13 +123,14 @@ def _comparison(change: float, region_change: float) -> str:
 
 
 def _z_score(value: float, baseline_value: float, region_change: float) -> float:
-    """How many Poisson standard deviations the value lies from the baseline moved like the region."""
+    """Standard deviations between the value and the baseline moved like the region, both counts Poisson."""
     expected = baseline_value * (1 + region_change)
-    return (value - expected) / max(expected, 1.0) ** 0.5
+    variance = expected + baseline_value * (1 + region_change) ** 2
+    return (value - expected) / max(variance, 1.0) ** 0.5
 
 
 def _is_worse(polarity: str, deviation: float) -> bool | None:
     """Whether the municipality fares worse than the region, given the indicator's polarity."""
     if polarity == "neutraal":
         return None
-    return deviation > 0 if polarity == "hoger_slechter" else deviation < 0
+    return bool(deviation > 0 if polarity == "hoger_slechter" else deviation < 0)

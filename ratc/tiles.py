@@ -53,7 +53,15 @@ def build_tiles(
         if reference_by_id is not None and indicator.indicator_id in reference_by_id.index:
             ref_row = reference_by_id.loc[indicator.indicator_id]
         tiles.setdefault(indicator.domain_name, []).append(
-            _tile(indicator, row, sparklines.get(indicator.indicator_id, []), import_names, demo_ids, ref_row, reference_name)
+            _tile(
+                indicator,
+                row,
+                sparklines.get(indicator.indicator_id, []),
+                import_names,
+                demo_ids,
+                ref_row,
+                reference_name,
+            )
         )
     return tiles
 
@@ -64,7 +72,10 @@ def _tile(indicator, row, sparkline, import_names, demo_ids, ref_row, reference_
     base_change = fmt.relative_change(row["value"], row["baseline_value"])
     previous_change = fmt.relative_change(row["value"], row["previous_value"])
     if base_change is not None:
-        delta, description = fmt.signed_percent(base_change), baseline.short_label(indicator.frequency, indicator.is_seasonal)
+        delta, description = (
+            fmt.signed_percent(base_change),
+            baseline.short_label(indicator.frequency, indicator.is_seasonal),
+        )
     elif previous_change is not None:
         delta, description = fmt.signed_percent(previous_change), f"t.o.v. {PREVIOUS_WORD[indicator.frequency]}"
     else:
@@ -80,11 +91,11 @@ def _tile(indicator, row, sparkline, import_names, demo_ids, ref_row, reference_
             comparison = f"{reference_name.capitalize()}: {fmt.signed_percent(ref_change)}"
     return Tile(
         indicator_id=indicator.indicator_id,
-        label=indicator.name,
+        label=indicator.short_name,
         value_text=fmt.number(row["value"], indicator.decimals),
         delta_text=delta,
         delta_description=description,
-        delta_color=DELTA_COLOR[indicator.polarity],
+        delta_color=_delta_color(indicator.polarity, base_change if base_change is not None else previous_change),
         previous_text=previous_text,
         period_label=period.label,
         sparkline=[float(value) for value in sparkline],
@@ -93,12 +104,19 @@ def _tile(indicator, row, sparkline, import_names, demo_ids, ref_row, reference_
     )
 
 
+def _delta_color(polarity: str, change: float | None) -> str:
+    """Colour the change by polarity; a change that rounds to zero is neither good nor bad."""
+    if change is None or round(change * 100) == 0:
+        return "off"
+    return DELTA_COLOR[polarity]
+
+
 def _provenance(indicator, row, period_label, import_names, demo_ids) -> str:
     """Tooltip text: definition, source, period, import and how the figure was derived."""
     import_id = int(row["import_id"])
     demo = " — **Demodata**" if import_id in demo_ids else ""
     return (
-        f"{indicator.definition}\n\n"
+        f"**{indicator.name}.** {indicator.definition}\n\n"
         f"Bron: {indicator.source}{demo}  \n"
         f"Periode: {period_label} · eenheid: {indicator.unit}  \n"
         f"Herkomst: {row['derivation']}, import {import_id} ({import_names.get(import_id, 'onbekend')})"

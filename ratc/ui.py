@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ratc import cache, context, periods
+from ratc import cache, context, metadata, periods
 from ratc.signals import Signal
 from ratc.tiles import Tile
 
@@ -30,14 +30,15 @@ def current_context() -> context.Context:
     url = {name: st.query_params.get(name) for name in context.PARAMS}
     from_url, notices = context.resolve(url, options)
     if {k: v for k, v in url.items() if v is not None} != st.session_state.get("_context_url"):
-        st.session_state["ctx_gemeente"] = from_url.gemeente
+        st.session_state["ctx_gemeente"] = from_url.gemeente or metadata.REGION_CODE
         st.session_state["ctx_periode"] = from_url.periode
         st.session_state["ctx_indicator"] = from_url.indicator
         for notice in notices:
             st.toast(notice, icon=":material/info:")
             st.caption(f":material/info: {notice}")
+    gemeente = st.session_state.get("ctx_gemeente", from_url.gemeente)
     chosen = context.Context(
-        gemeente=st.session_state.get("ctx_gemeente", from_url.gemeente),
+        gemeente=None if gemeente == metadata.REGION_CODE else gemeente,
         indicator=st.session_state.get("ctx_indicator", from_url.indicator),
         periode=st.session_state.get("ctx_periode", from_url.periode),
     )
@@ -72,15 +73,21 @@ def context_in_use() -> context.Context:
 def sidebar_controls(chosen: context.Context) -> None:
     """Municipality and 'stand per' month in the sidebar."""
     options = choices()
-    names = {None: "Hele regio (Zuid-Holland-Zuid)", **options.municipalities}
-    st.session_state.setdefault("ctx_gemeente", chosen.gemeente)
+    names = {metadata.REGION_CODE: "Hele regio (Zuid-Holland-Zuid)", **options.municipalities}
+    st.session_state.setdefault("ctx_gemeente", chosen.gemeente or metadata.REGION_CODE)
     st.session_state.setdefault("ctx_periode", chosen.periode)
     st.sidebar.selectbox(
-        "Gemeente", list(names), format_func=names.get, key="ctx_gemeente",
+        "Gemeente",
+        list(names),
+        format_func=names.get,
+        key="ctx_gemeente",
         help="Uw keuze blijft bewaard in de link; deel de link om precies dit beeld te delen.",
     )
     st.sidebar.select_slider(
-        "Stand per", options.months, format_func=periods.month_label, key="ctx_periode",
+        "Stand per",
+        options.months,
+        format_func=periods.month_label,
+        key="ctx_periode",
         help="Cijfers over perioden die uiterlijk aan het eind van deze maand afliepen.",
     )
 
@@ -102,7 +109,7 @@ def demo_notice() -> bool:
     return False
 
 
-def show_tiles(tiles_by_domain: dict[str, list[Tile]], per_row: int = 5) -> None:
+def show_tiles(tiles_by_domain: dict[str, list[Tile]], per_row: int = 4) -> None:
     """KPI tiles, a row of bordered metrics per domain."""
     for domain, tiles in tiles_by_domain.items():
         st.subheader(domain, divider="gray")
@@ -115,27 +122,31 @@ def show_tiles(tiles_by_domain: dict[str, list[Tile]], per_row: int = 5) -> None
 
 def show_tile(tile: Tile) -> None:
     """One KPI tile: value, change, sparkline, previous period and provenance in the tooltip."""
-    st.metric(
+    box = st.container(border=True)
+    box.metric(
         tile.label,
         tile.value_text,
         delta=tile.delta_text,
         delta_color=tile.delta_color,
-        delta_description=tile.delta_description,
         help=tile.help_text,
-        border=True,
         chart_data=tile.sparkline or None,
         chart_type="line",
     )
-    details = [tile.period_label, tile.previous_text]
+    lines = [f"{tile.period_label}, {tile.delta_description}" if tile.delta_description else tile.period_label]
     if tile.comparison_text:
-        details.append(tile.comparison_text)
-    st.caption(" · ".join(details))
+        lines.append(tile.comparison_text)
+    lines.append(tile.previous_text)
+    box.caption("  \n".join(lines))
 
 
-def show_signals(signals: list[Signal], profile_page: str | None = None) -> None:
+def show_signals(
+    signals: list[Signal],
+    profile_page: str | None = None,
+    empty_text: str = "Geen gemeente wijkt op dit moment duidelijk af van de regio.",
+) -> None:
     """Signal sentences, each with a link to the municipality's profile when a profile page is given."""
     if not signals:
-        st.write("Geen gemeente wijkt op dit moment duidelijk af van de regio.")
+        st.write(empty_text)
         return
     for signal in signals:
         arrow = ":material/north_east:" if signal.deviation > 0 else ":material/south_east:"
@@ -144,7 +155,9 @@ def show_signals(signals: list[Signal], profile_page: str | None = None) -> None
         text_col.markdown(f":{colour}[{arrow}] {_escape_markdown(signal.sentence)}")
         if profile_page:
             link_col.page_link(
-                profile_page, label=signal.area_name, icon=":material/arrow_forward:",
+                profile_page,
+                label=signal.area_name,
+                icon=":material/arrow_forward:",
                 query_params={**st.session_state.get("_context_url", {}), "gemeente": signal.area_code},
             )
 
@@ -154,7 +167,9 @@ def municipality_links(profile_page: str) -> None:
     columns = st.columns(5)
     for number, (code, name) in enumerate(choices().municipalities.items()):
         columns[number % 5].page_link(
-            profile_page, label=name, icon=":material/location_city:",
+            profile_page,
+            label=name,
+            icon=":material/location_city:",
             query_params={**st.session_state.get("_context_url", {}), "gemeente": code},
         )
 
@@ -164,4 +179,3 @@ def _escape_markdown(text: str) -> str:
     for char in "\\`*_{}[]<>()#+!|~":
         text = text.replace(char, "\\" + char)
     return text
-

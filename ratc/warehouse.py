@@ -50,7 +50,9 @@ def built_fingerprint(target: Path | None = None) -> str | None:
 def is_current(data_dir: Path | None = None, target: Path | None = None) -> bool:
     """Whether the warehouse file was built from the current sources (judged by its fingerprinted name)."""
     location = _resolve(target or paths.warehouse_path())
-    return location is not None and location.name == _versioned_name(target or paths.warehouse_path(), fingerprint(data_dir))
+    return location is not None and location.name == _versioned_name(
+        target or paths.warehouse_path(), fingerprint(data_dir)
+    )
 
 
 def ensure(data_dir: Path | None = None, target: Path | None = None, progress: Progress | None = None) -> bool:
@@ -128,7 +130,9 @@ def _read_sources(records: list[lineage.ImportRecord], data_dir: Path) -> pd.Dat
     ]
     columns = ["indicator_id", "area_code", "period_key", "value", "import_id"]
     if not frames:
-        return pd.DataFrame({column: pd.Series(dtype="float64" if column == "value" else "object") for column in columns})
+        return pd.DataFrame(
+            {column: pd.Series(dtype="float64" if column == "value" else "object") for column in columns}
+        )
     combined = pd.concat(frames, ignore_index=True).rename(columns={"period": "period_key"})
     return combined[columns].astype({"indicator_id": str, "area_code": str, "period_key": str, "import_id": "int64"})
 
@@ -154,7 +158,16 @@ def _periods_frame(raw: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
 
 def _imports_frame(records: list[lineage.ImportRecord]) -> pd.DataFrame:
     """The ledger as a table."""
-    columns = ["import_id", "file_path", "source", "checksum_sha256", "imported_at", "rows_accepted", "is_demo", "description"]
+    columns = [
+        "import_id",
+        "file_path",
+        "source",
+        "checksum_sha256",
+        "imported_at",
+        "rows_accepted",
+        "is_demo",
+        "description",
+    ]
     return pd.DataFrame([[getattr(record, column) for column in columns] for record in records], columns=columns)
 
 

@@ -9,8 +9,17 @@ CHOICES = context.choices_from(AREAS, ["ww_uitkeringen", "faillissementen"], ["2
 
 @pytest.mark.parametrize(
     ("value", "code"),
-    [("GM0505", "GM0505"), ("gm0505", "GM0505"), (" GM 0505 ", "GM0505"), ("505", "GM0505"), ("Dordrecht", "GM0505"),
-     ("hoeksche   waard", "GM1963"), ("hendrik-ido-ambacht", "GM0531"), ("", None), ("regio", None)],
+    [
+        ("GM0505", "GM0505"),
+        ("gm0505", "GM0505"),
+        (" GM 0505 ", "GM0505"),
+        ("505", "GM0505"),
+        ("Dordrecht", "GM0505"),
+        ("hoeksche   waard", "GM1963"),
+        ("hendrik-ido-ambacht", "GM0531"),
+        ("", None),
+        ("regio", None),
+    ],
 )
 def test_municipality_by_code_or_name_forgiving_case_and_spacing(value, code):
     chosen, notices = context.resolve({"gemeente": value}, CHOICES)
@@ -19,10 +28,12 @@ def test_municipality_by_code_or_name_forgiving_case_and_spacing(value, code):
 
 @pytest.mark.parametrize(
     ("params", "expected_notice"),
-    [({"gemeente": "GM0363"}, "Gemeente 'GM0363' is onbekend"),
-     ({"indicator": "<script>"}, "Indicator '<script>' bestaat niet"),
-     ({"periode": "2031-01"}, "Periode '2031-01' is niet beschikbaar"),
-     ({"periode": "april"}, "Periode 'april' is niet beschikbaar")],
+    [
+        ({"gemeente": "GM0363"}, "Gemeente 'GM0363' is onbekend"),
+        ({"indicator": "<script>"}, "Indicator '<script>' bestaat niet"),
+        ({"periode": "2031-01"}, "Periode '2031-01' is niet beschikbaar"),
+        ({"periode": "april"}, "Periode 'april' is niet beschikbaar"),
+    ],
 )
 def test_invalid_values_fall_back_to_defaults_with_a_notice(params, expected_notice):
     chosen, notices = context.resolve(params, CHOICES)

@@ -46,7 +46,7 @@ def _total(frame: pd.DataFrame, indicator_id: str, scope: str, first: str, last:
 def _copy_data_dir(target):
     """A data dir with copies of the metadata and calibration files."""
     source = paths.data_dir()
-    for name in ("areas.csv", "indicators.csv", "domains.csv", "demo/calibration.csv"):
+    for name in ("areas.csv", "indicators.csv", "domains.csv", "demo/calibration.csv", "demo/sensitivity.csv"):
         (target / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source / name, target / name)
     return target
@@ -208,3 +208,15 @@ def test_deprivation_raises_schuldhulp_in_dordrecht(demo):
         for code in ("GM0505", "GM1963")
     }
     assert rate["GM0505"] > 1.5 * rate["GM1963"]
+
+
+def test_sensitive_municipalities_react_more_strongly():
+    frame = generate()
+    ww = frame[frame["indicator_id"] == "ww_uitkeringen"].pivot(index="period", columns="area_code", values="value")
+    rise = ww.loc["2020-07"] / ww.loc["2020-02"] - 1
+    assert rise["GM0610"] > rise["GM1978"] + 0.1  # Sliedrecht (1.45) against Molenlanden (0.75)
+
+
+def test_committed_demo_file_matches_the_generator():
+    committed = pd.read_csv(paths.data_dir() / DEMO_SOURCE_FILE, dtype={"area_code": str, "period": str})
+    pd.testing.assert_frame_equal(committed, generate(), check_dtype=False)

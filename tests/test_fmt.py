@@ -7,15 +7,22 @@ from ratc import fmt
 
 @pytest.mark.parametrize(
     ("value", "decimals", "text"),
-    [(1234.5, 1, "1.234,5"), (1234567, 0, "1.234.567"), (0.25, 2, "0,25"), (-1500, 0, "-1.500"), (None, 0, "–"),
-     (float("nan"), 1, "–")],
+    [
+        (1234.5, 1, "1.234,5"),
+        (1234567, 0, "1.234.567"),
+        (0.25, 2, "0,25"),
+        (-1500, 0, "-1.500"),
+        (None, 0, "–"),
+        (float("nan"), 1, "–"),
+    ],
 )
 def test_dutch_numbers(value, decimals, text):
     assert fmt.number(value, decimals) == text
 
 
 @pytest.mark.parametrize(
-    ("fraction", "text"), [(0.234, "+23%"), (-0.05, "-5%"), (0.0001, "±0%"), (None, "–")],
+    ("fraction", "text"),
+    [(0.234, "+23%"), (-0.05, "-5%"), (0.0001, "±0%"), (None, "–")],
 )
 def test_signed_percent(fraction, text):
     assert fmt.signed_percent(fraction) == text

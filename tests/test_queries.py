@@ -57,6 +57,8 @@ def test_no_sql_is_built_with_string_formatting():
 def test_region_query_sees_the_same_numbers_as_the_table(con, observations):
     latest = db.run_query(con, "latest_value_by_indicator", area_code="GM0505", as_of_date=dt.date(2020, 4, 30))
     ww = latest.set_index("indicator_id").loc["ww_uitkeringen"]
-    expected = observations.query("indicator_id == 'ww_uitkeringen' and area_code == 'GM0505' and period_key == '2020-04'")
+    expected = observations.query(
+        "indicator_id == 'ww_uitkeringen' and area_code == 'GM0505' and period_key == '2020-04'"
+    )
     assert ww["period_key"] == "2020-04"
     assert ww["value"] == expected["value"].item()

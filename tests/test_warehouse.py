@@ -16,8 +16,10 @@ def table_contents(path: Path) -> dict[str, pd.DataFrame]:
     """Every table of a warehouse, sorted, for comparing two builds."""
     with duckdb.connect(str(path), read_only=True) as con:
         names = [row[0] for row in con.execute("select table_name from information_schema.tables").fetchall()]
-        return {name: con.table(name).df().sort_values(list(con.table(name).columns)).reset_index(drop=True)
-                for name in sorted(names)}
+        return {
+            name: con.table(name).df().sort_values(list(con.table(name).columns)).reset_index(drop=True)
+            for name in sorted(names)
+        }
 
 
 @pytest.fixture
@@ -40,7 +42,9 @@ def test_region_is_the_sum_of_its_municipalities_for_counts(observations):
 
 def test_rates_are_computed_from_counts_and_population(observations):
     population = metadata.read_areas().set_index("area_code")["population_2020"]
-    bijstand = observations.query("indicator_id == 'bijstand_uitkeringen'").set_index(["area_code", "period_key"])["value"]
+    bijstand = observations.query("indicator_id == 'bijstand_uitkeringen'").set_index(["area_code", "period_key"])[
+        "value"
+    ]
     rate = observations.query("indicator_id == 'bijstand_per_1000'").set_index(["area_code", "period_key"])["value"]
     expected = bijstand / population.reindex(bijstand.index.get_level_values(0)).to_numpy() * 1000
     pd.testing.assert_series_equal(rate.sort_index(), expected.sort_index(), check_names=False)
@@ -53,7 +57,9 @@ def test_baselines_february_2020_and_same_month_2019(observations):
     thefts = observations.query("indicator_id == 'woninginbraken' and area_code == 'GM0505'").set_index("period_key")
     assert thefts.loc["2021-11", "baseline_value"] == thefts.loc["2019-11", "value"]
     assert thefts.loc["2020-03", "baseline_value"] == thefts.loc["2019-03", "value"]
-    quarterly = observations.query("indicator_id == 'jeugdhulp_trajecten' and area_code == 'VR18'").set_index("period_key")
+    quarterly = observations.query("indicator_id == 'jeugdhulp_trajecten' and area_code == 'VR18'").set_index(
+        "period_key"
+    )
     assert (quarterly["baseline_value"] == quarterly.loc["2019-Q4", "value"]).all()
     covid = observations.query("indicator_id == 'covid_meldingen'")
     assert covid["baseline_value"].isna().all()
@@ -115,10 +121,15 @@ def test_open_connection_keeps_reading_while_a_rebuild_swaps_files(data_copy, tm
     target = tmp_path / "wh" / "warehouse.duckdb"
     old = warehouse.build(data_copy, target)
     reader = duckdb.connect(str(old), read_only=True)
-    (data_copy / "domains.csv").write_text((data_copy / "domains.csv").read_text().replace("Gezondheid", "Gezondheid en zorg"))
+    (data_copy / "domains.csv").write_text(
+        (data_copy / "domains.csv").read_text().replace("Gezondheid", "Gezondheid en zorg")
+    )
     new = warehouse.build(data_copy, target)
     assert new != old
     assert reader.execute("select count(*) from observations").fetchone()[0] > 0
     with duckdb.connect(str(new), read_only=True) as fresh:
-        assert fresh.execute("select domain_name from domains where domain_id = 'gezondheid'").fetchone()[0] == "Gezondheid en zorg"
+        assert (
+            fresh.execute("select domain_name from domains where domain_id = 'gezondheid'").fetchone()[0]
+            == "Gezondheid en zorg"
+        )
     reader.close()

@@ -1,0 +1,80 @@
+"""The overview's questions on the fixture warehouse: tiles, signals and the municipality table."""
+
+import functools
+
+import pytest
+
+from ratc import context, db, fmt, overview
+
+DECEMBER = context.Context(None, "ww_uitkeringen", "2021-12")
+APRIL = context.Context(None, "ww_uitkeringen", "2020-04")
+
+
+@pytest.fixture
+def query(con):
+    """The uncached query function the pages use, without Streamlit."""
+    return functools.partial(db.run_query, con)
+
+
+def tile_of(tiles_by_domain, indicator_id):
+    """The tile of one indicator."""
+    return next(tile for tiles in tiles_by_domain.values() for tile in tiles if tile.indicator_id == indicator_id)
+
+
+def test_region_tile_shows_the_sum_of_the_municipalities(query, observations):
+    tile = tile_of(overview.area_tiles(query, "VR18", APRIL), "ww_uitkeringen")
+    april = observations.query("indicator_id == 'ww_uitkeringen' and period_key == '2020-04'")
+    municipal_sum = april[april["area_code"].str.startswith("GM")]["value"].sum()
+    february = observations.query(
+        "indicator_id == 'ww_uitkeringen' and period_key == '2020-02' and area_code == 'VR18'"
+    )
+    assert tile.value_text == fmt.number(municipal_sum)
+    assert tile.delta_text == fmt.signed_percent(municipal_sum / february["value"].item() - 1)
+    assert tile.delta_description == "t.o.v. feb 2020"
+    assert tile.delta_color == "inverse"  # a rise in WW is bad: shown in the warning colour
+    assert tile.period_label == "apr 2020"
+    assert len(tile.sparkline) == 16  # Jan 2019 .. Apr 2020
+
+
+def test_tiles_cover_every_domain_and_say_where_a_figure_comes_from(query):
+    tiles = overview.area_tiles(query, "GM0505", DECEMBER, reference_code="VR18")
+    assert list(tiles) == [
+        "Gezondheid",
+        "Werk & economie",
+        "Inkomen & schulden",
+        "Sociaal & veiligheid",
+        "Onderwijs & jeugd",
+    ]
+    ww = tile_of(tiles, "ww_uitkeringen")
+    assert "Bron: CBS / UWV — **Demodata**" in ww.help_text
+    assert "demo/observations.csv" in ww.help_text and "Periode: dec 2021" in ww.help_text
+    assert ww.comparison_text.startswith("De regio: ")
+
+
+def test_without_a_baseline_the_change_is_against_the_previous_period(query):
+    tile = tile_of(overview.area_tiles(query, "VR18", DECEMBER), "covid_meldingen")
+    assert tile.delta_description == "t.o.v. vorige week"
+    assert tile.period_label == "week 51 2021"  # week 52 ends in January 2022
+
+
+def test_seasonal_indicator_compares_with_the_same_month_of_2019(query):
+    tile = tile_of(overview.area_tiles(query, "VR18", DECEMBER), "woninginbraken")
+    assert tile.delta_description == "t.o.v. zelfde maand 2019"
+
+
+def test_good_direction_is_coloured_as_good(query):
+    tile = tile_of(overview.area_tiles(query, "VR18", DECEMBER), "uitstroom_bijstand_werk")
+    assert tile.delta_color in ("normal", "off")
+
+
+def test_municipality_table_ranks_the_ten_and_ends_with_the_region(query):
+    table = overview.municipality_table(query, context.Context(None, "bijstand_uitkeringen", "2021-12"))
+    assert len(table) == 11 and table["Gebied"].iloc[-1] == "Zuid-Holland-Zuid"
+    assert table["Rang (hoogste = 1)"].iloc[0] == "1" and table["Rang (hoogste = 1)"].iloc[-1] == ""
+    assert table["Gebied"].iloc[0] == "Dordrecht"  # the most bijstand per 10,000 inhabitants in the demo data
+
+
+def test_region_signals_are_sentences_about_municipalities(query):
+    found = overview.area_signals(query, DECEMBER)
+    assert found and all(s.sentence.startswith("In ") and s.sentence.endswith(").") for s in found)
+    assert len({s.indicator_id for s in found}) == len(found)
