@@ -128,11 +128,12 @@ def show_tile(tile: Tile) -> None:
         tile.value_text,
         delta=tile.delta_text,
         delta_color=tile.delta_color,
+        delta_arrow="off" if (tile.delta_text or "").startswith("±") else "auto",
         help=tile.help_text,
         chart_data=tile.sparkline or None,
         chart_type="line",
     )
-    lines = [f"{tile.period_label}, {tile.delta_description}" if tile.delta_description else tile.period_label]
+    lines = [tile.period_label] + ([tile.delta_description] if tile.delta_description else [])
     if tile.comparison_text:
         lines.append(tile.comparison_text)
     lines.append(tile.previous_text)
@@ -151,15 +152,18 @@ def show_signals(
     for signal in signals:
         arrow = ":material/north_east:" if signal.deviation > 0 else ":material/south_east:"
         colour = {True: "red", False: "blue", None: "gray"}[signal.is_worse]
+        line = f":{colour}[{arrow}] {_escape_markdown(signal.sentence)}"
+        if not profile_page:
+            st.markdown(line)
+            continue
         text_col, link_col = st.columns([5, 1], vertical_alignment="center")
-        text_col.markdown(f":{colour}[{arrow}] {_escape_markdown(signal.sentence)}")
-        if profile_page:
-            link_col.page_link(
-                profile_page,
-                label=signal.area_name,
-                icon=":material/arrow_forward:",
-                query_params={**st.session_state.get("_context_url", {}), "gemeente": signal.area_code},
-            )
+        text_col.markdown(line)
+        link_col.page_link(
+            profile_page,
+            label=signal.area_name,
+            icon=":material/arrow_forward:",
+            query_params={**st.session_state.get("_context_url", {}), "gemeente": signal.area_code},
+        )
 
 
 def municipality_links(profile_page: str) -> None:

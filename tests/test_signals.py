@@ -23,7 +23,8 @@ def indicator(indicator_id: str) -> pd.Series:
             "2020-06",
             0.23,
             0.15,
-            "In Sliedrecht steeg het aantal WW-uitkeringen sinds februari 2020 met 23%, sterker dan in de regio (+15%).",
+            "In Sliedrecht steeg het aantal WW-uitkeringen sinds februari 2020 met 23%, "
+            "sterker dan in de regio (+15%).",
         ),
         (
             "Dordrecht",

@@ -1,0 +1,219 @@
+"""Browser smoke test: the real app under `streamlit run`, driven by Chromium through Playwright.
+
+Skips when Playwright or /usr/bin/chromium is missing, unless RATC_REQUIRE_BROWSER=1 (CI), which
+turns the skip into a failure. Screenshots go to tests/screenshots/ (gitignored) for a human to look at.
+No timed assertions: the time to the first KPI tile is only printed (see it with `pytest -s`).
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+try:
+    from playwright.sync_api import expect, sync_playwright
+except ImportError:  # handled by the `browser` fixture: skip, or fail under RATC_REQUIRE_BROWSER=1
+    expect = sync_playwright = None
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parent.parent
+SCREENSHOTS = ROOT / "tests" / "screenshots"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+VIEWPORT = {"width": 1280, "height": 720}
+START_TIMEOUT_S = 60
+UI_TIMEOUT_MS = 60_000
+KPI_INDICATOR = "ww_uitkeringen"  # "Lopende WW-uitkeringen"
+
+
+def _unavailable(reason: str) -> None:
+    """Skip for a missing browser dependency, or fail when CI demands the browser test runs."""
+    if os.environ.get("RATC_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"{reason} (and RATC_REQUIRE_BROWSER=1, so this may not skip)", pytrace=False)
+    pytest.skip(reason)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _tail(path: Path, lines: int = 40) -> str:
+    text = path.read_text(errors="replace") if path.exists() else ""
+    return "\n".join(text.splitlines()[-lines:]) or "(empty)"
+
+
+def _labels_of(indicator_id: str) -> set[str]:
+    """The names a tile of this indicator may carry: its full name and its short name, from indicators.csv."""
+    with (ROOT / "data" / "indicators.csv").open(newline="", encoding="utf-8") as file:
+        row = next(row for row in csv.DictReader(file) if row["indicator_id"] == indicator_id)
+    return {row[column] for column in ("name", "short_name") if row.get(column)}
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+            return response.status == 200 and response.read().decode().strip() == "ok"
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One headless Debian Chromium for the module (Playwright cannot download its own here)."""
+    if sync_playwright is None:
+        _unavailable("the playwright package is not importable")
+    if not CHROMIUM.exists():
+        _unavailable(f"{CHROMIUM} is missing (apt-get install -y chromium)")
+    expect.set_options(timeout=UI_TIMEOUT_MS)
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def server(warehouse_file, tmp_path_factory):
+    """`streamlit run app.py` on a free port, reading the session's test warehouse; stopped afterwards."""
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    logs = tmp_path_factory.mktemp("streamlit")
+    stdout, stderr = logs / "stdout.log", logs / "stderr.log"
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "app.py",
+        "--server.headless",
+        "true",
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--browser.gatherUsageStats",
+        "false",
+        # Others edit the sources while tests run: no "source file changed" banner in the screenshots.
+        "--server.fileWatcherType",
+        "none",
+    ]
+    env = {**os.environ, "RATC_WAREHOUSE": str(warehouse_file)}
+    started = time.monotonic()
+    with stdout.open("wb") as out, stderr.open("wb") as err:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=err, stdin=subprocess.DEVNULL)
+    try:
+        deadline = started + START_TIMEOUT_S
+        while not _healthy(url):
+            if process.poll() is not None:
+                pytest.fail(
+                    f"streamlit exited with code {process.returncode} before {url}/_stcore/health answered.\n"
+                    f"stderr tail:\n{_tail(stderr)}\nstdout tail:\n{_tail(stdout)}",
+                    pytrace=False,
+                )
+            if time.monotonic() > deadline:
+                pytest.fail(
+                    f"{url}/_stcore/health did not answer 'ok' within {START_TIMEOUT_S} s.\n"
+                    f"stderr tail:\n{_tail(stderr)}\nstdout tail:\n{_tail(stdout)}",
+                    pytrace=False,
+                )
+            time.sleep(0.2)
+        yield {"url": url, "started": started, "stderr": stderr}
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)
+
+
+@pytest.fixture
+def page(browser, server):
+    """A fresh 1280×720 tab per test; console errors are kept on `page.console_errors`."""
+    context = browser.new_context(viewport=VIEWPORT, locale="nl-NL")
+    context.set_default_timeout(UI_TIMEOUT_MS)
+    tab = context.new_page()
+    tab.console_errors = []
+    tab.on("console", lambda message: message.type == "error" and tab.console_errors.append(message.text))
+    yield tab
+    context.close()
+
+
+def _wait_until_idle(page) -> None:
+    """Wait for the script run to finish: no 'running' status widget, no stale elements, no spinners."""
+    page.wait_for_function(
+        """() => !document.querySelector('[data-testid="stStatusWidget"]')
+                 && !document.querySelector('[data-stale="true"]')
+                 && !document.querySelector('[data-testid="stSpinner"]')""",
+        timeout=UI_TIMEOUT_MS,
+    )
+    page.wait_for_timeout(500)  # let charts and fonts settle before the screenshot
+
+
+def _assert_no_error_boxes(page) -> None:
+    exceptions = page.get_by_test_id("stException")
+    assert exceptions.count() == 0, exceptions.all_inner_texts()
+    errors = page.locator('[data-testid="stAlertContentError"]')
+    assert errors.count() == 0, errors.all_inner_texts()
+
+
+def _screenshot(page, name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / name
+    page.screenshot(path=str(path))
+    return path
+
+
+def test_overview_shows_heading_kpis_and_demo_notice(page, server):
+    opened = time.monotonic()
+    page.goto(f"{server['url']}/")
+
+    tiles = page.get_by_test_id("stMetric")
+    expect(tiles.first).to_be_visible(timeout=UI_TIMEOUT_MS)
+    first_kpi = time.monotonic()
+    print(
+        f"\ntime to first KPI tile: {first_kpi - opened:.2f} s after page.goto, "
+        f"{first_kpi - server['started']:.2f} s after server start (information only, not asserted)"
+    )
+
+    expect(page.get_by_role("heading", level=1, name="Regio-overzicht Zuid-Holland-Zuid")).to_be_visible()
+    labels = _labels_of(KPI_INDICATOR)
+    label = re.compile("^(" + "|".join(re.escape(name) for name in sorted(labels)) + ")$")
+    ww = tiles.filter(has=page.get_by_test_id("stMetricLabel").get_by_text(label))
+    expect(ww, f"one KPI tile labelled {' or '.join(sorted(labels))}").to_have_count(1)
+    expect(ww.get_by_test_id("stMetricValue")).to_have_text(re.compile(r"\d"))
+    expect(page.get_by_text("Demodata").first).to_be_visible()
+
+    _wait_until_idle(page)
+    _assert_no_error_boxes(page)
+    _screenshot(page, "overview.png")
+
+
+def test_deep_link_opens_the_profile_of_dordrecht(page, server):
+    page.goto(f"{server['url']}/mijn-gemeente?gemeente=GM0505")
+
+    expect(page.get_by_role("heading", level=1, name="Dordrecht")).to_be_visible(timeout=UI_TIMEOUT_MS)
+    expect(page).to_have_url(re.compile(r"gemeente=GM0505"))
+
+    _wait_until_idle(page)
+    _assert_no_error_boxes(page)
+    _screenshot(page, "mijn-gemeente.png")
