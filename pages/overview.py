@@ -32,5 +32,4 @@ ui.show_signals(overview.area_signals(cache.query, chosen), "pages/municipality.
 
 st.header("Per gemeente", divider="gray")
 ui.indicator_picker(chosen)
-table = overview.municipality_table(cache.query, chosen)
-st.dataframe(table.drop(columns="area_code"), hide_index=True, width="stretch")
+ui.show_municipality_table(overview.municipality_table(cache.query, chosen))

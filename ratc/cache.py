@@ -8,18 +8,42 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from ratc import db, paths, warehouse
+from ratc import db, lineage, paths, warehouse
 
 
 def ensure_warehouse() -> Path:
-    """The current warehouse file, building it first (with a visible progress bar) when missing or stale."""
-    if not warehouse.is_current():
-        placeholder = st.empty()
+    """The warehouse file to read, (re)built first with a visible progress bar when missing, stale or broken."""
+    current = warehouse.current_file()
+    usable = _usable(current)
+    if usable and warehouse.is_current():
+        return current
+    placeholder = st.empty()
+    try:
         with placeholder.status("De monitor wordt opgebouwd uit de bronbestanden …", expanded=True):
+            if current is not None and not usable:
+                st.write("Het bestaande warehouse is beschadigd en wordt opnieuw opgebouwd.")
             bar = st.progress(0.0, text="Starten")
-            warehouse.ensure(progress=lambda fraction, message: bar.progress(fraction, text=message))
+            warehouse.build(progress=lambda fraction, message: bar.progress(fraction, text=message))
+    except (lineage.LedgerError, ValueError, OSError, duckdb.Error) as exc:
         placeholder.empty()
+        if usable:
+            st.warning(f"De bronbestanden konden niet worden verwerkt: {exc} De monitor toont de vorige versie.")
+            return current
+        st.error(f"De monitor kan niet worden opgebouwd: {exc}")
+        st.stop()
+    placeholder.empty()
     return warehouse.current_file()
+
+
+def _usable(file: Path | None) -> bool:
+    """Whether a warehouse file exists and opens."""
+    if file is None:
+        return False
+    try:
+        _connection(str(file))
+    except db.WarehouseUnavailable:
+        return False
+    return True
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)

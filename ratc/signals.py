@@ -15,6 +15,8 @@ MIN_DEVIATION = 0.05
 # A flow (reports, applications) must also deviate more than chance: such counts scatter roughly like
 # Poisson (sd = sqrt of the count). Stocks (running benefits) are a census and barely scatter.
 MIN_Z = 3.0
+# Registered counts scatter about twice as much as Poisson (a busy month, a backlog cleared at once).
+OVERDISPERSION = 2.0
 STEADY = 0.005
 
 
@@ -123,9 +125,9 @@ def _comparison(change: float, region_change: float) -> str:
 
 
 def _z_score(value: float, baseline_value: float, region_change: float) -> float:
-    """Standard deviations between the value and the baseline moved like the region, both counts Poisson."""
+    """Standard deviations between the value and the baseline moved like the region; both are noisy counts."""
     expected = baseline_value * (1 + region_change)
-    variance = expected + baseline_value * (1 + region_change) ** 2
+    variance = OVERDISPERSION * (expected + baseline_value * (1 + region_change) ** 2)
     return (value - expected) / max(variance, 1.0) ** 0.5
 
 

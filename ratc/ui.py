@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import streamlit as st
 
 from ratc import cache, context, metadata, periods
@@ -164,6 +166,22 @@ def show_signals(
             icon=":material/arrow_forward:",
             query_params={**st.session_state.get("_context_url", {}), "gemeente": signal.area_code},
         )
+
+
+def show_municipality_table(table, profile_url_path: str = "mijn-gemeente") -> None:
+    """The per-municipality table, each municipality with a link to its profile that keeps the context."""
+    context_params = st.session_state.get("_context_url", {})
+    links = [
+        f"{profile_url_path}?{urlencode({**context_params, 'gemeente': code})}" if code.startswith("GM") else None
+        for code in table["area_code"]
+    ]
+    st.dataframe(
+        table.drop(columns="area_code").assign(Profiel=links),
+        hide_index=True,
+        width="stretch",
+        height=35 * (len(table) + 1) + 3,  # every row visible: ten municipalities and the region
+        column_config={"Profiel": st.column_config.LinkColumn("Profiel", display_text="Open profiel")},
+    )
 
 
 def municipality_links(profile_page: str) -> None:

@@ -102,3 +102,43 @@ def test_indicator_choice_goes_into_the_url(warehouse_file):
     assert app.query_params["indicator"] == "faillissementen"
     table = app.dataframe[0].value
     assert list(table["Gebied"])[-1] == "Zuid-Holland-Zuid" and len(table) == 11
+    dordrecht = table.set_index("Gebied").loc["Dordrecht", "Profiel"]
+    assert dordrecht == "mijn-gemeente?indicator=faillissementen&gemeente=GM0505"
+
+
+def test_corrupt_warehouse_is_rebuilt_with_a_notice(tmp_path, monkeypatch):
+    from ratc import warehouse
+
+    target = tmp_path / "warehouse.duckdb"
+    warehouse.build(target=target).write_bytes(b"this is not a DuckDB file")
+    monkeypatch.setenv("RATC_WAREHOUSE", str(target))
+    app = run_app(None)
+    assert app.title[0].value == "Regio-overzicht Zuid-Holland-Zuid"
+    assert warehouse.built_fingerprint(target) == warehouse.fingerprint()
+
+
+def test_missing_warehouse_is_built_on_first_start(tmp_path, monkeypatch):
+    from ratc import warehouse
+
+    target = tmp_path / "fresh" / "warehouse.duckdb"
+    monkeypatch.setenv("RATC_WAREHOUSE", str(target))
+    app = run_app(None)
+    assert len(app.metric) >= 20
+    assert warehouse.is_current(target=target)
+
+
+def test_broken_sources_keep_the_previous_warehouse_with_a_warning(tmp_path, monkeypatch):
+    import shutil
+
+    from ratc import warehouse
+
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    target = tmp_path / "warehouse.duckdb"
+    warehouse.build(data, target)
+    (data / "indicators.csv").write_text("indicator_id,name\nkapot,Kapot\n")
+    monkeypatch.setenv("RATC_DATA_DIR", str(data))
+    monkeypatch.setenv("RATC_WAREHOUSE", str(target))
+    app = run_app(None)
+    assert "De bronbestanden konden niet worden verwerkt" in app.warning[0].value
+    assert len(app.metric) >= 20
