@@ -13,7 +13,7 @@ if not chosen.gemeente:
     ui.municipality_links("pages/municipality.py")
     st.stop()
 
-name = ui.choices().municipalities[chosen.gemeente]
+name = ui.choices_in_use().municipalities[chosen.gemeente]
 st.title(name)
 st.caption(f"Stand per eind {month.long_label} · vergeleken met vóór de crisis en met de regio Zuid-Holland-Zuid.")
 ui.demo_notice()

@@ -45,8 +45,10 @@ class Choices:
 
 
 def month_keys(first_day: dt.date, last_day: dt.date) -> list[str]:
-    """Month keys from the month of first_day through the last full month ending on or before last_day."""
+    """Month keys of the full months from first_day through last_day."""
     first = periods.period_containing(first_day, "maand")
+    if first.start < first_day:
+        first = periods.period_containing(first.end + dt.timedelta(days=1), "maand")
     last = periods.period_containing(last_day, "maand")
     if last.end > last_day:
         last = periods.period_containing(last.start - dt.timedelta(days=1), "maand")

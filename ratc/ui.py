@@ -29,6 +29,7 @@ def choices() -> context.Choices:
 def current_context() -> context.Context:
     """The context of this run: the URL when it changed since we last wrote it, otherwise the widgets."""
     options = choices()
+    st.session_state["_choices"] = options
     url = {name: st.query_params.get(name) for name in context.PARAMS}
     from_url, notices = context.resolve(url, options)
     if {k: v for k, v in url.items() if v is not None} != st.session_state.get("_context_url"):
@@ -50,7 +51,7 @@ def current_context() -> context.Context:
 
 def write_context(chosen: context.Context) -> dict[str, str]:
     """Put the context into the URL, so it is a deep link and survives page switches."""
-    params = context.to_params(chosen, choices())
+    params = context.to_params(chosen, choices_in_use())
     if dict(st.query_params) != params:
         st.query_params.from_dict(params)
     st.session_state["_context_url"] = params
@@ -67,6 +68,11 @@ def sidebar(pages: list[st.Page], params: dict[str, str], chosen: context.Contex
     sidebar_controls(chosen)
 
 
+def choices_in_use() -> context.Choices:
+    """The context choices the frame computed for this run."""
+    return st.session_state["_choices"]
+
+
 def context_in_use() -> context.Context:
     """The context the frame resolved for this run."""
     return st.session_state["_context"]
@@ -74,7 +80,7 @@ def context_in_use() -> context.Context:
 
 def sidebar_controls(chosen: context.Context) -> None:
     """Municipality and 'stand per' month in the sidebar."""
-    options = choices()
+    options = choices_in_use()
     names = {metadata.REGION_CODE: "Hele regio (Zuid-Holland-Zuid)", **options.municipalities}
     st.session_state.setdefault("ctx_gemeente", chosen.gemeente or metadata.REGION_CODE)
     st.session_state.setdefault("ctx_periode", chosen.periode)
@@ -187,7 +193,7 @@ def show_municipality_table(table, profile_url_path: str = "mijn-gemeente") -> N
 def municipality_links(profile_page: str) -> None:
     """A link to the profile of each of the ten municipalities, keeping the rest of the context."""
     columns = st.columns(5)
-    for number, (code, name) in enumerate(choices().municipalities.items()):
+    for number, (code, name) in enumerate(choices_in_use().municipalities.items()):
         columns[number % 5].page_link(
             profile_page,
             label=name,

@@ -49,6 +49,11 @@ def test_params_leave_defaults_out_and_round_trip():
     assert context.to_params(context.Context(None, "ww_uitkeringen", "2021-12"), CHOICES) == {}
 
 
+def test_month_keys_start_at_the_first_full_month():
+    # week 2019-W01 starts on Monday 31 December 2018: December 2018 is not a month with data
+    assert context.month_keys(pd.Timestamp("2018-12-31").date(), pd.Timestamp("2021-12-31").date())[0] == "2019-01"
+
+
 def test_month_keys_stop_at_last_full_month():
     assert context.month_keys(pd.Timestamp("2019-01-01").date(), pd.Timestamp("2021-12-31").date())[-1] == "2021-12"
     assert context.month_keys(pd.Timestamp("2019-01-01").date(), pd.Timestamp("2022-01-02").date())[-1] == "2021-12"
