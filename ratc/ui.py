@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+import altair as alt
+import pandas as pd
 import streamlit as st
 
-from ratc import cache, context, metadata, periods
+from ratc import cache, charts, context, export, metadata, periods
 from ratc.signals import Signal
 from ratc.tiles import Tile
 
@@ -200,6 +202,36 @@ def municipality_links(profile_page: str) -> None:
             icon=":material/location_city:",
             query_params={**st.session_state.get("_context_url", {}), "gemeente": code},
         )
+
+
+def chart_block(
+    chart: alt.TopLevelMixin,
+    data: pd.DataFrame,
+    meta: charts.ChartMeta,
+    description: str,
+    key: str,
+    table: pd.DataFrame | None = None,
+) -> None:
+    """A chart in the house style with a text description, its data as a table, and downloads for papers."""
+    published = charts.publication(chart, meta)
+    st.altair_chart(published, theme=None)
+    st.caption(description)
+    spec = published.to_dict()
+    downloads = [
+        ("PNG", "png", "image/png", lambda: export.png(spec)),
+        ("SVG", "svg", "image/svg+xml", lambda: export.svg(spec)),
+        ("PDF", "pdf", "application/pdf", lambda: export.pdf(spec)),
+        ("CSV", "csv", "text/csv", lambda: export.csv(data)),
+        ("Excel", "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+         lambda: export.xlsx(data, meta)),
+    ]  # fmt: skip
+    for column, (label, extension, mime, make) in zip(st.columns(len(downloads)), downloads, strict=True):
+        column.download_button(
+            label, make, file_name=f"{meta.file_stem}.{extension}", mime=mime, key=f"{key}_{extension}",
+            on_click="ignore", icon=":material/download:", width="stretch",
+        )  # fmt: skip
+    with st.expander("Tabel bij deze grafiek"):
+        st.dataframe(data if table is None else table, hide_index=True, width="stretch")
 
 
 def _escape_markdown(text: str) -> str:

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from ratc import db, warehouse
 
@@ -34,3 +35,19 @@ def con(warehouse_file):
 def observations(con):
     """The whole observations table as a DataFrame."""
     return con.cursor().execute("select * from observations").df()
+
+
+def run_app(warehouse_file, params=None, page=None) -> AppTest:
+    """The app after one run (and a switch to `page`, e.g. "pages/trends.py"), with these URL parameters.
+
+    Pass the `warehouse_file` fixture (or None when RATC_WAREHOUSE is set otherwise); fails on any exception.
+    """
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    for key, value in (params or {}).items():
+        app.query_params[key] = value
+    app.run()
+    if page:
+        app.switch_page(page)
+        app.run()
+    assert not app.exception, [exception.value for exception in app.exception]
+    return app

@@ -4,23 +4,10 @@ import ast
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
+from conftest import run_app
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = sorted(f"pages/{path.name}" for path in (ROOT / "pages").glob("*.py"))
-
-
-def run_app(warehouse_file, params=None, page=None) -> AppTest:
-    """The app after one run (and a switch to `page`), with the given URL parameters."""
-    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    for key, value in (params or {}).items():
-        app.query_params[key] = value
-    app.run()
-    if page:
-        app.switch_page(page)
-        app.run()
-    assert not app.exception, [exception.value for exception in app.exception]
-    return app
 
 
 def test_every_page_file_is_registered_in_app_py():

@@ -9,7 +9,16 @@ import pytest
 from ratc import db
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLE_PARAMS = {"area_code": "GM0505", "as_of_date": dt.date(2020, 12, 31), "from_date": dt.date(2019, 1, 1)}
+SAMPLE_PARAMS = {
+    "area_code": "GM0505",
+    "area_codes": ["GM0505", "VR18", "NL"],
+    "indicator_id": "ww_uitkeringen",
+    "indicator_x": "ww_uitkeringen",
+    "indicator_y": "bijstand_uitkeringen",
+    "period_key": "2020-04",
+    "as_of_date": dt.date(2020, 12, 31),
+    "from_date": dt.date(2019, 1, 1),
+}
 
 
 @pytest.mark.parametrize("name", db.query_names())
