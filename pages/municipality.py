@@ -1,8 +1,9 @@
-"""Mijn gemeente: one municipality's key figures beside the region's, and where it stands out."""
+"""Mijn gemeente: one municipality's key figures beside the region's, its rank, where it stands out, and every
+indicator as a small multiple against the region and the Netherlands."""
 
 import streamlit as st
 
-from ratc import cache, metadata, overview, periods, ui
+from ratc import cache, metadata, overview, periods, profile, ui
 
 chosen = ui.context_in_use()
 month = periods.parse_period(chosen.periode, "maand")
@@ -15,8 +16,11 @@ if not chosen.gemeente:
 
 name = ui.choices_in_use().municipalities[chosen.gemeente]
 st.title(name)
-st.caption(f"Stand per eind {month.long_label} · vergeleken met vóór de crisis en met de regio Zuid-Holland-Zuid.")
-ui.demo_notice()
+st.caption(
+    f"Stand per eind {month.long_label} · vergeleken met vóór de crisis en met de regio Zuid-Holland-Zuid. "
+    "Rang: de hoogste van de tien gemeenten (per 10.000 inwoners waar dat kan) is 1."
+)
+is_demo = ui.demo_notice()
 
 st.header("Waar wijkt de gemeente af?", divider="orange")
 ui.show_signals(
@@ -24,4 +28,10 @@ ui.show_signals(
     empty_text=f"{name} wijkt op dit moment nergens duidelijk af van de regio.",
 )
 
-ui.show_tiles(overview.area_tiles(cache.query, chosen.gemeente, chosen, reference_code=metadata.REGION_CODE))
+ranks = profile.ranks(cache.query, chosen, chosen.gemeente)
+ui.show_tiles(overview.area_tiles(cache.query, chosen.gemeente, chosen, metadata.REGION_CODE, notes=ranks))
+
+st.header("Alle indicatoren naast regio en Nederland", divider="gray")
+frame = profile.comparison_frame(cache.query, chosen, chosen.gemeente)
+chart, meta, description = profile.small_multiples(frame, name, chosen, is_demo)
+ui.chart_block(chart, frame, meta, description, key="profiel", table=profile.table(frame))

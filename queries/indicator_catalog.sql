@@ -1,6 +1,6 @@
 -- Every indicator with its definition and domain, in display order.
 -- params: none
--- returns: indicator_id, name, short_name, domain_id, domain_name, domain_order, unit, source, frequency, polarity, is_count, is_stock, per_10k, is_seasonal, has_baseline, decimals, subject, definition, first_period_date, last_period_date
+-- returns: indicator_id, name, short_name, domain_id, domain_name, domain_order, unit, source, frequency, polarity, is_count, is_stock, numerator_id, per_10k, is_seasonal, has_baseline, decimals, subject, definition, first_period_date, last_period_date
 with coverage as (
     select
         indicator_id,
@@ -23,6 +23,7 @@ select
     indicators.polarity,
     indicators.is_count,
     indicators.is_stock,
+    indicators.numerator_id,
     indicators.per_10k,
     indicators.is_seasonal,
     indicators.has_baseline,
@@ -36,4 +37,4 @@ inner join domains
     on domains.domain_id = indicators.domain_id
 left join coverage
     on coverage.indicator_id = indicators.indicator_id
-order by domains.sort_order, indicators.indicator_id
+order by domains.sort_order, indicators.sort_order

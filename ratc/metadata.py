@@ -64,6 +64,7 @@ def read_indicators(data_dir: Path | None = None) -> pd.DataFrame:
         frame[column] = frame[column].eq("true")
     frame["scale"] = pd.to_numeric(frame["scale"]).astype("Float64")
     frame["decimals"] = frame["decimals"].astype(int)
+    frame["sort_order"] = range(1, len(frame) + 1)  # the file's order is the display order within a domain
     _check_indicators(frame, read_domains(data_dir))
     return frame
 

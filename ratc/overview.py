@@ -16,7 +16,11 @@ SPARKLINE_FROM = dt.date(2019, 1, 1)
 
 
 def area_tiles(
-    query: Query, area_code: str, chosen: Context, reference_code: str | None = None
+    query: Query,
+    area_code: str,
+    chosen: Context,
+    reference_code: str | None = None,
+    notes: dict[str, str] | None = None,
 ) -> dict[str, list[tiles.Tile]]:
     """KPI tiles per domain for one area, optionally with a reference area's change beside it."""
     reference = None
@@ -30,6 +34,7 @@ def area_tiles(
         ),
         imports=query("import_lineage"),
         reference=reference,
+        notes=notes,
     )
 
 

@@ -37,8 +37,9 @@ def build_tiles(
     imports: pd.DataFrame,
     reference: pd.DataFrame | None = None,
     reference_name: str = "de regio",
+    notes: dict[str, str] | None = None,
 ) -> dict[str, list[Tile]]:
-    """Tiles per domain name, in catalog order; `reference` adds the region's change for comparison."""
+    """Tiles per domain name, in catalog order; `reference` adds the region's change, `notes` a remark per indicator."""
     latest_by_id = latest.set_index("indicator_id")
     reference_by_id = reference.set_index("indicator_id") if reference is not None else None
     sparklines = series.groupby("indicator_id")["value"].agg(list).to_dict()
@@ -61,12 +62,13 @@ def build_tiles(
                 demo_ids,
                 ref_row,
                 reference_name,
+                (notes or {}).get(indicator.indicator_id),
             )
         )
     return tiles
 
 
-def _tile(indicator, row, sparkline, import_names, demo_ids, ref_row, reference_name) -> Tile:
+def _tile(indicator, row, sparkline, import_names, demo_ids, ref_row, reference_name, note) -> Tile:
     """One tile from an indicator definition and its latest observation."""
     period = parse_period(row["period_key"], indicator.frequency)
     base_change = fmt.relative_change(row["value"], row["baseline_value"])
@@ -89,6 +91,8 @@ def _tile(indicator, row, sparkline, import_names, demo_ids, ref_row, reference_
         ref_change = fmt.relative_change(ref_row["value"], ref_row["baseline_value"])
         if ref_change is not None:
             comparison = f"{reference_name.capitalize()}: {fmt.signed_percent(ref_change)}"
+    if note:
+        comparison = f"{comparison} · {note}" if comparison else note.capitalize()
     return Tile(
         indicator_id=indicator.indicator_id,
         label=indicator.short_name,

@@ -19,12 +19,13 @@ from ratc.periods import parse_period
 SCHEMA_VERSION = "1"
 BUILD_STEPS_DIR = paths.queries_dir() / "build"
 METADATA_FILES = ("areas.csv", "domains.csv", "indicators.csv", lineage.LEDGER_FILE)
+BUILD_MODULES = ("warehouse.py", "metadata.py", "baseline.py", "periods.py", "lineage.py")
 
 Progress = Callable[[float, str], None]
 
 
 def fingerprint(data_dir: Path | None = None) -> str:
-    """A hash of everything a build reads: metadata, the import ledger (with its checksums) and the build SQL."""
+    """A hash of everything a build reads: metadata, the ledger (with its checksums), build SQL and build code."""
     base = data_dir or paths.data_dir()
     digest = hashlib.sha256(SCHEMA_VERSION.encode())
     for name in METADATA_FILES:
@@ -32,6 +33,8 @@ def fingerprint(data_dir: Path | None = None) -> str:
         digest.update(name.encode() + b"\0" + (path.read_bytes() if path.exists() else b"") + b"\0")
     for step in sorted(BUILD_STEPS_DIR.glob("*.sql")):
         digest.update(step.read_bytes())
+    for module in BUILD_MODULES:  # code that shapes the tables: a change there must rebuild too
+        digest.update((Path(__file__).parent / module).read_bytes())
     return digest.hexdigest()
 
 

@@ -51,3 +51,11 @@ def run_app(warehouse_file, params=None, page=None) -> AppTest:
         app.run()
     assert not app.exception, [exception.value for exception in app.exception]
     return app
+
+
+def chart_data(app: AppTest, index: int = 0):
+    """The data of the index-th Vega-Lite chart on the page, as a DataFrame (Streamlit sends it as Arrow)."""
+    from streamlit import dataframe_util
+
+    element = app.get("vega_lite_chart")[index]
+    return dataframe_util.convert_arrow_bytes_to_pandas_df(element.proto.datasets[0].data.data)

@@ -1,0 +1,106 @@
+"""The municipality profile: ranks among the ten and every indicator as a small multiple against region and NL."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from ratc import charts, export, fmt, metadata
+from ratc.context import Context
+from ratc.overview import SPARKLINE_FROM, Query
+from ratc.periods import parse_period
+
+COMPARISON_COLOURS = {"gemeente": charts.PALETTE[0], "regio": charts.PALETTE[1], "land": charts.NEUTRAL}
+
+
+def ranks(query: Query, chosen: Context, area_code: str) -> dict[str, str]:
+    """Per indicator, the municipality's rank among the ten ('rang 3 van 10'); highest (per 10,000) is 1."""
+    catalog = query("indicator_catalog").set_index("indicator_id")
+    latest = query("latest_value_by_area", as_of_date=chosen.as_of_date).merge(query("area_list"), on="area_code")
+    latest = latest[latest["area_type"] == "gemeente"].copy()
+    latest["measure"] = [
+        value / population * 10_000 if catalog.loc[indicator, "per_10k"] else value
+        for indicator, value, population in zip(latest["indicator_id"], latest["value"], latest["population_2020"],
+                                                 strict=True)
+    ]  # fmt: skip
+    latest["rank"] = latest.groupby(["indicator_id", "period_key"])["measure"].rank(ascending=False, method="min")
+    counts = latest.groupby(["indicator_id", "period_key"])["measure"].transform("count")
+    mine = latest[latest["area_code"] == area_code]
+    return {
+        indicator: f"rang {int(rank)} van {int(count)}"
+        for indicator, rank, count in zip(mine["indicator_id"], mine["rank"], counts[mine.index], strict=True)
+    }
+
+
+def comparison_frame(query: Query, chosen: Context, area_code: str) -> pd.DataFrame:
+    """Every indicator for the municipality, the region and the Netherlands, comparable: per 10,000 or as a rate."""
+    catalog = query("indicator_catalog").set_index("indicator_id")
+    areas = query("area_list").set_index("area_code")
+    frames = []
+    for code in (area_code, metadata.REGION_CODE, metadata.COUNTRY_CODE):
+        series = query("observations_by_area", area_code=code, from_date=SPARKLINE_FROM, as_of_date=chosen.as_of_date)
+        frames.append(series.assign(area_code=code))
+    # a computed rate repeats its count, which is shown per 10,000 already
+    shown = catalog[catalog["numerator_id"] == ""]
+    frame = pd.concat(frames, ignore_index=True).merge(shown[["short_name", "per_10k", "domain_order"]],
+                                                       left_on="indicator_id", right_index=True)  # fmt: skip
+    population = frame["area_code"].map(areas["population_2020"])
+    frame["waarde"] = frame["value"].where(~frame["per_10k"], frame["value"] / population * 10_000)
+    frame["gebied"] = frame["area_code"].map(areas["area_name"])
+    frame["soort"] = frame["area_code"].map(areas["area_type"])
+    frame["indicator"] = frame["short_name"] + frame["per_10k"].map({True: " /10.000", False: ""})
+    frame["periode"] = [
+        parse_period(key, catalog.loc[indicator, "frequency"]).label
+        for key, indicator in zip(frame["period_key"], frame["indicator_id"], strict=True)
+    ]
+    columns = ["indicator_id", "indicator", "gebied", "soort", "period_key", "periode", "period_start_date", "waarde"]
+    return frame.sort_values(["domain_order", "indicator_id", "soort", "period_start_date"])[columns].reset_index(
+        drop=True
+    )
+
+
+def small_multiples(frame: pd.DataFrame, meta_area: str, chosen: Context, is_demo: bool) -> tuple:
+    """The small-multiples chart, its metadata and a text description."""
+    order = list(dict.fromkeys(frame["indicator"]))
+    kinds = frame.drop_duplicates("gebied").set_index("soort")["gebied"]
+    names = [kinds[kind] for kind in ("gemeente", "regio", "land") if kind in kinds.index]
+    chart = (
+        alt.Chart(frame)
+        .mark_line(strokeWidth=1.8)
+        .encode(
+            x=alt.X("period_start_date:T", title=None, axis=alt.Axis(format="%Y", tickCount=3, labelFontSize=10)),
+            y=alt.Y("waarde:Q", title=None, axis=alt.Axis(format=",.3~r", tickCount=3, labelFontSize=10)),
+            color=alt.Color("gebied:N", title=None, legend=alt.Legend(orient="top"), scale=alt.Scale(domain=names, range=[
+                COMPARISON_COLOURS["gemeente"], COMPARISON_COLOURS["regio"], COMPARISON_COLOURS["land"]])),
+            strokeDash=alt.StrokeDash("gebied:N", legend=None,
+                                      scale=alt.Scale(domain=names, range=[[1, 0], [1, 0], [4, 3]])),
+            tooltip=[alt.Tooltip("indicator:N", title="Indicator"), alt.Tooltip("gebied:N", title="Gebied"),
+                     alt.Tooltip("periode:N", title="Periode"), alt.Tooltip("waarde:Q", title="Waarde", format=",.1f")],
+        )
+        .properties(width=120, height=70)
+        .facet(facet=alt.Facet("indicator:N", title=None, sort=order, header=alt.Header(labelFontSize=11)), columns=5)
+        .resolve_scale(y="independent")
+    )  # fmt: skip
+    month = parse_period(chosen.periode, "maand")
+    meta = charts.ChartMeta(
+        title=f"{meta_area} naast de regio en Nederland",
+        subtitle=f"Alle indicatoren, jan 2019 – {month.label}; aantallen per 10.000 inwoners",
+        source="RAT-C monitor (zie Bronnen & definities per indicator)",
+        file_stem=export.file_stem("profiel", meta_area, month.label),
+        is_demo=is_demo,
+    )
+    description = (
+        f"Kleine grafieken van {len(order)} indicatoren voor {meta_area} (blauw), de regio Zuid-Holland-Zuid "
+        "(oranje) en Nederland (grijs gestippeld), elk met een eigen schaal."
+    )
+    return chart, meta, description
+
+
+def table(frame: pd.DataFrame) -> pd.DataFrame:
+    """The small multiples' data as a Dutch table."""
+    return pd.DataFrame({
+        "Indicator": frame["indicator"],
+        "Gebied": frame["gebied"],
+        "Periode": frame["periode"],
+        "Waarde": [fmt.number(value, 1) for value in frame["waarde"]],
+    })  # fmt: skip

@@ -1,0 +1,61 @@
+"""The municipality profile: ranks, comparable series against region and NL, and the page as an alderman sees it."""
+
+import functools
+import json
+
+import pytest
+from conftest import chart_data, run_app
+
+from ratc import context, db, metadata, profile
+
+DORDRECHT_DEC_2021 = context.Context("GM0505", "ww_uitkeringen", "2021-12")
+POPULATION = metadata.read_areas().set_index("area_code")["population_2020"]
+
+
+@pytest.fixture
+def query(con):
+    """The uncached query function the pages use, without Streamlit."""
+    return functools.partial(db.run_query, con)
+
+
+def test_rank_is_per_10000_among_the_ten(query, observations):
+    ranks = profile.ranks(query, DORDRECHT_DEC_2021, "GM0505")
+    december = observations.query("indicator_id == 'schuldhulp_aanmeldingen' and period_key == '2021-12'")
+    december = december[december["area_code"].str.startswith("GM")].set_index("area_code")["value"]
+    per_10k = (december / POPULATION.reindex(december.index) * 10_000).sort_values(ascending=False)
+    assert ranks["schuldhulp_aanmeldingen"] == f"rang {list(per_10k.index).index('GM0505') + 1} van 10"
+    assert len(ranks) == 25
+
+
+def test_comparison_frame_is_per_10000_for_all_three_areas(query, observations):
+    frame = profile.comparison_frame(query, DORDRECHT_DEC_2021, "GM0505")
+    assert set(frame["gebied"]) == {"Dordrecht", "Zuid-Holland-Zuid", "Nederland"}
+    assert "bijstand_per_1000" not in set(frame["indicator_id"])  # its count is already there per 10,000
+    row = frame.query("indicator_id == 'ww_uitkeringen' and gebied == 'Nederland' and period_key == '2020-04'")
+    value = observations.query("indicator_id == 'ww_uitkeringen' and area_code == 'NL' and period_key == '2020-04'")
+    assert row["waarde"].item() == pytest.approx(value["value"].item() / POPULATION["NL"] * 10_000)
+    assert frame["period_start_date"].max().date() <= DORDRECHT_DEC_2021.as_of_date
+
+
+def test_small_multiples_name_the_file_and_describe_the_colours(query):
+    frame = profile.comparison_frame(query, DORDRECHT_DEC_2021, "GM0505")
+    _, meta, description = profile.small_multiples(frame, "Dordrecht", DORDRECHT_DEC_2021, is_demo=True)
+    assert meta.file_stem == "profiel_dordrecht_dec-2021"
+    assert "(Demodata)" in meta.source_line
+    assert "Dordrecht (blauw)" in description
+
+
+@pytest.mark.parametrize("periode", ["2020-04", "2021-12"])
+def test_profile_page_as_an_alderman_opens_it(warehouse_file, periode):
+    app = run_app(warehouse_file, {"gemeente": "GM0610", "periode": periode}, "pages/municipality.py")
+    assert app.title[0].value == "Sliedrecht"
+    captions = " ".join(caption.value for caption in app.caption)
+    assert "rang " in captions and "De regio: " in captions
+    data = chart_data(app)
+    assert set(data["gebied"]) == {"Sliedrecht", "Zuid-Holland-Zuid", "Nederland"}
+    assert (
+        json.loads(app.get("vega_lite_chart")[0].proto.spec)["title"]["text"]
+        == "Sliedrecht naast de regio en Nederland"
+    )
+    labels = {button.proto.label for button in app.get("download_button")}
+    assert labels == {"PNG", "SVG", "PDF", "CSV", "Excel"}
