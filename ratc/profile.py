@@ -70,8 +70,8 @@ def small_multiples(frame: pd.DataFrame, meta_area: str, chosen: Context, is_dem
         .encode(
             x=alt.X("period_start_date:T", title=None, axis=alt.Axis(format="%Y", tickCount=3, labelFontSize=10)),
             y=alt.Y("waarde:Q", title=None, axis=alt.Axis(format=",.3~r", tickCount=3, labelFontSize=10)),
-            color=alt.Color("gebied:N", title=None, legend=alt.Legend(orient="top"), scale=alt.Scale(domain=names, range=[
-                COMPARISON_COLOURS["gemeente"], COMPARISON_COLOURS["regio"], COMPARISON_COLOURS["land"]])),
+            color=alt.Color("gebied:N", title=None, legend=alt.Legend(orient="top"),
+                            scale=alt.Scale(domain=names, range=list(COMPARISON_COLOURS.values()))),
             strokeDash=alt.StrokeDash("gebied:N", legend=None,
                                       scale=alt.Scale(domain=names, range=[[1, 0], [1, 0], [4, 3]])),
             tooltip=[alt.Tooltip("indicator:N", title="Indicator"), alt.Tooltip("gebied:N", title="Gebied"),
