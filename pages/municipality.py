@@ -32,6 +32,4 @@ ranks = profile.ranks(cache.query, chosen, chosen.gemeente)
 ui.show_tiles(overview.area_tiles(cache.query, chosen.gemeente, chosen, metadata.REGION_CODE, notes=ranks))
 
 st.header("Alle indicatoren naast regio en Nederland", divider="gray")
-frame = profile.comparison_frame(cache.query, chosen, chosen.gemeente)
-chart, meta, description = profile.small_multiples(frame, name, chosen, is_demo)
-ui.chart_block(chart, frame, meta, description, key="profiel", table=profile.table(frame))
+ui.figure_block(cache.computed(profile.figure, chosen, chosen.gemeente, name, is_demo), key="profiel")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -64,3 +66,19 @@ def query(name: str, **params: object) -> pd.DataFrame:
     if file is None:
         file = ensure_warehouse()
     return _query(str(file), name, tuple(sorted(params.items())))
+
+
+@st.cache_data(ttl=3600, max_entries=256, show_spinner=False)
+def _computed(file: str, module: str, name: str, args: tuple, kwargs: tuple) -> object:
+    """A page question's result (a figure, a frame), cached per warehouse file and arguments."""
+    function = getattr(importlib.import_module(module), name)
+    return function(query, *args, **dict(kwargs))
+
+
+def computed(function: Callable[..., object], *args: object, **kwargs: object) -> object:
+    """Call `function(query, *args, **kwargs)` from a ratc module once per warehouse and arguments.
+
+    Charts are expensive to build (Altair copies and converts), so a page asks for its figures through this.
+    """
+    file = warehouse.current_file(paths.warehouse_path()) or ensure_warehouse()
+    return _computed(str(file), function.__module__, function.__name__, args, tuple(sorted(kwargs.items())))

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 import altair as alt
+import pandas as pd
 
 from ratc import fmt
 
@@ -84,3 +85,25 @@ def publication(chart: alt.TopLevelMixin, meta: ChartMeta) -> alt.VConcatChart:
     framed = alt.vconcat(chart.properties(title=footer))
     header = alt.TitleParams(meta.title, subtitle=[meta.subtitle] if meta.subtitle else [])
     return framed.properties(title=header).configure(**house_config())
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A published chart ready to show and export: its Vega-Lite spec, data, metadata, description and table."""
+
+    spec: dict
+    data: pd.DataFrame
+    meta: ChartMeta
+    description: str
+    table: pd.DataFrame | None = None
+
+
+def make_figure(
+    chart: alt.TopLevelMixin,
+    data: pd.DataFrame,
+    meta: ChartMeta,
+    description: str,
+    table: pd.DataFrame | None = None,
+) -> Figure:
+    """Publish a chart once into a plain spec (skipping Altair's slow schema check; the tests run it)."""
+    return Figure(publication(chart, meta).to_dict(validate=False), data, meta, description, table)

@@ -104,3 +104,10 @@ def table(frame: pd.DataFrame) -> pd.DataFrame:
         "Periode": frame["periode"],
         "Waarde": [fmt.number(value, 1) for value in frame["waarde"]],
     })  # fmt: skip
+
+
+def figure(query: Query, chosen: Context, area_code: str, area_name: str, is_demo: bool) -> charts.Figure:
+    """The published small multiples of one municipality, with its data and table."""
+    frame = comparison_frame(query, chosen, area_code)
+    chart, meta, description = small_multiples(frame, area_name, chosen, is_demo)
+    return charts.make_figure(chart, frame, meta, description, table(frame))

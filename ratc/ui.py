@@ -213,10 +213,14 @@ def chart_block(
     table: pd.DataFrame | None = None,
 ) -> None:
     """A chart in the house style with a text description, its data as a table, and downloads for papers."""
-    published = charts.publication(chart, meta)
-    st.altair_chart(published, theme=None)
-    st.caption(description)
-    spec = published.to_dict()
+    figure_block(charts.make_figure(chart, data, meta, description, table), key)
+
+
+def figure_block(figure: charts.Figure, key: str) -> None:
+    """A published figure with its text description, its data as a table, and downloads for papers."""
+    st.vega_lite_chart(figure.spec, theme=None)
+    st.caption(figure.description)
+    spec, data, meta = figure.spec, figure.data, figure.meta
     downloads = [
         ("PNG", "png", "image/png", lambda: export.png(spec)),
         ("SVG", "svg", "image/svg+xml", lambda: export.svg(spec)),
@@ -231,7 +235,7 @@ def chart_block(
             on_click="ignore", icon=":material/download:", width="stretch",
         )  # fmt: skip
     with st.expander("Tabel bij deze grafiek"):
-        st.dataframe(data if table is None else table, hide_index=True, width="stretch")
+        st.dataframe(data if figure.table is None else figure.table, hide_index=True, width="stretch")
 
 
 def _escape_markdown(text: str) -> str:
