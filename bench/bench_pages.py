@@ -29,9 +29,9 @@ import streamlit.logger  # noqa: E402
 
 streamlit.logger.set_log_level("error")
 
+import scaled_data  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-import scaled_data  # noqa: E402
 from ratc import lineage, metadata, warehouse  # noqa: E402
 
 INDICATORS = ("ww_uitkeringen", "bijstand_per_1000", "faillissementen", "veilig_thuis_meldingen")
