@@ -35,12 +35,13 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 from ratc import lineage, metadata, warehouse  # noqa: E402
 
 INDICATORS = ("ww_uitkeringen", "bijstand_per_1000", "faillissementen", "veilig_thuis_meldingen")
+INDICATOR_CHANGES = [("ctx_indicator", indicator) for indicator in INDICATORS]
 CYCLES = {
-    "pages/overview.py": [("ctx_indicator", i) for i in INDICATORS] + [("ctx_periode", "2020-06"), ("ctx_periode", "2021-12")],
-    "pages/municipality.py": [("ctx_periode", m) for m in ("2020-04", "2020-10", "2021-06", "2021-12")],
-    "pages/map.py": [("ctx_indicator", i) for i in INDICATORS] + [("kaart_maat", "verandering"), ("kaart_maat", "waarde")],
-    "pages/trends.py": [("ctx_indicator", i) for i in INDICATORS] + [("trends_maat", "index"), ("trends_maat", "absoluut")],
-}  # fmt: skip
+    "pages/overview.py": INDICATOR_CHANGES + [("ctx_periode", "2020-06"), ("ctx_periode", "2021-12")],
+    "pages/municipality.py": [("ctx_periode", month) for month in ("2020-04", "2020-10", "2021-06", "2021-12")],
+    "pages/map.py": INDICATOR_CHANGES + [("kaart_maat", "verandering"), ("kaart_maat", "waarde")],
+    "pages/trends.py": INDICATOR_CHANGES + [("trends_maat", "index"), ("trends_maat", "absoluut")],
+}
 
 
 def percentile(values: list[float], fraction: float) -> float:
