@@ -12,7 +12,7 @@ PAGES = [
     ),
     st.Page("pages/municipality.py", title="Mijn gemeente", icon=":material/location_city:", url_path="mijn-gemeente"),
     st.Page("pages/map.py", title="Kaart", icon=":material/map:", url_path="kaart"),
-    st.Page("pages/trends.py", title="Trends", icon=":material/show_chart:", url_path="trends"),
+    st.Page("pages/trend_lines.py", title="Trends", icon=":material/show_chart:", url_path="trends"),
     st.Page("pages/coherence.py", title="Samenhang", icon=":material/grid_on:", url_path="samenhang"),
     st.Page("pages/sources.py", title="Bronnen & definities", icon=":material/menu_book:", url_path="bronnen"),
 ]

@@ -40,7 +40,7 @@ CYCLES = {
     "pages/overview.py": INDICATOR_CHANGES + [("ctx_periode", "2020-06"), ("ctx_periode", "2021-12")],
     "pages/municipality.py": [("ctx_periode", month) for month in ("2020-04", "2020-10", "2021-06", "2021-12")],
     "pages/map.py": INDICATOR_CHANGES + [("kaart_maat", "verandering"), ("kaart_maat", "waarde")],
-    "pages/trends.py": INDICATOR_CHANGES + [("trends_maat", "index"), ("trends_maat", "absoluut")],
+    "pages/trend_lines.py": INDICATOR_CHANGES + [("trends_maat", "index"), ("trends_maat", "absoluut")],
 }
 
 
@@ -98,7 +98,7 @@ def pandas_page(data_dir: Path, page: str, indicator: str) -> None:
     region = municipal.groupby("period", as_index=False)["value"].sum()
     if definition["numerator_id"]:
         rows = rows.assign(value=rows["value"] / rows["population_2020"] * float(definition["scale"]))
-    if page == "pages/trends.py":
+    if page == "pages/trend_lines.py":
         baseline = rows[rows["period"].str.startswith("2020-02")].groupby("area_code")["value"].mean()
         rows.assign(index=rows["value"] / rows["area_code"].map(baseline) * 100).sort_values(["area_code", "period"])
         region.sort_values("period")

@@ -1,5 +1,46 @@
-"""Samenhang: placeholder while the page is being built."""
+"""Samenhang: every municipality's change on every indicator, and two indicators side by side."""
 
 import streamlit as st
 
+from ratc import cache, coherence, periods, ui
+from ratc.context import Context
+
+chosen = ui.context_in_use()
+
 st.title("Samenhang")
+st.caption(
+    f"Stand per eind {periods.parse_period(chosen.periode, 'maand').long_label} · per gemeente de laatste cijfers "
+    "vergeleken met vóór de crisis. Beweeg over een vakje voor de periode en de waarden."
+)
+ui.demo_notice()
+
+st.header("Alle gemeenten en indicatoren", divider="orange")
+ui.figure_block(cache.computed(coherence.heatmap_figure, chosen), key="samenhang")
+
+st.header("Twee indicatoren naast elkaar", divider="gray")
+ui.indicator_picker(chosen, label="Indicator horizontaal")
+
+
+@st.fragment
+def scatter_section(chosen: Context) -> None:
+    """The second indicator, the measure and the scatter: changing them reruns only this part, not the heatmap."""
+    labels = coherence.indicator_labels(cache.query)
+    y_column, measure_column = st.columns(2)
+    indicator_y = y_column.selectbox(
+        "Indicator verticaal",
+        list(labels),
+        index=list(labels).index(coherence.partner(chosen.indicator)),
+        format_func=labels.get,
+        key="samenhang_y",
+    )
+    measure = measure_column.segmented_control(
+        "Maat", list(coherence.SCATTER_MEASURES), default="verandering", required=True,
+        format_func=coherence.SCATTER_MEASURES.get, key="samenhang_maat",
+        help="Niveau: aantallen per 10.000 inwoners; cijfers die al per inwoners zijn, zoals ze zijn. "
+        "Een indicator zonder cijfer van vóór de crisis staat altijd als niveau.",
+    )  # fmt: skip
+    scatter = cache.computed(coherence.scatter_figure, chosen, chosen.indicator, indicator_y, measure)
+    ui.figure_block(scatter, key="spreiding")
+
+
+scatter_section(chosen)

@@ -1,5 +1,46 @@
-"""Trends: placeholder while the page is being built."""
+"""Trends: one indicator over time for chosen municipalities against the region and the Netherlands."""
 
 import streamlit as st
 
+from ratc import cache, periods, trends, ui
+
+chosen = ui.context_in_use()
+municipalities = ui.choices_in_use().municipalities
+
 st.title("Trends")
+st.caption(
+    f"Stand per eind {periods.parse_period(chosen.periode, 'maand').long_label} · de verticale lijnen zijn "
+    "landelijke maatregelen; beweeg erover voor de toelichting."
+)
+ui.demo_notice()
+ui.indicator_picker(chosen)
+chosen_municipalities = st.multiselect(
+    "Gemeenten",
+    list(municipalities),
+    default=[chosen.gemeente] if chosen.gemeente else [],
+    format_func=municipalities.get,
+    max_selections=trends.MAX_MUNICIPALITIES,
+    placeholder="Kies gemeenten; zonder keuze alleen de regio",
+    # a new context municipality starts a fresh selection with that municipality in it
+    key=f"trends_gemeenten_{chosen.gemeente or 'regio'}",
+)
+measure_column, range_column = st.columns(2)
+with measure_column:
+    measures = trends.measure_options(cache.query, chosen.indicator)
+    measure = st.segmented_control(
+        "Maat", list(measures), default="absoluut", required=True, format_func=measures.get, key="trends_maat",
+        help="Absoluut: de cijfers zoals gepubliceerd (Nederland dan alleen bij cijfers per inwoner). "
+        "Per 10.000 inwoners: naar de bevolking op 1 januari 2020. "
+        "Index: de waarde gedeeld door die van vóór de crisis, maal 100.",
+    )  # fmt: skip
+with range_column:
+    preset = st.segmented_control(
+        "Periode", list(trends.PRESETS), default="alles", required=True, format_func=trends.PRESETS.get,
+        key="trends_periode",
+    )  # fmt: skip
+
+figure, reason = cache.computed(trends.trend_figure, chosen, tuple(chosen_municipalities), measure, preset)
+if figure is None:
+    st.info(reason, icon=":material/info:")
+else:
+    ui.figure_block(figure, key="trend")

@@ -106,7 +106,8 @@ def indicator_picker(chosen: context.Context, label: str = "Indicator") -> str:
     """A select box of all indicators, grouped by domain in its labels; its choice goes into the URL."""
     catalog = cache.query("indicator_catalog")
     labels = dict(zip(catalog["indicator_id"], catalog["domain_name"] + " · " + catalog["name"], strict=True))
-    st.session_state.setdefault("ctx_indicator", chosen.indicator)
+    # keyed widget state is tied to the page it was created on: carry the context's choice across pages
+    st.session_state["ctx_indicator"] = chosen.indicator
     return st.selectbox(label, list(labels), format_func=labels.get, key="ctx_indicator")
 
 

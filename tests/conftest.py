@@ -38,7 +38,7 @@ def observations(con):
 
 
 def run_app(warehouse_file, params=None, page=None) -> AppTest:
-    """The app after one run (and a switch to `page`, e.g. "pages/trends.py"), with these URL parameters.
+    """The app after one run (and a switch to `page`, e.g. "pages/trend_lines.py"), with these URL parameters.
 
     Pass the `warehouse_file` fixture (or None when RATC_WAREHOUSE is set otherwise); fails on any exception.
     """

@@ -1,0 +1,468 @@
+"""Trends: one indicator over time for chosen municipalities against the region and the Netherlands.
+
+Three measures: the figure as published (`absoluut`), per 10,000 inhabitants (counts only; population on
+1 January 2020) and an index against the pre-crisis baseline (value ÷ baseline × 100; only where the indicator
+has a baseline). Four ranges, relative to the context's "stand per" date: everything, the year 2020, and the
+last six or three months. The national measures of 2020 (`data/measures.csv`) are drawn as vertical markers.
+
+The horizontal reference line is the baseline: y = 100 for the index; for `absoluut` and `per_10k` the
+baseline level of the focus area (the one chosen municipality, otherwise the region), because each area has its
+own level and one line for all would mislead; none for seasonal indicators, whose baseline differs per period.
+Nederland is left out of absolute counts: it is some forty times the region and would flatten every other line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import altair as alt
+import pandas as pd
+
+from ratc import baseline, charts, export, fmt, metadata, paths, periods
+from ratc.context import Context
+from ratc.overview import Query
+
+MEASURES = {"absoluut": "Absoluut", "per_10k": "Per 10.000 inwoners", "index": "Index (basis = 100)"}
+PRESETS = {"alles": "Alles", "2020": "2020", "6m": "Laatste 6 maanden", "3m": "Laatste 3 maanden"}
+MAX_MUNICIPALITIES = 5
+# Municipalities in the first five Okabe-Ito colours; the region dark and dashed, the Netherlands grey and dotted.
+MUNICIPALITY_COLOURS = charts.PALETTE[:MAX_MUNICIPALITIES]
+REGION_STYLE = ("#1F2933", [7, 4])
+COUNTRY_STYLE = (charts.NEUTRAL, [2, 3])
+PLOT_WIDTH = charts.WIDTH - 90  # with the y axis and padding the whole image stays about 720 px wide
+PLOT_HEIGHT = charts.HEIGHT
+MARKER_COLOUR = "#7B8794"
+MARKER_FONT_SIZE = 11
+MARKER_CHAR_PX = 5.4  # average width of a character at 11 px Helvetica: enough to keep labels apart
+MARKER_ROW_PX = 14
+LABEL_HEIGHT_PX = 18  # the baseline's label and a little air
+TICK_MONTHS = {"alles": 6, "2020": 2, "6m": 1, "3m": 1}
+DATE_FORMAT = "%Y-%m-%d"
+COLUMNS = [
+    "gebied_code",
+    "gebied",
+    "soort",
+    "periode_code",
+    "periode",
+    "begindatum",
+    "einddatum",
+    "waarde",
+    "oorspronkelijke_waarde",
+    "basiswaarde",
+]
+
+
+@dataclass(frozen=True)
+class Trend:
+    """Everything the Trends page shows for one choice: chart data, chart, metadata, text and table."""
+
+    frame: pd.DataFrame
+    chart: alt.LayerChart
+    meta: charts.ChartMeta
+    description: str
+    table: pd.DataFrame
+
+    @property
+    def is_empty(self) -> bool:
+        """True when the range holds no observations (e.g. '2020' while the context stands in 2019)."""
+        return self.frame.empty
+
+
+def read_measures(data_dir: Path | None = None) -> pd.DataFrame:
+    """The national measures of 2020 from `data/measures.csv`: date, label, description, source."""
+    frame = pd.read_csv((data_dir or paths.data_dir()) / "measures.csv", dtype=str, keep_default_na=False)
+    frame["date"] = [dt.date.fromisoformat(day) for day in frame["date"]]
+    return frame
+
+
+def available_measures(indicator: Mapping) -> dict[str, str]:
+    """The measures that make sense for an indicator, with their Dutch labels."""
+    available = ["absoluut"]
+    if indicator["per_10k"]:
+        available.append("per_10k")
+    if indicator["has_baseline"]:
+        available.append("index")
+    return {measure: MEASURES[measure] for measure in available}
+
+
+def measure_options(query: Query, indicator_id: str) -> dict[str, str]:
+    """The measures the page offers for the chosen indicator."""
+    return available_measures(_indicator(query, indicator_id))
+
+
+def date_range(preset: str, as_of_date: dt.date, first_date: dt.date) -> tuple[dt.date, dt.date]:
+    """The first and last day a range preset covers, ending at the 'stand per' date."""
+    if preset == "alles":
+        return first_date, as_of_date
+    if preset == "2020":
+        return dt.date(2020, 1, 1), min(as_of_date, dt.date(2020, 12, 31))
+    months = {"6m": 6, "3m": 3}.get(preset)
+    if months is None:
+        raise ValueError(f"unknown range preset {preset!r}")
+    month_number = as_of_date.year * 12 + as_of_date.month - 1 - (months - 1)
+    return dt.date(month_number // 12, month_number % 12 + 1, 1), as_of_date
+
+
+def range_label(start: dt.date, end: dt.date) -> str:
+    """Dutch label of a date range by months: '2020', 'okt – dec 2020', 'jan 2019 – dec 2021'."""
+    first, last = periods.period_containing(start, "maand"), periods.period_containing(end, "maand")
+    if start.year == end.year and (start.month, start.day, end.month, end.day) == (1, 1, 12, 31):
+        return str(start.year)
+    if first.key == last.key:
+        return first.label
+    if start.year == end.year:
+        return f"{periods.MONTHS_NL[start.month - 1]} – {last.label}"
+    return f"{first.label} – {last.label}"
+
+
+def trend(
+    query: Query,
+    chosen: Context,
+    municipalities: Sequence[str],
+    measure: str,
+    preset: str,
+    made_on: dt.date | None = None,
+) -> Trend:
+    """The trend of the context's indicator for these municipalities, the region and the Netherlands."""
+    indicator = _indicator(query, chosen.indicator)
+    if measure not in available_measures(indicator):
+        measure = "absoluut"
+    municipalities = list(municipalities)[:MAX_MUNICIPALITIES]
+    areas = query("area_list")
+    codes = [*municipalities, metadata.REGION_CODE]
+    if measure != "absoluut" or not indicator["is_count"]:
+        codes.append(metadata.COUNTRY_CODE)
+    frequency = indicator["frequency"]
+    first_date = indicator["first_period_date"]
+    first_date = first_date.date() if pd.notna(first_date) else chosen.as_of_date
+    if frequency == "week":  # ISO week 1 of 2019 starts on 31 December 2018: say 'jan 2019'
+        first_date = periods.period_containing(first_date + dt.timedelta(days=6), "maand").start
+    start, end = date_range(preset, chosen.as_of_date, first_date)
+    # every period that overlaps the range: a quarter that started before it still counts
+    from_date = periods.period_containing(start, frequency).start
+    observations = query(
+        "observations_by_indicator",
+        indicator_id=chosen.indicator,
+        area_codes=codes,
+        from_date=from_date,
+        as_of_date=end,
+    )
+    frame = trend_frame(observations, areas, indicator, measure, codes)
+    imports = query("import_lineage")
+    used = imports[imports["import_id"].isin(set(observations["import_id"]))]
+    axis_start = min(start, from_date)
+    if frequency != "week":  # a week that began a few days early does not change what the range is called
+        start = axis_start
+    measures = measures_in_range(read_measures(), axis_start, end)
+    focus = municipalities[0] if len(municipalities) == 1 else metadata.REGION_CODE
+    reference = reference_line(frame, indicator, measure, focus)
+    if reference:
+        reference.update(label_place(frame, reference, axis_start, end))
+    chart = trend_chart(frame, indicator, measure, preset, axis_start, end, measures, reference)
+    meta = trend_meta(indicator, measure, frame, start, end, bool(used["is_demo"].any()), made_on)
+    description = describe(frame, indicator, measure, municipalities)
+    return Trend(frame, chart, meta, description, table(frame, indicator, measure))
+
+
+def trend_frame(
+    observations: pd.DataFrame, areas: pd.DataFrame, indicator: Mapping, measure: str, codes: Sequence[str]
+) -> pd.DataFrame:
+    """The chart's data, export-friendly (dates as ISO text): one row per area and period, areas in `codes` order."""
+    area = areas.set_index("area_code")
+    rows = observations[observations["area_code"].isin(codes)].copy()
+    rows["order"] = rows["area_code"].map({code: number for number, code in enumerate(codes)})
+    rows = rows.sort_values(["order", "period_start_date"])
+    value = rows["value"].astype(float)
+    if measure == "per_10k":
+        shown = value / rows["area_code"].map(area["population_2020"]) * 10_000
+    elif measure == "index":
+        base = rows["baseline_value"].astype(float)
+        shown = value / base.where(base != 0) * 100  # no index on a baseline of zero (small counts)
+    else:
+        shown = value
+    frame = pd.DataFrame(
+        {
+            "gebied_code": rows["area_code"],
+            "gebied": rows["area_code"].map(area["area_name"]),
+            "soort": rows["area_code"].map(area["area_type"]),
+            "periode_code": rows["period_key"],
+            "periode": [periods.parse_period(key, indicator["frequency"]).label for key in rows["period_key"]],
+            "begindatum": rows["period_start_date"].dt.strftime(DATE_FORMAT),
+            "einddatum": rows["period_end_date"].dt.strftime(DATE_FORMAT),
+            "waarde": shown.astype(float),
+            "oorspronkelijke_waarde": value,
+            "basiswaarde": rows["baseline_value"].astype(float),
+        }
+    )
+    return frame.reset_index(drop=True).astype({column: "str" for column in COLUMNS[:7]})
+
+
+def measures_in_range(measures: pd.DataFrame, start: dt.date, end: dt.date) -> pd.DataFrame:
+    """The measures that fall inside the range, each with a label row so that no two labels overlap."""
+    inside = measures[(measures["date"] >= start) & (measures["date"] <= end)].reset_index(drop=True)
+    span = max((end - start).days, 1)
+    rows, row_ends, aligns = [], [], []
+    for day, label in zip(inside["date"], inside["label"], strict=True):
+        x = (day - start).days / span * PLOT_WIDTH
+        width = len(label) * MARKER_CHAR_PX + 6
+        align = "left" if x + width <= PLOT_WIDTH else "right"
+        left, right = (x, x + width) if align == "left" else (x - width, x)
+        row = next((number for number, taken in enumerate(row_ends) if left > taken), len(row_ends))
+        if row == len(row_ends):
+            row_ends.append(right)
+        row_ends[row] = right
+        rows.append(row)
+        aligns.append(align)
+    return inside.assign(
+        dag=[day.isoformat() for day in inside["date"]],
+        datum_tekst=[fmt.date_long(day) for day in inside["date"]],
+        rij=rows,
+        uitlijning=aligns,
+    )
+
+
+def reference_line(frame: pd.DataFrame, indicator: Mapping, measure: str, focus: str) -> dict | None:
+    """The baseline as a horizontal line: its level and label, or None when there is no single level."""
+    if not indicator["has_baseline"] or frame.empty:
+        return None
+    short = baseline.short_label(indicator["frequency"], bool(indicator["is_seasonal"])).removeprefix("t.o.v. ")
+    if measure == "index":
+        return {"niveau": 100.0, "label": f"basis: {short} = 100"}
+    if indicator["is_seasonal"]:
+        return None
+    rows = frame[frame["gebied_code"] == focus]
+    if rows.empty or rows["basiswaarde"].isna().all():
+        return None
+    level = rows["basiswaarde"].iloc[0]
+    if measure == "per_10k":
+        level = level * rows["waarde"].iloc[0] / rows["oorspronkelijke_waarde"].iloc[0]
+    return {"niveau": float(level), "label": f"basis {rows['gebied'].iloc[0]}: {short}"}
+
+
+def label_place(frame: pd.DataFrame, reference: dict, start: dt.date, end: dt.date) -> dict:
+    """Where the baseline's label goes so that no series runs through it: the right end, the left end, or the
+    first stretch in between where the lines keep clear, above the baseline or below it."""
+    values = frame["waarde"].dropna()
+    low, high = min(values.min(), reference["niveau"]), max(values.max(), reference["niveau"])
+    height = (high - low or 1) * (LABEL_HEIGHT_PX / PLOT_HEIGHT)
+    share = (len(reference["label"]) * MARKER_CHAR_PX + 8) / PLOT_WIDTH  # of the x axis that the label covers
+    begin, finish = pd.to_datetime(frame["begindatum"]), pd.to_datetime(frame["einddatum"])
+    where = ((begin + (finish - begin) / 2) - pd.Timestamp(start)).dt.days / max((end - start).days, 1)
+    bands = {"boven": (reference["niveau"], reference["niveau"] + height),
+             "onder": (reference["niveau"] - height, reference["niveau"])}  # fmt: skip
+    windows = [("right", 1 - share), *(("left", step / 10) for step in range(0, 10) if step / 10 + share <= 1)]
+    for align, left in windows:
+        near = frame["waarde"][(where >= left - 0.03) & (where <= left + share + 0.03)]
+        for kind, band in bands.items():
+            inside = band[0] >= low and band[1] <= high  # never over the axis or the marker labels
+            if inside and not near.between(*band).any():
+                x_px = PLOT_WIDTH - 2 if align == "right" else left * PLOT_WIDTH + 2
+                return {"x_px": x_px, "uitlijning": align, "kant": kind}
+    return {"x_px": PLOT_WIDTH - 2, "uitlijning": "right", "kant": "boven"}
+
+
+def trend_chart(
+    frame: pd.DataFrame,
+    indicator: Mapping,
+    measure: str,
+    preset: str,
+    start: dt.date,
+    end: dt.date,
+    measures: pd.DataFrame,
+    reference: dict | None,
+) -> alt.LayerChart:
+    """Lines per area with tooltips, markers for the national measures and the baseline as a reference line."""
+    names = list(dict.fromkeys(frame["gebied"]))
+    kinds = dict(zip(frame["gebied"], frame["soort"], strict=True))
+    colours, dashes, municipal = [], [], iter(MUNICIPALITY_COLOURS)
+    for name in names:
+        colour, dash = {"regio": REGION_STYLE, "land": COUNTRY_STYLE}.get(kinds[name], (None, [1, 0]))
+        colours.append(colour or next(municipal))
+        dashes.append(dash)
+    decimals = int(indicator["decimals"]) if measure == "absoluut" else 1
+    x_scale = alt.Scale(domain=[_vega_date(start), _vega_date(end)])
+    x = alt.X(
+        "midden:T",
+        title=None,
+        scale=x_scale,
+        axis=alt.Axis(format="%b %Y", tickCount={"interval": "month", "step": TICK_MONTHS[preset]}, grid=False,
+                      labelOverlap=True),
+    )  # fmt: skip
+    y = alt.Y("waarde:Q", title=y_title(indicator, measure), scale=alt.Scale(zero=False),
+              axis=alt.Axis(format=",.1~f", tickCount=6))  # fmt: skip
+    legend = alt.Legend(orient="top", symbolType="stroke", symbolSize=400, symbolStrokeWidth=2.5)
+    colour = alt.Color("gebied:N", title=None, scale=alt.Scale(domain=names, range=colours), legend=legend)
+    dash = alt.StrokeDash("gebied:N", title=None, scale=alt.Scale(domain=names, range=dashes))
+    tooltip = [
+        alt.Tooltip("gebied:N", title="Gebied"),
+        alt.Tooltip("periode:N", title="Periode"),
+        alt.Tooltip("waarde:Q", title=MEASURES[measure] if measure != "absoluut" else "Waarde",
+                    format=f",.{decimals}f"),
+    ]  # fmt: skip
+    base = alt.Chart().transform_calculate(  # the data sits on the layer: converted once
+        midden=f"(time(timeParse(datum.begindatum, '{DATE_FORMAT}')) "
+        f"+ time(timeParse(datum.einddatum, '{DATE_FORMAT}')) + 86400000) / 2"
+    )
+    many = frame.groupby("gebied")["periode_code"].count().max() > 60 if not frame.empty else False
+    layers = [
+        base.mark_line(strokeWidth=2.5).encode(x=x, y=y, color=colour, strokeDash=dash),
+        base.mark_point(filled=True, size=80 if many else 40, opacity=0 if many else 1).encode(
+            x=x, y=y, color=alt.Color("gebied:N", scale=alt.Scale(domain=names, range=colours), legend=None),
+            tooltip=tooltip
+        ),
+    ]  # fmt: skip
+    if reference:
+        line = alt.Chart(alt.Data(values=[reference]))
+        above = reference.get("kant", "boven") == "boven"
+        layers += [
+            line.mark_rule(color=charts.REFERENCE, strokeWidth=1, opacity=0.7).encode(y=alt.Y("niveau:Q")),
+            line.mark_text(
+                align=reference.get("uitlijning", "right"), baseline="bottom" if above else "top",
+                dy=-3 if above else 3, fontSize=11, color=charts.REFERENCE,
+            ).encode(
+                y=alt.Y("niveau:Q"), x=alt.XValue(reference.get("x_px", PLOT_WIDTH - 2)), text=alt.Text("label:N")
+            ),
+        ]  # fmt: skip
+    if not measures.empty:
+        columns = ["dag", "label", "description", "datum_tekst", "rij", "uitlijning"]
+        markers = alt.Chart(alt.Data(values=measures[columns].to_dict("records")))
+        markers = markers.transform_calculate(dag_tijd=f"time(timeParse(datum.dag, '{DATE_FORMAT}'))")
+        marker_x = alt.X("dag_tijd:T", scale=x_scale)
+        marker_tooltip = [alt.Tooltip("datum_tekst:N", title="Datum"), alt.Tooltip("label:N", title="Maatregel"),
+                          alt.Tooltip("description:N", title="Toelichting")]  # fmt: skip
+        layers.append(
+            markers.mark_rule(color=MARKER_COLOUR, strokeDash=[3, 3], strokeWidth=1.2).encode(
+                x=marker_x, tooltip=marker_tooltip
+            )
+        )
+        for align, dx in (("left", 3), ("right", -3)):
+            layers.append(
+                markers.transform_filter(alt.datum.uitlijning == align)
+                .transform_calculate(label_y=f"-6 - datum.rij * {MARKER_ROW_PX}")
+                .mark_text(align=align, baseline="bottom", dx=dx, fontSize=MARKER_FONT_SIZE, color="#52606D")
+                .encode(x=marker_x, y=alt.Y("label_y:Q", scale=None), text=alt.Text("label:N"), tooltip=marker_tooltip)
+            )
+    return alt.layer(*layers, data=frame).properties(width=PLOT_WIDTH, height=PLOT_HEIGHT)
+
+
+def y_title(indicator: Mapping, measure: str) -> str:
+    """The y-axis title: the unit of the chosen measure."""
+    if measure == "per_10k":
+        return f"{indicator['unit']} per 10.000 inwoners"
+    if measure == "index":
+        short = baseline.short_label(indicator["frequency"], bool(indicator["is_seasonal"])).removeprefix("t.o.v. ")
+        return f"index ({short} = 100)"
+    return str(indicator["unit"])
+
+
+def trend_meta(
+    indicator: Mapping,
+    measure: str,
+    frame: pd.DataFrame,
+    start: dt.date,
+    end: dt.date,
+    is_demo: bool,
+    made_on: dt.date | None = None,
+) -> charts.ChartMeta:
+    """Title (indicator and measure), subtitle (areas and range), source and a file name that says what it is."""
+    names = list(dict.fromkeys(frame["gebied"]))
+    kinds = dict(zip(frame["gebied"], frame["soort"], strict=True))
+    municipalities = [name for name in names if kinds[name] == "gemeente"]
+    label = range_label(start, end)
+    if len(municipalities) == 0:
+        areas_part = "Zuid-Holland-Zuid"
+    elif len(municipalities) <= 3:
+        areas_part = "-".join(municipalities)
+    else:
+        areas_part = f"{len(municipalities)} gemeenten"
+    source = str(indicator["source"])
+    if measure == "per_10k" and "bevolking" not in source:
+        source += "; CBS (bevolking)"
+    suffix = {"absoluut": "", "per_10k": "per 10000", "index": "index"}[measure]
+    return charts.ChartMeta(
+        title=title(indicator, measure),
+        subtitle=f"{_join(names)} · {label}",
+        source=source,
+        file_stem=export.file_stem(f"{indicator['short_name']} {suffix}", areas_part, label),
+        is_demo=is_demo,
+        made_on=made_on,
+    )
+
+
+def title(indicator: Mapping, measure: str) -> str:
+    """The chart title: the indicator's name and the measure."""
+    if measure == "per_10k":
+        return f"{indicator['name']} per 10.000 inwoners"
+    if measure == "index":
+        return f"{indicator['name']}, {y_title(indicator, measure)}"
+    return f"{indicator['name']}, aantal" if indicator["is_count"] else str(indicator["name"])
+
+
+def describe(frame: pd.DataFrame, indicator: Mapping, measure: str, municipalities: Sequence[str]) -> str:
+    """One Dutch sentence on the focus area's series: where it peaked and where it stands now."""
+    focus = municipalities[0] if municipalities else metadata.REGION_CODE
+    series = frame[(frame["gebied_code"] == focus) & frame["waarde"].notna()]
+    if series.empty and (frame["gebied_code"] == focus).any():
+        name = frame.loc[frame["gebied_code"] == focus, "gebied"].iloc[0]
+        return f"Voor {name} is geen index te berekenen: het cijfer van vóór de crisis ontbreekt of is 0."
+    if series.empty:
+        return "Er zijn geen cijfers in deze periode."
+    decimals = int(indicator["decimals"]) if measure == "absoluut" else 1
+    subject = str(indicator["subject"])
+    if measure == "per_10k":
+        subject += " per 10.000 inwoners"
+    elif measure == "index":
+        subject = f"de index van {subject} ({y_title(indicator, measure).removeprefix('index (')}"
+    peak, last = series.loc[series["waarde"].idxmax()], series.iloc[-1]
+    where = series["gebied"].iloc[0]
+    peak_value, last_value = fmt.number(peak["waarde"], decimals), fmt.number(last["waarde"], decimals)
+    if peak["periode_code"] == last["periode_code"]:
+        return f"In {where} was {subject} in {last['periode']} het hoogst van deze periode: {last_value}."
+    return (
+        f"In {where} was {subject} het hoogst in {peak['periode']} ({peak_value}); "
+        f"in {last['periode']} was het {last_value}."
+    )
+
+
+def table(frame: pd.DataFrame, indicator: Mapping, measure: str) -> pd.DataFrame:
+    """The chart's data as a Dutch table: a row per period, a column per area, Dutch number format."""
+    if frame.empty:
+        return pd.DataFrame({"Periode": []})
+    decimals = int(indicator["decimals"]) if measure == "absoluut" else 1
+    wide = frame.pivot(index=["begindatum", "periode"], columns="gebied", values="waarde")
+    wide = wide.sort_index(level="begindatum").reindex(columns=list(dict.fromkeys(frame["gebied"])))
+    result = pd.DataFrame({"Periode": wide.index.get_level_values("periode")})
+    for name in wide.columns:
+        result[name] = [fmt.number(value, decimals) for value in wide[name]]
+    return result
+
+
+def _indicator(query: Query, indicator_id: str) -> pd.Series:
+    """One indicator's row of the catalog."""
+    return query("indicator_catalog").set_index("indicator_id").loc[indicator_id]
+
+
+def _join(names: Sequence[str]) -> str:
+    """'Dordrecht, Zuid-Holland-Zuid en Nederland'."""
+    names = list(names)
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " en " + names[-1]
+
+
+def _vega_date(day: dt.date) -> alt.DateTime:
+    """A date for a Vega-Lite scale domain, in local time like `timeParse`."""
+    return alt.DateTime(year=day.year, month=day.month, date=day.day)
+
+
+def trend_figure(
+    query: Query, chosen: Context, municipalities: tuple[str, ...], measure: str, preset: str
+) -> tuple[charts.Figure | None, str]:
+    """The trend published once for showing and exporting, or None with the reason when there is nothing to show."""
+    result = trend(query, chosen, list(municipalities), measure, preset)
+    if result.is_empty:
+        return None, result.description
+    return charts.make_figure(result.chart, result.frame, result.meta, result.description, result.table), ""
