@@ -4,7 +4,8 @@ import streamlit as st
 
 from ratc import cache, ui
 
-st.set_page_config(page_title="RAT-C monitor Zuid-Holland-Zuid", page_icon=":material/monitoring:", layout="wide")
+# A local favicon: a Material icon here would be fetched from fonts.gstatic.com on every page load.
+st.set_page_config(page_title="RAT-C monitor Zuid-Holland-Zuid", page_icon=str(ui.FAVICON), layout="wide")
 
 PAGES = [
     st.Page(

@@ -1,5 +1,63 @@
-"""Kaart: placeholder while the page is being built."""
+"""Kaart: the ten municipalities coloured by one indicator (value, per 10,000 or change); a click opens a profile."""
 
 import streamlit as st
 
+from ratc import cache, map_view, periods, ui
+
+PROFILE_PAGE = "pages/municipality.py"
+
+chosen = ui.context_in_use()
+month = periods.parse_period(chosen.periode, "maand")
+geometry = cache.map_geometry()
+
 st.title("Kaart")
+st.caption(
+    f"Stand per eind {month.long_label} · {geometry.description}. "
+    "Beweeg over een gemeente voor de cijfers; klik erop voor haar profiel."
+)
+is_demo = ui.demo_notice()
+if geometry.notice:
+    st.warning(geometry.notice, icon=":material/warning:")
+
+indicator = map_view.indicator_row(cache.query, chosen.indicator)
+measures = map_view.measures_for(indicator)
+if st.session_state.get("kaart_maat") not in measures:
+    st.session_state["kaart_maat"] = map_view.default_measure(indicator)
+picker_column, measure_column = st.columns(2, vertical_alignment="bottom")
+with picker_column:
+    ui.indicator_picker(chosen)
+measure = measure_column.segmented_control(
+    "Weergave",
+    measures,
+    format_func=map_view.MEASURE_BUTTONS.get,
+    key="kaart_maat",
+    required=True,
+    help="Per 10.000 inwoners maakt grote en kleine gemeenten vergelijkbaar. Verandering: ten opzichte van de "
+    "basis vóór de crisis (februari 2020; K4 2019 bij kwartaalcijfers; bij seizoenscijfers dezelfde periode in 2019).",
+)
+
+frame = map_view.map_frame(cache.query, chosen, measure, geometry)
+region = map_view.region_text(cache.query, chosen, measure)
+description = map_view.description(frame, indicator, measure, geometry, region)
+st.subheader(f"{map_view.measure_title(indicator, measure)}, {map_view.common_period(frame, month.label)}")
+selection = st.pydeck_chart(
+    map_view.deck(frame, geometry, measure, indicator),
+    on_select="rerun",
+    selection_mode="single-object",
+    key="kaart_deck",
+    alt=description,
+    height=map_view.MAP_HEIGHT_PX,
+)
+picked = map_view.selected_code(selection)
+if picked:
+    st.switch_page(PROFILE_PAGE, query_params={**st.session_state.get("_context_url", {}), "gemeente": picked})
+
+st.caption(map_view.legend_title(indicator, measure))
+st.markdown(map_view.legend_html(map_view.legend_entries(frame, measure, indicator)), unsafe_allow_html=True)
+st.write(description)
+
+st.caption("Profiel van een gemeente openen (ook met het toetsenbord):")
+ui.municipality_links(PROFILE_PAGE)
+
+st.header("Voor publicaties", divider="gray")
+ui.figure_block(cache.computed(map_view.static_figure, chosen, measure, is_demo, geometry.description), key="kaart")

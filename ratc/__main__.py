@@ -1,4 +1,4 @@
-"""Command line: `python -m ratc build` builds the warehouse, `python -m ratc demo` regenerates the demo data."""
+"""Command line: `build` the warehouse, regenerate the `demo` data, `fetch` public source data into `data/`."""
 
 from __future__ import annotations
 
@@ -33,6 +33,21 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_fetch(args: argparse.Namespace) -> int:
+    """Download one kind of public source data into data/; a clear message and exit status 1 when that fails."""
+    from ratc import fetch
+
+    try:
+        if args.what == "boundaries":
+            target = fetch.download_boundaries(year=args.year, url=args.url)
+            print(f"boundaries {args.year}: {target} (the ten municipalities; Bron: {fetch.SOURCE})")
+    except fetch.FetchError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        print("nothing was written", file=sys.stderr)
+        return 1
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Parse the command line and run one command."""
     parser = argparse.ArgumentParser(prog="python -m ratc", description="RAT-C monitor tools")
@@ -41,6 +56,13 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("--if-stale", action="store_true", help="only when the sources changed")
     build.set_defaults(func=cmd_build)
     commands.add_parser("demo", help="regenerate the deterministic demo dataset").set_defaults(func=cmd_demo)
+    fetch = commands.add_parser("fetch", help="download public source data into data/")
+    fetch.add_argument(
+        "what", choices=["boundaries"], help="boundaries: CBS's generalised municipality boundaries from PDOK"
+    )
+    fetch.add_argument("--year", type=int, default=2020, help="boundaries: the year of the division (default 2020)")
+    fetch.add_argument("--url", help="download from this URL instead of PDOK (a mirror or a test server)")
+    fetch.set_defaults(func=cmd_fetch)
     args = parser.parse_args(argv)
     return args.func(args)
 

@@ -10,7 +10,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from ratc import db, lineage, paths, warehouse
+from ratc import db, geo, lineage, paths, warehouse
 
 
 def ensure_warehouse() -> Path:
@@ -82,3 +82,18 @@ def computed(function: Callable[..., object], *args: object, **kwargs: object) -
     """
     file = warehouse.current_file(paths.warehouse_path()) or ensure_warehouse()
     return _computed(str(file), function.__module__, function.__name__, args, tuple(sorted(kwargs.items())))
+
+
+def map_geometry() -> geo.MapGeometry:
+    """The map's geometry (downloaded boundaries or the shipped tiles), read again only when data/geo/ changes."""
+    folder = geo.geo_dir()
+    signature = (
+        tuple((path.name, path.stat().st_mtime_ns) for path in sorted(folder.glob("*"))) if folder.exists() else ()
+    )
+    return _map_geometry(str(folder), signature)
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def _map_geometry(folder: str, signature: tuple) -> geo.MapGeometry:
+    """The geometry for one state of the geo folder."""
+    return geo.map_geometry()

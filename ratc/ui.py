@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import urlencode
 
 import altair as alt
@@ -13,6 +14,7 @@ from ratc.signals import Signal
 from ratc.tiles import Tile
 
 DEFAULT_INDICATOR = "ww_uitkeringen"
+FAVICON = Path(__file__).parent / "static" / "favicon.png"
 DEMO_TEXT = (
     "**Demodata** — deze cijfers zijn gegenereerd voor demonstratie en training. "
     "Het zijn geen waarnemingen van gemeenten, CBS of RIVM."
@@ -195,9 +197,9 @@ def show_municipality_table(table, profile_url_path: str = "mijn-gemeente") -> N
 
 def municipality_links(profile_page: str) -> None:
     """A link to the profile of each of the ten municipalities, keeping the rest of the context."""
-    columns = st.columns(5)
+    columns = st.columns(4)
     for number, (code, name) in enumerate(choices_in_use().municipalities.items()):
-        columns[number % 5].page_link(
+        columns[number % 4].page_link(
             profile_page,
             label=name,
             icon=":material/location_city:",
