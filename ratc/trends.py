@@ -88,6 +88,11 @@ def available_measures(indicator: Mapping) -> dict[str, str]:
     return {measure: MEASURES[measure] for measure in available}
 
 
+def default_measure(options: Mapping[str, str]) -> str:
+    """Per 10,000 where it exists: absolute counts of a municipality vanish beside the region's total."""
+    return "per_10k" if "per_10k" in options else "absoluut"
+
+
 def measure_options(query: Query, indicator_id: str) -> dict[str, str]:
     """The measures the page offers for the chosen indicator."""
     return available_measures(_indicator(query, indicator_id))

@@ -336,6 +336,7 @@ def test_page_runs_every_measure_and_range_from_a_deep_link(warehouse_file, obse
 
 def test_choosing_municipalities_adds_their_lines(warehouse_file, observations):
     app = run_app(warehouse_file, {"gemeente": "GM0505"}, "pages/trend_lines.py")
+    app.segmented_control(key="trends_maat").set_value("absoluut").run()
     app.multiselect(key="trends_gemeenten_GM0505").select("GM0610").run()
     data = trend_data(app)
     assert list(dict.fromkeys(data["gebied_code"])) == ["GM0505", "GM0610", "VR18"]
@@ -346,6 +347,7 @@ def test_choosing_municipalities_adds_their_lines(warehouse_file, observations):
 
 def test_without_a_municipality_the_page_shows_the_region(warehouse_file):
     app = run_app(warehouse_file, {"periode": "2020-12"}, "pages/trend_lines.py")
+    app.segmented_control(key="trends_maat").set_value("absoluut").run()
     app.segmented_control(key="trends_periode").set_value("3m").run()
     data = trend_data(app)
     assert set(data["gebied_code"]) == {"VR18"} and data["periode_code"].tolist() == ["2020-10", "2020-11", "2020-12"]
@@ -366,3 +368,9 @@ def test_a_baseline_of_zero_gives_no_index_rather_than_infinity(query, observati
     assert trend.table.columns.tolist() == ["Periode", "Hardinxveld-Giessendam", "Zuid-Holland-Zuid", "Nederland"]
     assert set(trend.table["Hardinxveld-Giessendam"]) == {"–"}
     assert trend.description.startswith("Voor Hardinxveld-Giessendam is geen index te berekenen")
+
+
+def test_per_10000_is_the_default_measure_where_it_exists(warehouse_file):
+    app = run_app(warehouse_file, {"gemeente": "GM0610"}, "pages/trend_lines.py")
+    assert app.segmented_control(key="trends_maat").value == "per_10k"
+    assert set(trend_data(app)["gebied_code"]) == {"GM0610", "VR18", "NL"}
