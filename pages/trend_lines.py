@@ -28,7 +28,12 @@ measure_column, range_column = st.columns(2)
 with measure_column:
     measures = trends.measure_options(cache.query, chosen.indicator)
     measure = st.segmented_control(
-        "Maat", list(measures), default=trends.default_measure(measures), required=True, format_func=measures.get, key="trends_maat",
+        "Maat",
+        list(measures),
+        default=trends.default_measure(measures),
+        required=True,
+        format_func=measures.get,
+        key="trends_maat",
         help="Absoluut: de cijfers zoals gepubliceerd (Nederland dan alleen bij cijfers per inwoner). "
         "Per 10.000 inwoners: naar de bevolking op 1 januari 2020. "
         "Index: de waarde gedeeld door die van vóór de crisis, maal 100.",
