@@ -123,6 +123,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--municipalities", type=int, default=355)
+    parser.add_argument("--pages", nargs="*", default=list(CYCLES), help="page files to time (default: all)")
     args = parser.parse_args()
     results: dict[tuple[str, str], dict[str, float]] = {}
     with tempfile.TemporaryDirectory() as scratch:
@@ -136,7 +137,7 @@ def main() -> int:
             os.environ["RATC_DATA_DIR"], os.environ["RATC_WAREHOUSE"] = str(data_dir), str(target)
             rows = len(pd.read_csv(data_dir / lineage.read_ledger(data_dir)[0].file_path, usecols=["value"]))
             print(f"{scale}: {rows:,} source rows, warehouse build {build_ms:,.0f} ms", file=sys.stderr)
-            for page in CYCLES:
+            for page in args.pages:
                 app_times = time_page(page, args.repeat)
                 pandas_times = time_pandas(data_dir, page, args.repeat)
                 results[(page, scale)] = {

@@ -36,25 +36,24 @@ measure = measure_column.segmented_control(
     "basis vóór de crisis (februari 2020; K4 2019 bij kwartaalcijfers; bij seizoenscijfers dezelfde periode in 2019).",
 )
 
-frame = map_view.map_frame(cache.query, chosen, measure, geometry)
-region = map_view.region_text(cache.query, chosen, measure)
-description = map_view.description(frame, indicator, measure, geometry, region)
-st.subheader(f"{map_view.measure_title(indicator, measure)}, {map_view.common_period(frame, month.label)}")
+view = cache.computed(map_view.interactive_map, chosen, measure, geometry.description)
+st.subheader(view.title)
 selection = st.pydeck_chart(
-    map_view.deck(frame, geometry, measure, indicator),
+    view.deck,
     on_select="rerun",
     selection_mode="single-object",
     key="kaart_deck",
-    alt=description,
+    alt=view.description,
     height=map_view.MAP_HEIGHT_PX,
 )
 picked = map_view.selected_code(selection)
 if picked:
     st.switch_page(PROFILE_PAGE, query_params={**st.session_state.get("_context_url", {}), "gemeente": picked})
 
-st.caption(map_view.legend_title(indicator, measure))
-st.markdown(map_view.legend_html(map_view.legend_entries(frame, measure, indicator)), unsafe_allow_html=True)
-st.write(description)
+st.caption(view.legend_title)
+# our own class labels (escaped) and palette colours only; no user text reaches this HTML
+st.markdown(view.legend_html, unsafe_allow_html=True)
+st.write(view.description)
 
 st.caption("Profiel van een gemeente openen (ook met het toetsenbord):")
 ui.municipality_links(PROFILE_PAGE)

@@ -614,3 +614,30 @@ def static_figure(query: Query, chosen: Context, measure: str, is_demo: bool, ge
         chart_meta(frame, indicator, measure, geometry, is_demo, month.label),
         text,
     )
+
+
+@dataclass(frozen=True)
+class InteractiveMap:
+    """What the Kaart page shows above the publication map, computed once per context, measure and geometry."""
+
+    title: str
+    deck: pdk.Deck
+    legend_title: str
+    legend_html: str
+    description: str
+
+
+def interactive_map(query: Query, chosen: Context, measure: str, geometry_version: str) -> InteractiveMap:
+    """The interactive map with its heading, legend and description; `geometry_version` keys a geometry change."""
+    geometry = geo.map_geometry()
+    indicator = indicator_row(query, chosen.indicator)
+    frame = map_frame(query, chosen, measure, geometry)
+    text = description(frame, indicator, measure, geometry, region_text(query, chosen, measure))
+    month = parse_period(chosen.periode, "maand")
+    return InteractiveMap(
+        title=f"{measure_title(indicator, measure)}, {common_period(frame, month.label)}",
+        deck=deck(frame, geometry, measure, indicator),
+        legend_title=legend_title(indicator, measure),
+        legend_html=legend_html(legend_entries(frame, measure, indicator)),
+        description=text,
+    )
