@@ -1,10 +1,10 @@
-"""Bronnen & definities: every indicator's definition and source, and every import the figures came from."""
+"""Bronnen & imports: every indicator's definition and source, and every import the figures came from."""
 
 import streamlit as st
 
 from ratc import cache, sources, ui
 
-st.title("Bronnen & definities")
+st.title("Bronnen & imports")
 st.caption("Elk cijfer in de monitor is terug te voeren op een definitie, een bron, een periode en een import.")
 ui.demo_notice()
 

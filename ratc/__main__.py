@@ -1,4 +1,5 @@
-"""Command line: `build` the warehouse, regenerate the `demo` data, `fetch` public source data into `data/`."""
+"""Command line: `build` the warehouse, regenerate the `demo` data, `fetch` public source data into `data/`,
+`import` a municipality's delivery and write the delivery `template`."""
 
 from __future__ import annotations
 
@@ -41,10 +42,63 @@ def cmd_fetch(args: argparse.Namespace) -> int:
         if args.what == "boundaries":
             target = fetch.download_boundaries(year=args.year, url=args.url)
             print(f"boundaries {args.year}: {target} (the ten municipalities; Bron: {fetch.SOURCE})")
+        elif args.what == "rivm":
+            target = fetch.download_rivm(url=args.url or fetch.RIVM_URL)
+            print(f"rivm: {target} (Bron: {fetch.RIVM_SOURCE})")
+        else:
+            if not args.table:
+                print("error: fetch cbs needs a table id, e.g. 82522NED", file=sys.stderr)
+                return 2
+            target = fetch.download_cbs_table(args.table)
+            print(f"cbs {args.table}: {target} (Bron: CBS)")
     except fetch.FetchError as exc:
         print(f"error: {exc}", file=sys.stderr)
         print("nothing was written", file=sys.stderr)
         return 1
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """Validate a delivery and import it all or nothing; every problem per row and exit status 1 when invalid."""
+    from ratc import importer
+
+    try:
+        result = importer.import_file(args.file, replace=args.replace, source=args.source, progress=_print_progress)
+    except importer.DeliveryError as exc:
+        for message in exc.messages:
+            print(f"error: {message}", file=sys.stderr)
+        print("nothing was written", file=sys.stderr)
+        return 1
+    if result.record is None:
+        for error in result.validation.errors:
+            print(f"error: {error.message}", file=sys.stderr)
+        hint = " (--replace replaces existing values that differ)" if len(result.validation.changes) else ""
+        print(f"{len(result.validation.errors)} problem(s); nothing was written{hint}", file=sys.stderr)
+        return 1
+    record = result.record
+    print(f"import {record.import_id}: {record.rows_accepted} rows accepted from {args.file} ({record.file_path})")
+    changes = result.validation.changes
+    if len(changes):
+        print(f"{len(changes)} existing value(s) replaced:")
+        for change in changes.itertuples():
+            print(
+                f"  row {change.row}: {change.area_name}, {change.indicator_id}, {change.period}: "
+                f"{change.old_value:g} -> {change.new_value:g}"
+            )
+    else:
+        print("no existing values changed")
+    return 0
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    """Write the delivery template as CSV or, with --xlsx, as an Excel workbook."""
+    from pathlib import Path
+
+    from ratc import template
+
+    xlsx = args.xlsx or args.out.lower().endswith(".xlsx")
+    Path(args.out).write_bytes(template.template_xlsx() if xlsx else template.template_csv())
+    print(f"template ({'xlsx' if xlsx else 'csv'}): {args.out}")
     return 0
 
 
@@ -58,11 +112,24 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("demo", help="regenerate the deterministic demo dataset").set_defaults(func=cmd_demo)
     fetch = commands.add_parser("fetch", help="download public source data into data/")
     fetch.add_argument(
-        "what", choices=["boundaries"], help="boundaries: CBS's generalised municipality boundaries from PDOK"
+        "what",
+        choices=["boundaries", "rivm", "cbs"],
+        help="boundaries: CBS's generalised municipality boundaries from PDOK; rivm: RIVM COVID-19 per municipality "
+        "per day; cbs: a CBS StatLine table through OData",
     )
+    fetch.add_argument("table", nargs="?", help="cbs: the table id, e.g. 82522NED")
     fetch.add_argument("--year", type=int, default=2020, help="boundaries: the year of the division (default 2020)")
     fetch.add_argument("--url", help="download from this URL instead of PDOK (a mirror or a test server)")
     fetch.set_defaults(func=cmd_fetch)
+    delivery = commands.add_parser("import", help="validate a municipality's delivery (CSV or XLSX) and import it")
+    delivery.add_argument("file", help="the delivered file")
+    delivery.add_argument("--replace", action="store_true", help="replace existing values that differ")
+    delivery.add_argument("--source", help="who delivered it (default: the file name)")
+    delivery.set_defaults(func=cmd_import)
+    sheet = commands.add_parser("template", help="write the delivery template")
+    sheet.add_argument("out", help="the file to write (.csv or .xlsx)")
+    sheet.add_argument("--xlsx", action="store_true", help="an Excel workbook with reference sheets")
+    sheet.set_defaults(func=cmd_template)
     args = parser.parse_args(argv)
     return args.func(args)
 

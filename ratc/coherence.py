@@ -54,7 +54,7 @@ LABEL_OFFSETS = {
     "onder": ("center", "top", 0, 7),
 }
 LABEL_CHAR_PX = 6.0
-SOURCE_ALL = "RAT-C monitor (zie Bronnen & definities per indicator)"
+SOURCE_ALL = "RAT-C monitor (zie Bronnen & imports per indicator)"
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,8 @@
-"""Download public source data into `data/`: CBS/PDOK municipality boundaries (`python -m ratc fetch boundaries`)."""
+"""Download public source data into `data/`: CBS/PDOK boundaries, RIVM COVID-19 counts and CBS OData tables.
+
+`python -m ratc fetch boundaries|rivm|cbs TABLE`. Every download is size- and time-limited, validated before
+anything is written, and written atomically, so a failed download leaves what was there.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from ratc import geo
+from ratc import geo, paths
 
 # PDOK's WFS of CBS's area divisions, one service per year. The address in ../shared/real/README.md
 # (geodata.nationaalgeoregister.nl/cbsgebiedsindelingen/wfs, typeName cbs_gemeente_<year>_gegeneraliseerd)
@@ -23,6 +27,10 @@ TIMEOUT_SECONDS = 60
 MAX_BYTES = 64 * 1024 * 1024  # all 355 generalised municipalities of 2020 are about 1 MB
 FIRST_YEAR = 2019  # Hoeksche Waard and Molenlanden exist since 1 January 2019
 SOURCE = "CBS, PDOK"
+RIVM_URL = "https://data.rivm.nl/covid-19/COVID-19_aantallen_gemeente_per_dag.csv"
+RIVM_MAX_BYTES = 512 * 1024 * 1024  # the per-day file grew to some 100 MB by 2023
+RIVM_SOURCE = "RIVM"
+CBS_MAX_ROWS = 2_000_000  # 82015NED alone holds about 1.1 million observations
 
 
 class FetchError(RuntimeError):
@@ -70,12 +78,97 @@ def download_boundaries(year: int = 2020, url: str | None = None, target_dir: Pa
     return target
 
 
-def fetch_bytes(url: str, timeout: float = TIMEOUT_SECONDS, max_bytes: int = MAX_BYTES) -> bytes:
-    """The body of an HTTP(S) GET, refusing anything that is not 200 or larger than max_bytes."""
+def download_rivm(url: str = RIVM_URL, target_dir: Path | None = None) -> Path:
+    """Download RIVM's COVID-19 counts per municipality, check they import, and write them atomically.
+
+    Writes `<target_dir>/rivm/<file name of the URL>` (default `data/sources/`) unchanged, only after
+    `ratc.rivm.weekly_counts` read it and found all ten municipalities; raises FetchError otherwise.
+    """
+    from ratc import rivm  # pandas is only needed once a download arrived
+
+    content = fetch_bytes(url, max_bytes=RIVM_MAX_BYTES, expect="csv")
+    try:
+        weekly = rivm.weekly_counts(content)
+    except (rivm.RivmError, ValueError) as exc:
+        raise FetchError(f"{_short(url)} did not give usable RIVM COVID-19 counts: {exc}") from exc
+    missing = set(geo.municipalities()) - set(weekly["area_code"])
+    if missing:
+        raise FetchError(f"{_short(url)} holds no counts for {', '.join(sorted(missing))}")
+    name = Path(urllib.parse.urlsplit(url).path).name or "rivm.csv"
+    target = (target_dir or sources_dir()) / "rivm" / name
+    write_atomically(target, content)
+    return target
+
+
+def download_cbs_table(table_id: str, target_dir: Path | None = None, client=None) -> Path:
+    """Download a CBS OData table through `cbsodata`, check it maps onto our indicators, and write its rows.
+
+    Writes `<target_dir>/cbs/<TABLE>.json` (default `data/sources/`): the table id, the time of retrieval
+    and the rows as `cbsodata.get_data` returns them. `client` is the cbsodata module (injectable for tests).
+    Tables in `ratc.cbs.TABLES` with an indicator must give at least one row for the ten or NL.
+    """
+    from ratc import cbs
+
+    table = table_id.strip().upper()
+    spec = cbs.TABLES.get(table)
+    if spec is None:
+        raise FetchError(f"table {table_id!r} is not known; known tables: {', '.join(cbs.TABLES)}")
+    if client is None:
+        try:
+            import cbsodata as client
+        except ImportError as exc:
+            raise FetchError("the cbsodata package is missing; pip install -r requirements.txt") from exc
+    try:
+        rows = client.get_data(table, filters=region_filter(spec))
+    except Exception as exc:  # requests' errors and cbsodata's own: the client's exception types are its business
+        raise FetchError(f"CBS OData table {table} could not be downloaded: {type(exc).__name__}: {exc}") from exc
+    if not isinstance(rows, list) or not all(isinstance(row, dict) for row in rows):
+        raise FetchError(f"CBS OData table {table} did not give a list of rows")
+    if len(rows) > CBS_MAX_ROWS:
+        raise FetchError(f"CBS OData table {table} gave {len(rows):,} rows, more than the limit of {CBS_MAX_ROWS:,}")
+    if spec["indicator"] is not None:
+        try:
+            delivery = cbs.read_odata(table, rows)
+        except cbs.CbsError as exc:
+            raise FetchError(f"CBS OData table {table} did not give usable figures: {exc}") from exc
+        if delivery.empty:
+            raise FetchError(f"CBS OData table {table} holds no {spec['indicator']} figures for the ten or NL")
+    document = {
+        "table_id": table,
+        "title": spec["title"],
+        "source": "CBS StatLine (OData, cbsodata)",
+        "retrieved_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "rows": rows,
+    }
+    target = (target_dir or sources_dir()) / "cbs" / f"{table}.json"
+    write_atomically(target, json.dumps(document, ensure_ascii=False, default=str).encode("utf-8"))
+    return target
+
+
+def region_filter(spec: dict) -> str | None:
+    """An OData filter for the ten municipalities and NL on a table's region column (None: no region column)."""
+    column = spec.get("region")
+    if column != "RegioS":
+        return None
+    keys = [*geo.municipalities(), "NL01"]
+    return " or ".join(f"substringof('{key}',{column})" for key in keys)
+
+
+def sources_dir() -> Path:
+    """Where downloaded source files go (`data/sources/`)."""
+    return paths.data_dir() / "sources"
+
+
+def fetch_bytes(url: str, timeout: float = TIMEOUT_SECONDS, max_bytes: int = MAX_BYTES, expect: str = "json") -> bytes:
+    """The body of an HTTP(S) GET, refusing anything that is not 200, larger than max_bytes, or not `expect`.
+
+    `expect` is "json" (the body starts with { or [) or "csv" (a text header line with ; or , in it).
+    """
     scheme = urllib.parse.urlsplit(url).scheme
     if scheme not in ("http", "https"):
         raise FetchError(f"only http and https URLs can be fetched, not {url!r}")
-    request = urllib.request.Request(url, headers={"User-Agent": "ratc-monitor", "Accept": "application/json"})
+    accept = "application/json" if expect == "json" else "text/csv, text/plain;q=0.9"
+    request = urllib.request.Request(url, headers={"User-Agent": "ratc-monitor", "Accept": accept})
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (scheme checked above)
             length = response.headers.get("Content-Length")
@@ -90,10 +183,24 @@ def fetch_bytes(url: str, timeout: float = TIMEOUT_SECONDS, max_bytes: int = MAX
         raise FetchError(f"{_short(url)} did not answer within {timeout:.0f} seconds") from exc
     if len(body) > max_bytes:
         raise FetchError(f"{_short(url)} sent more than the limit of {max_bytes:,} bytes")
-    if body.lstrip()[:1] not in (b"{", b"["):
-        start = body[:60].decode("utf-8", "replace").strip().replace("\n", " ")
+    start = body[:60].decode("utf-8", "replace").strip().replace("\n", " ")
+    if expect == "json" and body.lstrip()[:1] not in (b"{", b"["):
         raise FetchError(f"{_short(url)} did not send JSON (it starts with {start!r}); is the URL right?")
+    if expect == "csv" and not _looks_like_csv(body):
+        raise FetchError(f"{_short(url)} did not send CSV (it starts with {start!r}); is the URL right?")
     return body
+
+
+def _looks_like_csv(body: bytes) -> bool:
+    """Whether a body starts with a UTF-8 header line of several separated columns (not HTML or JSON)."""
+    header = body[:4096].split(b"\n", 1)[0].removeprefix(b"\xef\xbb\xbf").strip()
+    if not header or header[:1] in (b"<", b"{", b"["):
+        return False
+    try:
+        text = header.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return ";" in text or "," in text
 
 
 def write_atomically(target: Path, content: bytes) -> None:

@@ -85,7 +85,7 @@ def small_multiples(frame: pd.DataFrame, meta_area: str, chosen: Context, is_dem
     meta = charts.ChartMeta(
         title=f"{meta_area} naast de regio en Nederland",
         subtitle=f"Alle indicatoren, jan 2019 – {month.label}; aantallen per 10.000 inwoners",
-        source="RAT-C monitor (zie Bronnen & definities per indicator)",
+        source="RAT-C monitor (zie Bronnen & imports per indicator)",
         file_stem=export.file_stem("profiel", meta_area, month.label),
         is_demo=is_demo,
     )

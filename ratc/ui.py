@@ -241,6 +241,31 @@ def figure_block(figure: charts.Figure, key: str) -> None:
         st.dataframe(data if figure.table is None else figure.table, hide_index=True, width="stretch")
 
 
+def delivery_errors(messages: list[str]) -> None:
+    """File-level problems of an upload, each on its own line."""
+    st.error("Dit bestand kan niet worden ingelezen:\n\n" + "\n".join(f"- {_escape_markdown(m)}" for m in messages),
+             icon=":material/error:")  # fmt: skip
+
+
+def delivery_report(validation) -> None:
+    """Every row error, or what a valid delivery holds and what it would change."""
+    from ratc import delivery  # the importer is only needed on the delivery page
+
+    if not validation.ok:
+        st.error(
+            f"{len(validation.errors)} probleem/problemen gevonden; er is niets opgeslagen. "
+            "Herstel het bestand en lever het opnieuw aan.",
+            icon=":material/error:",
+        )
+        st.dataframe(delivery.error_table(validation), hide_index=True, width="stretch")
+        return
+    st.success(f"Het bestand is in orde: {len(validation.rows)} waarnemingen.", icon=":material/check_circle:")
+    st.dataframe(delivery.summary(validation), hide_index=True, width="stretch")
+    if len(validation.changes):
+        st.warning(f"{len(validation.changes)} bestaande waarden worden vervangen:", icon=":material/swap_horiz:")
+        st.dataframe(validation.changes, hide_index=True, width="stretch")
+
+
 def _escape_markdown(text: str) -> str:
     """Text safe to show in markdown: no links, emphasis or HTML from the data."""
     for char in "\\`*_{}[]<>()#+!|~":

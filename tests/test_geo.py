@@ -334,9 +334,9 @@ def test_cli_fetch_boundaries(server, data_dir, capsys):
 
 def test_cli_keeps_build_and_demo_and_refuses_unknown_fetches(capsys):
     with pytest.raises(SystemExit):
-        main(["fetch", "rivm"])
-    assert "invalid choice: 'rivm'" in capsys.readouterr().err
+        main(["fetch", "osm"])
+    assert "invalid choice: 'osm'" in capsys.readouterr().err
     with pytest.raises(SystemExit) as help_exit:
         main(["--help"])
     assert help_exit.value.code == 0
-    assert "{build,demo,fetch}" in capsys.readouterr().out
+    assert "{build,demo,fetch,import,template}" in capsys.readouterr().out

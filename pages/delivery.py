@@ -1,0 +1,62 @@
+"""Gegevens aanleveren: the data steward downloads the template, uploads a delivery, sees every problem per row,
+and imports it all-or-nothing; the monitor shows the new figures without a restart."""
+
+import streamlit as st
+
+from ratc import cache, delivery, importer, steward, template, ui
+
+st.title("Gegevens aanleveren")
+st.caption(
+    "Voor de databeheerder: lever cijfers van uw gemeente aan in het sjabloon (één rij per gemeente, indicator en "
+    "periode). Het bestand wordt eerst helemaal gecontroleerd; er wordt niets opgeslagen zolang er één fout in staat."
+)
+
+left, right = st.columns(2)
+left.download_button("Sjabloon (CSV)", template.template_csv, file_name="ratc-aanlevering-sjabloon.csv",
+                      mime="text/csv", icon=":material/download:", on_click="ignore", width="stretch")  # fmt: skip
+right.download_button("Sjabloon (Excel)", template.template_xlsx, file_name="ratc-aanlevering-sjabloon.xlsx",
+                      mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                      icon=":material/download:", on_click="ignore", width="stretch")  # fmt: skip
+
+if steward.key_configured():
+    given = st.text_input("Sleutel databeheerder", type="password", key="aanlevering_sleutel")
+    if not steward.may_deliver(given):
+        st.info("Vul de sleutel van de databeheerder in om gegevens aan te leveren.", icon=":material/lock:")
+        st.stop()
+else:
+    st.warning(
+        "Er is geen sleutel voor databeheerders ingesteld (RATC_STEWARD_KEY): iedereen die deze pagina kan openen, "
+        "kan gegevens aanleveren. Stel een sleutel in voor gebruik buiten een testomgeving.",
+        icon=":material/lock_open:",
+    )
+
+upload = st.file_uploader(
+    "Aanlevering (CSV of Excel, hoogstens 20 MB)", type=["csv", "xlsx"], key="aanlevering_bestand"
+)
+source = st.text_input("Bron", placeholder="bijv. Gemeente Dordrecht, afdeling Werk en Inkomen", key="aanlevering_bron")
+replace = st.checkbox("Bestaande waarden vervangen als ze verschillen", key="aanlevering_vervangen")
+if upload is None:
+    st.stop()
+
+content = upload.getvalue()
+check = delivery.check(content, upload.name, replace)
+if check.file_errors:
+    ui.delivery_errors(check.file_errors)
+    st.stop()
+ui.delivery_report(check.validation)
+if not check.validation.ok:
+    st.stop()
+if st.button("Importeren", type="primary", icon=":material/upload:", key="aanlevering_importeren"):
+    with st.status("Bezig met importeren …", expanded=True) as status:
+        bar = st.progress(0.0)
+        record = importer.accept(
+            check.validation, content, upload.name, source or upload.name,
+            progress=lambda fraction, message: bar.progress(fraction, text=message),
+        )  # fmt: skip
+        status.update(label=f"Import {record.import_id} is verwerkt.", state="complete")
+    st.success(
+        f"{record.rows_accepted} waarnemingen uit {upload.name} zijn opgenomen als import {record.import_id}. "
+        "De monitor toont ze meteen.",
+        icon=":material/check_circle:",
+    )
+    cache.ensure_warehouse()

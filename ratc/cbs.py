@@ -1,0 +1,216 @@
+"""CBS figures: StatLine CSV exports (names, not codes) and OData rows from `cbsodata`, for the ten and NL.
+
+A StatLine CSV export is `;`-separated UTF-8 with a BOM, every value quoted and left-padded with spaces, the
+full StatLine path as column header, municipality *names* in `Regio's`, and empty values for municipalities
+that no longer existed in the period. Names are matched to codes through `data/areas.csv`, forgiving case,
+spacing and hyphens.
+
+OData rows (`cbsodata.get_data`) carry per dimension either the code (`RegioS` "GM0505    ", padded;
+`Perioden` "2020MM04") or, because `get_data` replaces codes by titles, the title ("Dordrecht",
+"2020 april"); both are read. `TABLES` says per table which columns hold the region, period and value,
+which other dimensions to filter on, and which indicator it delivers.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from ratc import metadata
+
+DELIVERY_COLUMNS = ["gemeente", "indicator", "periode", "waarde", "opmerking", "row"]
+POPULATION_HEADER = "Totale bevolking"
+COUNTRY_NAMES = ("nederland",)
+COUNTRY_KEYS = ("NL01", "NL00", "NL")
+
+# One entry per CBS table. `filters`: dimension column -> accepted values (the code and the title, since
+# cbsodata.get_data returns titles). `indicator` None: downloadable, but not (yet) mapped onto an indicator.
+TABLES: dict[str, dict] = {
+    "82522NED": {
+        "title": "Faillissementen; bedrijven en instellingen, regio",
+        "indicator": "faillissementen",
+        "region": "RegioS",
+        "period": "Perioden",
+        "value": "UitgesprokenFaillissementen_1",
+        # our definition counts businesses and institutions including sole proprietorships
+        "filters": {"TypeGefailleerde": ("A047596", "Bedrijven, instellingen en eenmanszaken")},
+    },
+    "82015NED": {
+        "title": "Bijstandsuitkeringen; uitkeringsgrondslag, regio's",
+        "indicator": "bijstand_uitkeringen",
+        "region": "RegioS",
+        "period": "Perioden",
+        "value": "Bijstandsuitkeringen_1",  # not verified against the table's DataProperties
+        "filters": {},
+    },
+    "84897NED": {
+        "title": "Uitkeringsontvangers per wijk en buurt, 2020",
+        "indicator": None,  # one year per neighbourhood: no monthly or quarterly indicator of ours fits
+        "region": "WijkenEnBuurten",
+        "period": None,
+        "value": None,
+        "filters": {},
+    },
+}
+
+MONTHS_NL = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober")
+MONTHS_NL += ("november", "december")
+_CODE_PERIOD = re.compile(r"^(\d{4})(MM|KW|JJ)(\d{2})$")
+_TITLE_PERIOD = re.compile(r"^(\d{4})(?:\s+(\S+)(?:\s+kwartaal)?)?$")
+
+
+class CbsError(ValueError):
+    """A CBS file or table that cannot be read into the monitor's indicators."""
+
+
+def normalise_name(name: str) -> str:
+    """A municipality name for matching: lower case, hyphens as spaces, single spaces."""
+    return " ".join(str(name).replace("-", " ").casefold().split())
+
+
+def name_codes(data_dir: Path | None = None) -> dict[str, str]:
+    """Normalised name -> CBS code for the ten municipalities, plus Nederland -> NL."""
+    areas = metadata.read_areas(data_dir)
+    codes = {normalise_name(row.area_name): row.area_code for row in areas.itertuples() if row.area_type == "gemeente"}
+    codes.update({name: metadata.COUNTRY_CODE for name in COUNTRY_NAMES})
+    return codes
+
+
+def read_statline_csv(content: bytes | Path, data_dir: Path | None = None) -> pd.DataFrame:
+    """A StatLine CSV export as a tidy frame: region_name, area_code (missing outside the ten), period, measure, value.
+
+    `measure` is the last part of the StatLine header path, `measure_path` the whole header. Empty values
+    (municipalities that no longer existed) are left out.
+    """
+    data = content.read_bytes() if isinstance(content, Path) else bytes(content)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise CbsError(f"not a UTF-8 StatLine export: {exc}") from exc
+    frame = pd.read_csv(io.StringIO(text), sep=";", dtype=str, keep_default_na=False, quotechar='"')
+    frame.columns = [str(column).strip() for column in frame.columns]
+    if not {"Perioden", "Regio's"} <= set(frame.columns):
+        raise CbsError("not a StatLine export per region: the columns Perioden and Regio's are missing")
+    measures = [column for column in frame.columns if column not in ("Perioden", "Regio's")]
+    tidy = frame.melt(id_vars=["Perioden", "Regio's"], value_vars=measures, var_name="measure_path", value_name="raw")
+    tidy["raw"] = tidy["raw"].str.strip()
+    tidy = tidy[tidy["raw"].ne("") & tidy["raw"].ne(".")]
+    values = pd.to_numeric(tidy["raw"], errors="coerce")
+    if values.isna().any():
+        bad = tidy.loc[values.isna()].iloc[0]
+        region, measure, raw = bad["Regio's"], bad["measure_path"], bad["raw"]
+        raise CbsError(f"{region}, {measure}: {raw!r} is not a number")
+    codes = name_codes(data_dir)
+    region = tidy["Regio's"].str.strip()
+    return pd.DataFrame(
+        {
+            "region_name": region,
+            "area_code": region.map(lambda name: codes.get(normalise_name(name))),
+            "period": tidy["Perioden"].str.strip(),
+            "measure": tidy["measure_path"].str.split("/").str[-1].str.strip(),
+            "measure_path": tidy["measure_path"],
+            "value": values.astype(float),
+        }
+    ).reset_index(drop=True)
+
+
+def population_check(frame: pd.DataFrame) -> dict[str, int]:
+    """Population on 1 January per municipality code of the ten, from a tidy StatLine frame, to check areas.csv."""
+    codes = frame["area_code"].fillna("")
+    rows = frame[frame["measure"].str.startswith(POPULATION_HEADER) & codes.str.startswith("GM")]
+    if rows["area_code"].duplicated().any():
+        raise CbsError("the export holds the population of a municipality more than once (several periods?)")
+    return {row.area_code: int(row.value) for row in rows.itertuples()}
+
+
+def cbs_period(key: str, frequency: str) -> str | None:
+    """Our period key for a CBS period code or title of this frequency; None for another frequency (or a year)."""
+    text = str(key).strip().rstrip("*").strip()
+    match = _CODE_PERIOD.match(text)
+    if match:
+        year, kind, number = match.group(1), match.group(2), int(match.group(3))
+        if kind == "MM" and frequency == "maand":
+            return f"{year}-{number:02d}"
+        if kind == "KW" and frequency == "kwartaal":
+            return f"{year}-Q{number}"
+        return None
+    match = _TITLE_PERIOD.match(text)
+    if not match:
+        raise CbsError(f"unknown CBS period {key!r}")
+    year, part = match.group(1), (match.group(2) or "").casefold()
+    if part in MONTHS_NL:
+        return f"{year}-{MONTHS_NL.index(part) + 1:02d}" if frequency == "maand" else None
+    if re.fullmatch(r"[1-4]e", part):
+        return f"{year}-Q{part[0]}" if frequency == "kwartaal" else None
+    if part == "":
+        return None
+    raise CbsError(f"unknown CBS period {key!r}")
+
+
+def read_odata(table_id: str, rows: list[dict], data_dir: Path | None = None) -> pd.DataFrame:
+    """cbsodata rows of a table in TABLES as a delivery (gemeente, indicator, periode, waarde, opmerking, row)."""
+    spec = TABLES.get(table_id.upper())
+    if spec is None:
+        raise CbsError(f"table {table_id} is not known; known tables: {', '.join(TABLES)}")
+    if spec["indicator"] is None:
+        raise CbsError(f"table {table_id} ({spec['title']}) is not mapped onto an indicator of the monitor")
+    indicators = metadata.read_indicators(data_dir).set_index("indicator_id")
+    frequency = indicators.loc[spec["indicator"], "frequency"]
+    codes = name_codes(data_dir)
+    ten = set(codes.values())
+    records, seen = [], {}
+    for number, row in enumerate(rows, start=1):
+        missing = [spec[key] for key in ("region", "period", "value") if spec[key] not in row]
+        missing += [column for column in spec["filters"] if column not in row]
+        if missing:
+            raise CbsError(f"{table_id} row {number}: missing columns {missing}; has the table changed?")
+        if any(str(row[column]).strip() not in accepted for column, accepted in spec["filters"].items()):
+            continue
+        area = _area_code(row[spec["region"]], codes, ten)
+        period = cbs_period(row[spec["period"]], frequency)
+        value = _number(row[spec["value"]])
+        if area is None or period is None or value is None:
+            continue
+        key = (area, period)
+        if key in seen:
+            raise CbsError(
+                f"{table_id}: rows {seen[key]} and {number} both give {area} {period}; "
+                "filter the table's other dimensions in ratc.cbs.TABLES"
+            )
+        seen[key] = number
+        records.append((area, spec["indicator"], period, _as_text(value), f"CBS {table_id.upper()}"))
+    delivery = pd.DataFrame(records, columns=DELIVERY_COLUMNS[:-1], dtype=str)
+    delivery = delivery.sort_values(["gemeente", "periode"], ignore_index=True)
+    delivery["row"] = range(2, len(delivery) + 2)  # the line number in the equivalent delivery CSV
+    return delivery
+
+
+def _area_code(region: object, codes: dict[str, str], ten: set[str]) -> str | None:
+    """Our code for a CBS region key ("GM0505    ", "NL01      ") or title ("Dordrecht"); None for others."""
+    text = str(region).strip()
+    if text in ten:
+        return text
+    if text in COUNTRY_KEYS:
+        return metadata.COUNTRY_CODE
+    return codes.get(normalise_name(text))
+
+
+def _number(value: object) -> float | None:
+    """A CBS value as a number; None for missing ones (None, empty, '.')."""
+    if value is None:
+        return None
+    text = str(value).strip()
+    if text in ("", ".", "-", "x"):
+        return None
+    try:
+        return float(text)
+    except ValueError as exc:
+        raise CbsError(f"{text!r} is not a number") from exc
+
+
+def _as_text(value: float) -> str:
+    """A value as delivery text: an integer without decimals, no thousands separator."""
+    return str(int(value)) if float(value).is_integer() else repr(float(value))

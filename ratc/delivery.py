@@ -1,0 +1,54 @@
+"""A delivery as the upload page sees it: read and validated in one go, with file-level problems kept apart."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from ratc import importer
+
+
+@dataclass(frozen=True)
+class DeliveryCheck:
+    """The outcome of checking an uploaded file: its validation, or the reasons it could not be read at all."""
+
+    validation: importer.Validation | None
+    file_errors: list[str] = field(default_factory=list)
+
+
+def check(content: bytes, file_name: str, replace: bool) -> DeliveryCheck:
+    """Read and validate an uploaded file against the metadata and the data already in the monitor."""
+    try:
+        raw = importer.read_delivery(content, file_name)
+    except importer.DeliveryError as exc:
+        return DeliveryCheck(None, list(exc.messages))
+    return DeliveryCheck(importer.validate(raw, existing=importer.existing_observations(), replace=replace))
+
+
+def error_table(validation: importer.Validation) -> pd.DataFrame:
+    """The row errors as a Dutch table, in file order."""
+    return pd.DataFrame(
+        {
+            "Rij": [error.row for error in validation.errors],
+            "Kolom": [error.column for error in validation.errors],
+            "Probleem": [error.message for error in validation.errors],
+        }
+    )
+
+
+def summary(validation: importer.Validation) -> pd.DataFrame:
+    """What a valid delivery holds: rows per indicator with its first and last period."""
+    rows = validation.rows
+    grouped = rows.groupby("indicator_id").agg(
+        rijen=("value", "size"), gemeenten=("area_code", "nunique"), van=("period", "min"), tot=("period", "max")
+    )
+    return grouped.reset_index().rename(
+        columns={
+            "indicator_id": "Indicator",
+            "rijen": "Rijen",
+            "gemeenten": "Gemeenten",
+            "van": "Van",
+            "tot": "Tot en met",
+        }
+    )

@@ -1,0 +1,157 @@
+"""CBS figures: the StatLine CSV export matched on names, OData rows mapped per table, and the table download."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+from conftest import ROOT, SHARED_REAL
+
+from ratc import cbs, fetch
+
+STATLINE = SHARED_REAL / "cbs" / "Regionale_kerncijfers_Nederland_15082020_130832.csv"
+AREAS = pd.read_csv(ROOT / "data" / "areas.csv")
+TEN = AREAS[AREAS["area_type"] == "gemeente"]
+needs_real = pytest.mark.skipif(not STATLINE.exists(), reason=f"{STATLINE} is not available")
+
+
+@needs_real
+def test_statline_population_of_the_ten_equals_areas_csv():
+    frame = cbs.read_statline_csv(STATLINE)
+    assert cbs.population_check(frame) == dict(zip(TEN["area_code"], TEN["population_2020"], strict=True))
+    assert cbs.population_check(frame)["GM0505"] == 119_284
+
+
+@needs_real
+def test_statline_export_is_read_into_a_tidy_frame_without_defunct_municipalities():
+    frame = cbs.read_statline_csv(STATLINE)
+    assert list(frame.columns) == ["region_name", "area_code", "period", "measure", "measure_path", "value"]
+    assert "Aalburg" not in set(frame["region_name"])  # empty values: no longer a municipality in 2020
+    assert frame["region_name"].nunique() == 355
+    assert set(frame["period"]) == {"2020"}
+    assert frame["measure"].nunique() == 6
+    dordrecht = frame[frame["area_code"] == "GM0505"].set_index("measure")["value"]
+    assert dordrecht["Totale oppervlakte (km²)"] == pytest.approx(99.47)
+    assert dordrecht["Gehuwd (in % van  inwoners 15 jaar of ouder)"] == pytest.approx(45.6)
+
+
+def test_statline_names_match_forgiving_case_spacing_and_hyphens():
+    content = (
+        '\ufeff"Perioden";"Regio\'s";"Bevolking/Totale bevolking (aantal)"\r\n'
+        '"2020";"  hendrik ido  ambacht ";"   31202"\r\n'
+        '"2020";"HOEKSCHE WAARD";"   87401"\r\n'
+        '"2020";"Aalburg";""\r\n'
+        '"2020";"Amsterdam";"  872757"\r\n'
+    ).encode()
+    frame = cbs.read_statline_csv(content)
+    assert frame["area_code"].fillna("").tolist() == ["GM0531", "GM1963", ""]  # Amsterdam is not one of the ten
+    assert cbs.population_check(frame) == {"GM0531": 31202, "GM1963": 87401}
+
+
+def test_a_file_without_regions_is_refused():
+    with pytest.raises(cbs.CbsError, match="Regio's are missing"):
+        cbs.read_statline_csv(b'"a";"b"\n"1";"2"\n')
+
+
+def bankruptcy_rows() -> list[dict]:
+    """82522NED rows as cbsodata.get_data returns them: titles for dimensions (and codes, as download_data does)."""
+    kind, other = "Bedrijven, instellingen en eenmanszaken", "Natuurlijke personen zonder eenmanszaak"
+    return [
+        {"ID": 1, "TypeGefailleerde": kind, "RegioS": "Dordrecht", "Perioden": "2020 april",
+         "UitgesprokenFaillissementen_1": 3},
+        {"ID": 2, "TypeGefailleerde": kind, "RegioS": "Dordrecht", "Perioden": "2020 2e kwartaal",
+         "UitgesprokenFaillissementen_1": 9},
+        {"ID": 3, "TypeGefailleerde": kind, "RegioS": "Dordrecht", "Perioden": "2020",
+         "UitgesprokenFaillissementen_1": 30},
+        {"ID": 4, "TypeGefailleerde": other, "RegioS": "Dordrecht", "Perioden": "2020 april",
+         "UitgesprokenFaillissementen_1": 7},
+        {"ID": 5, "TypeGefailleerde": "A047596", "RegioS": "GM1978    ", "Perioden": "2020MM05",
+         "UitgesprokenFaillissementen_1": "      2"},
+        {"ID": 6, "TypeGefailleerde": "A047596", "RegioS": "NL01      ", "Perioden": "2020MM05*",
+         "UitgesprokenFaillissementen_1": 250},
+        {"ID": 7, "TypeGefailleerde": "A047596", "RegioS": "GM0363    ", "Perioden": "2020MM05",
+         "UitgesprokenFaillissementen_1": 40},
+        {"ID": 8, "TypeGefailleerde": "A047596", "RegioS": "GM0642    ", "Perioden": "2020MM05",
+         "UitgesprokenFaillissementen_1": None},
+    ]  # fmt: skip
+
+
+def test_odata_rows_map_to_codes_months_and_values():
+    delivery = cbs.read_odata("82522NED", bankruptcy_rows())
+    assert list(delivery.columns) == ["gemeente", "indicator", "periode", "waarde", "opmerking", "row"]
+    assert delivery[["gemeente", "periode", "waarde"]].values.tolist() == [
+        ["GM0505", "2020-04", "3"],
+        ["GM1978", "2020-05", "2"],
+        ["NL", "2020-05", "250"],
+    ]
+    assert set(delivery["indicator"]) == {"faillissementen"}
+    assert set(delivery["opmerking"]) == {"CBS 82522NED"}
+
+
+@pytest.mark.parametrize(
+    ("key", "frequency", "expected"),
+    [
+        ("2020MM04", "maand", "2020-04"),
+        ("2020KW02", "kwartaal", "2020-Q2"),
+        ("2020KW02", "maand", None),
+        ("2020JJ00", "maand", None),
+        ("2020 december", "maand", "2020-12"),
+        ("2021 1e kwartaal*", "kwartaal", "2021-Q1"),
+        ("2019", "kwartaal", None),
+    ],
+)
+def test_cbs_period_codes_and_titles(key, frequency, expected):
+    assert cbs.cbs_period(key, frequency) == expected
+
+
+def test_odata_refuses_unknown_tables_changed_columns_and_ambiguous_rows():
+    with pytest.raises(cbs.CbsError, match="not known"):
+        cbs.read_odata("12345NED", [])
+    with pytest.raises(cbs.CbsError, match="not mapped"):
+        cbs.read_odata("84897NED", [])
+    with pytest.raises(cbs.CbsError, match="missing columns"):
+        cbs.read_odata("82522NED", [{"RegioS": "GM0505", "Perioden": "2020MM04"}])
+    row = {"RegioS": "GM0505    ", "Perioden": "2020MM04", "Bijstandsuitkeringen_1": 5}
+    with pytest.raises(cbs.CbsError, match="rows 1 and 2 both give GM0505 2020-04"):
+        cbs.read_odata("82015NED", [row, row])
+
+
+class FakeCbsodata:
+    """Stands in for the cbsodata module: get_data returns fixed rows, or raises."""
+
+    def __init__(self, rows=None, error=None):
+        self.rows, self.error, self.calls = rows, error, []
+
+    def get_data(self, table_id, filters=None, **kwargs):
+        self.calls.append((table_id, filters))
+        if self.error:
+            raise self.error
+        return self.rows
+
+
+def test_download_cbs_table_writes_the_rows_as_json(tmp_path):
+    client = FakeCbsodata(bankruptcy_rows())
+    target = fetch.download_cbs_table("82522ned", target_dir=tmp_path, client=client)
+    assert target == tmp_path / "cbs" / "82522NED.json"
+    document = json.loads(target.read_text())
+    assert document["table_id"] == "82522NED" and document["rows"] == bankruptcy_rows()
+    table_id, filters = client.calls[0]
+    assert table_id == "82522NED" and "substringof('GM0505',RegioS)" in filters
+    assert len(cbs.read_odata("82522NED", document["rows"])) == 3
+
+
+@pytest.mark.parametrize(
+    ("table", "client", "message"),
+    [
+        ("99999NED", FakeCbsodata([]), "not known"),
+        ("82522NED", FakeCbsodata(error=ConnectionError("no route to host")), "could not be downloaded"),
+        ("82522NED", FakeCbsodata({"odata.error": "x"}), "did not give a list of rows"),
+        ("82522NED", FakeCbsodata(bankruptcy_rows()[6:7]), "holds no faillissementen figures"),
+        ("82522NED", FakeCbsodata([{"RegioS": "GM0505"}]), "did not give usable figures"),
+    ],
+)
+def test_a_bad_cbs_download_raises_a_clear_error_and_writes_nothing(tmp_path, table, client, message):
+    with pytest.raises(fetch.FetchError, match=message):
+        fetch.download_cbs_table(table, target_dir=tmp_path, client=client)
+    assert not any(tmp_path.rglob("*"))

@@ -1,0 +1,54 @@
+"""The delivery template: the columns the importer expects, examples that pass validation, reference sheets."""
+
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from ratc import importer, metadata, template
+
+
+def no_existing():
+    return importer.existing_observations().iloc[:0]
+
+
+def test_csv_is_semicolon_separated_utf8_with_bom():
+    content = template.template_csv()
+    assert content.startswith(b"\xef\xbb\xbf")
+    lines = content.decode("utf-8-sig").splitlines()
+    assert lines[0] == ";".join(template.COLUMNS)
+    assert len(lines) > 3
+
+
+@pytest.mark.parametrize(("make", "name"), [(template.template_csv, "t.csv"), (template.template_xlsx, "t.xlsx")])
+def test_examples_pass_validation(make, name):
+    validation = importer.validate(importer.read_delivery(make(), name), existing=no_existing())
+    assert validation.ok, validation.errors
+    frequencies = metadata.read_indicators().set_index("indicator_id")["frequency"]
+    assert set(frequencies[validation.rows["indicator_id"]]) == {"week", "maand", "kwartaal"}
+    assert set(validation.rows["area_code"]) == {"GM0505"}
+
+
+def test_xlsx_lists_deliverable_indicators_and_municipalities():
+    workbook = load_workbook(io.BytesIO(template.template_xlsx()))
+    assert workbook.sheetnames == ["Aanlevering", "Indicatoren", "Gemeenten"]
+    assert [cell.value for cell in workbook["Aanlevering"][1]] == template.COLUMNS
+    indicators = list(workbook["Indicatoren"].iter_rows(values_only=True))
+    assert indicators[0] == ("id", "naam", "frequentie", "periodeformaat", "eenheid")
+    listed = {row[0]: row for row in indicators[1:]}
+    assert "ww_uitkeringen" in listed and "ww_per_1000" not in listed and "covid_meldingen_per_100k" not in listed
+    assert listed["covid_meldingen"][3] == "2020-W14"
+    assert listed["ww_uitkeringen"][3] == "2020-04"
+    assert listed["jeugdhulp_trajecten"][3] == "2020-Q2"
+    municipalities = list(workbook["Gemeenten"].iter_rows(values_only=True))
+    assert municipalities[0] == ("code", "naam") and len(municipalities) == 11
+    assert ("GM0505", "Dordrecht") in municipalities
+
+
+def test_cli_writes_both_templates(tmp_path):
+    from ratc.__main__ import main
+
+    assert main(["template", str(tmp_path / "sjabloon.csv")]) == 0
+    assert main(["template", "--xlsx", str(tmp_path / "sjabloon")]) == 0
+    assert (tmp_path / "sjabloon.csv").read_bytes() == template.template_csv()
+    assert (tmp_path / "sjabloon").read_bytes().startswith(b"PK")
