@@ -63,7 +63,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     from ratc import importer
 
     try:
-        result = importer.import_file(args.file, replace=args.replace, source=args.source, progress=_print_progress)
+        result = importer.import_file(
+            args.file, replace=args.replace, source=args.source, progress=_print_progress, layout=args.layout
+        )
     except importer.DeliveryError as exc:
         for message in exc.messages:
             print(f"error: {message}", file=sys.stderr)
@@ -125,6 +127,10 @@ def main(argv: list[str] | None = None) -> int:
     delivery.add_argument("file", help="the delivered file")
     delivery.add_argument("--replace", action="store_true", help="replace existing values that differ")
     delivery.add_argument("--source", help="who delivered it (default: the file name)")
+    delivery.add_argument(
+        "--layout", choices=["aanlevering", "rivm"], default="aanlevering",
+        help="aanlevering: the delivery template (default); rivm: RIVM's COVID-19 file per municipality",
+    )  # fmt: skip
     delivery.set_defaults(func=cmd_import)
     sheet = commands.add_parser("template", help="write the delivery template")
     sheet.add_argument("out", help="the file to write (.csv or .xlsx)")

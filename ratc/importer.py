@@ -250,14 +250,29 @@ def import_file(
     data_dir: Path | None = None,
     target: Path | None = None,
     progress: Progress | None = None,
+    layout: str = "aanlevering",
 ) -> ImportResult:
-    """Read, validate and (when valid) accept one file; DeliveryError when it cannot be read at all."""
+    """Read, validate and (when valid) accept one file; DeliveryError when it cannot be read at all.
+
+    `layout` is "aanlevering" (the delivery template) or "rivm" (RIVM's COVID-19 file per municipality,
+    cumulative or per day, turned into weekly counts including the national total).
+    """
     location = Path(path)
     try:
         content = location.read_bytes()
     except OSError as exc:
         raise DeliveryError([f"Het bestand {location} kan niet worden gelezen: {exc.strerror}."]) from exc
-    validation = validate(read_delivery(content, location.name), data_dir=data_dir, replace=replace)
+    if layout == "rivm":
+        from ratc import rivm
+
+        try:
+            raw = rivm.read_rivm(content, data_dir)
+        except (ValueError, KeyError) as exc:
+            raise DeliveryError([f"Dit is geen leesbaar RIVM-bestand: {exc}"]) from exc
+        validation = validate(raw, data_dir=data_dir, replace=replace, allow_national=True)
+        source = source or "RIVM, COVID-19 aantallen per gemeente"
+    else:
+        validation = validate(read_delivery(content, location.name), data_dir=data_dir, replace=replace)
     if not validation.ok:
         return ImportResult(validation, None)
     record = accept(validation, content, location.name, source or location.name, data_dir, target, progress)
