@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -29,6 +30,19 @@ def con(warehouse_file):
     connection = db.open_warehouse(warehouse_file)
     yield connection
     connection.close()
+
+
+@pytest.fixture
+def private_data(tmp_path, monkeypatch) -> Path:
+    """A private copy of data/ with its own warehouse (RATC_DATA_DIR, RATC_WAREHOUSE), so writes leave the repo alone."""
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    target = tmp_path / "warehouse.duckdb"
+    warehouse.build(data, target)
+    monkeypatch.setenv("RATC_DATA_DIR", str(data))
+    monkeypatch.setenv("RATC_WAREHOUSE", str(target))
+    monkeypatch.delenv("RATC_STEWARD_KEY", raising=False)
+    return data
 
 
 @pytest.fixture

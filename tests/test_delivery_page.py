@@ -1,10 +1,7 @@
 """The data steward's page: template downloads, per-row errors for a bad file, and an import that shows up."""
 
-import shutil
-from pathlib import Path
-
 import pytest
-from conftest import ROOT, run_app
+from conftest import run_app
 
 from ratc import lineage, template, warehouse
 
@@ -15,19 +12,6 @@ BAD = (
     "Dordrect;schuldhulp_aanmeldingen;2022-01;61;\n"
     "GM0505;bestaat_niet;2022-01;twaalf;\n"
 )
-
-
-@pytest.fixture
-def private_data(tmp_path, monkeypatch) -> Path:
-    """A private copy of data/ and its own warehouse, so an import does not touch the repo."""
-    data = tmp_path / "data"
-    shutil.copytree(ROOT / "data", data)
-    target = tmp_path / "warehouse.duckdb"
-    warehouse.build(data, target)
-    monkeypatch.setenv("RATC_DATA_DIR", str(data))
-    monkeypatch.setenv("RATC_WAREHOUSE", str(target))
-    monkeypatch.delenv("RATC_STEWARD_KEY", raising=False)
-    return data
 
 
 def upload(app, name: str, text: str):

@@ -1,10 +1,11 @@
 """Real RIVM files go through the same validation and import as a delivery, and reconcile in the warehouse."""
 
-import shutil
+import os
+from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import ROOT, SHARED_REAL
+from conftest import SHARED_REAL
 
 from ratc import lineage, rivm, warehouse
 from ratc.__main__ import main
@@ -13,28 +14,16 @@ EXTRACT = SHARED_REAL / "covid" / "zhz_covid_cumulatief_2020-03-13_2020-09-15.cs
 pytestmark = pytest.mark.skipif(not EXTRACT.exists(), reason="../shared/real is not available")
 
 
-@pytest.fixture
-def private(tmp_path, monkeypatch):
-    """A private data dir and warehouse for the command line."""
-    data = tmp_path / "data"
-    shutil.copytree(ROOT / "data", data)
-    target = tmp_path / "warehouse.duckdb"
-    warehouse.build(data, target)
-    monkeypatch.setenv("RATC_DATA_DIR", str(data))
-    monkeypatch.setenv("RATC_WAREHOUSE", str(target))
-    return data, target
-
-
-def test_rivm_extract_conflicts_with_demo_data_unless_replaced(private, capsys):
-    data, _ = private
+def test_rivm_extract_conflicts_with_demo_data_unless_replaced(private_data, capsys):
+    data = private_data
     before = (data / "imports.csv").read_bytes()
     assert main(["import", str(EXTRACT), "--layout", "rivm"]) == 1
     assert "nothing was written" in capsys.readouterr().err
     assert (data / "imports.csv").read_bytes() == before
 
 
-def test_rivm_extract_imports_and_its_weekly_counts_reach_the_warehouse(private):
-    data, target = private
+def test_rivm_extract_imports_and_its_weekly_counts_reach_the_warehouse(private_data):
+    data, target = private_data, Path(os.environ["RATC_WAREHOUSE"])
     assert main(["import", str(EXTRACT), "--layout", "rivm", "--replace"]) == 0
     record = lineage.read_ledger(data)[-1]
     assert record.source.startswith("RIVM") and not record.is_demo
