@@ -34,7 +34,7 @@ def con(warehouse_file):
 
 @pytest.fixture
 def private_data(tmp_path, monkeypatch) -> Path:
-    """A private copy of data/ with its own warehouse (RATC_DATA_DIR, RATC_WAREHOUSE), so writes leave the repo alone."""
+    """A private copy of data/ with its own warehouse (via RATC_DATA_DIR, RATC_WAREHOUSE) for tests that write."""
     data = tmp_path / "data"
     shutil.copytree(ROOT / "data", data)
     target = tmp_path / "warehouse.duckdb"
