@@ -253,7 +253,8 @@ def delivery_report(validation) -> None:
 
     if not validation.ok:
         st.error(
-            f"{len(validation.errors)} probleem/problemen gevonden; er is niets opgeslagen. "
+            f"{len(validation.errors)} {'probleem' if len(validation.errors) == 1 else 'problemen'} gevonden; "
+            "er is niets opgeslagen. "
             "Herstel het bestand en lever het opnieuw aan.",
             icon=":material/error:",
         )
