@@ -128,8 +128,9 @@ def main(argv: list[str] | None = None) -> int:
     delivery.add_argument("--replace", action="store_true", help="replace existing values that differ")
     delivery.add_argument("--source", help="who delivered it (default: the file name)")
     delivery.add_argument(
-        "--layout", choices=["aanlevering", "rivm"], default="aanlevering",
-        help="aanlevering: the delivery template (default); rivm: RIVM's COVID-19 file per municipality",
+        "--layout", choices=["aanlevering", "rivm", "cbs"], default="aanlevering",
+        help="aanlevering: the delivery template (default); rivm: RIVM's COVID-19 file per municipality; "
+        "cbs: a CBS OData table written by `fetch cbs`",
     )  # fmt: skip
     delivery.set_defaults(func=cmd_import)
     sheet = commands.add_parser("template", help="write the delivery template")

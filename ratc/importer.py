@@ -14,6 +14,7 @@ import difflib
 import fcntl
 import hashlib
 import io
+import json
 import math
 import os
 import re
@@ -254,8 +255,9 @@ def import_file(
 ) -> ImportResult:
     """Read, validate and (when valid) accept one file; DeliveryError when it cannot be read at all.
 
-    `layout` is "aanlevering" (the delivery template) or "rivm" (RIVM's COVID-19 file per municipality,
-    cumulative or per day, turned into weekly counts including the national total).
+    `layout` is "aanlevering" (the delivery template), "rivm" (RIVM's COVID-19 file per municipality,
+    cumulative or per day, turned into weekly counts including the national total) or "cbs" (a CBS OData
+    table as written by `python -m ratc fetch cbs TABLE`).
     """
     location = Path(path)
     try:
@@ -271,6 +273,16 @@ def import_file(
             raise DeliveryError([f"Dit is geen leesbaar RIVM-bestand: {exc}"]) from exc
         validation = validate(raw, data_dir=data_dir, replace=replace, allow_national=True)
         source = source or "RIVM, COVID-19 aantallen per gemeente"
+    elif layout == "cbs":
+        from ratc import cbs
+
+        try:
+            document = json.loads(content)
+            raw = cbs.read_odata(document["table_id"], document["rows"], data_dir)
+        except (ValueError, KeyError, TypeError) as exc:
+            raise DeliveryError([f"Dit is geen leesbare CBS-tabel (python -m ratc fetch cbs): {exc}"]) from exc
+        validation = validate(raw, data_dir=data_dir, replace=replace, allow_national=True)
+        source = source or f"{document.get('source', 'CBS')}, tabel {document['table_id']}"
     else:
         validation = validate(read_delivery(content, location.name), data_dir=data_dir, replace=replace)
     if not validation.ok:
