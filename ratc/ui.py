@@ -5,8 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import urlencode
 
-import altair as alt
-import pandas as pd
 import streamlit as st
 
 from ratc import cache, charts, context, export, metadata, periods
@@ -205,18 +203,6 @@ def municipality_links(profile_page: str) -> None:
             icon=":material/location_city:",
             query_params={**st.session_state.get("_context_url", {}), "gemeente": code},
         )
-
-
-def chart_block(
-    chart: alt.TopLevelMixin,
-    data: pd.DataFrame,
-    meta: charts.ChartMeta,
-    description: str,
-    key: str,
-    table: pd.DataFrame | None = None,
-) -> None:
-    """A chart in the house style with a text description, its data as a table, and downloads for papers."""
-    figure_block(charts.make_figure(chart, data, meta, description, table), key)
 
 
 def figure_block(figure: charts.Figure, key: str) -> None:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -73,3 +77,32 @@ def chart_data(app: AppTest, index: int = 0):
 
     element = app.get("vega_lite_chart")[index]
     return dataframe_util.convert_arrow_bytes_to_pandas_df(element.proto.datasets[0].data.data)
+
+
+@contextlib.contextmanager
+def serve(routes: dict[str, tuple[int, str, bytes]]) -> Iterator[str]:
+    """A local HTTP server on 127.0.0.1 in a thread answering path -> (status, content type, body); yields its URL.
+
+    Unknown paths answer 404 with an HTML page, as real servers do.
+    """
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 (http.server's name)
+            status, content_type, body = routes.get(self.path.split("?")[0], (404, "text/html", b"<h1>404</h1>"))
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # size-limit tests hang up early
+                self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()

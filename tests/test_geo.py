@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
 import io
 import json
 import shutil
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import altair as alt
@@ -15,7 +12,7 @@ import numpy as np
 import pytest
 import shapely
 import vl_convert
-from conftest import ROOT, SHARED_REAL
+from conftest import ROOT, SHARED_REAL, serve
 from PIL import Image
 
 from ratc import fetch, geo
@@ -224,24 +221,6 @@ def test_a_broken_boundary_file_falls_back_to_tiles_with_a_notice(data_dir):
     assert "gemeenten_2021.geojson" in geometry.notice and "tegelkaart" in geometry.notice
 
 
-class _Handler(BaseHTTPRequestHandler):
-    """Serves the real PDOK file, and the ways a server can go wrong."""
-
-    routes: dict[str, tuple[int, str, bytes]] = {}
-
-    def do_GET(self):  # noqa: N802 (http.server's name)
-        status, content_type, body = self.routes.get(self.path.split("?")[0], (404, "text/html", b"<h1>404</h1>"))
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # the size-limit test hangs up early
-            self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope="module")
 def server():
     """A local HTTP server on 127.0.0.1 in a thread; yields its base URL."""
@@ -250,7 +229,7 @@ def server():
         pytest.skip(f"{pdok} is not available")
     extract = REAL_FILES["ten-municipalities"]
     ten = json.loads(extract.read_text()) if extract.exists() else None
-    _Handler.routes = {
+    routes = {
         "/wfs": (200, "application/json", pdok.read_bytes()),
         "/html": (200, "text/html", b"<!DOCTYPE html>\n<html><body>Service Unavailable</body></html>"),
         "/garbage": (200, "application/json", b'{"type": "FeatureCollection", "features": [tru'),
@@ -260,13 +239,9 @@ def server():
     if ten:
         kept = [feature for feature in ten["features"] if feature["properties"]["statcode"] not in ("GM0482", "GM0610")]
         eight = {**ten, "features": kept}
-        _Handler.routes["/eight"] = (200, "application/json", json.dumps(eight).encode())
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+        routes["/eight"] = (200, "application/json", json.dumps(eight).encode())
+    with serve(routes) as url:
+        yield url
 
 
 def test_download_writes_exactly_the_ten_municipalities(server, data_dir):
@@ -293,7 +268,7 @@ def test_download_writes_exactly_the_ten_municipalities(server, data_dir):
     ],
 )
 def test_a_bad_download_raises_a_clear_error_and_writes_nothing(server, data_dir, path, message):
-    if path == "/eight" and path not in _Handler.routes:
+    if path == "/eight" and not REAL_FILES["ten-municipalities"].exists():
         pytest.skip("the ten-municipality extract is not available")
     existing = data_dir / "geo" / "gemeenten_2020.geojson"
     existing.write_text("the previous download")

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+import urllib.request
 
 import pandas as pd
 import pytest
-from conftest import ROOT, SHARED_REAL
+from conftest import ROOT, SHARED_REAL, serve
 
 from ratc import fetch, rivm
 
@@ -165,44 +163,26 @@ def test_a_file_of_another_kind_is_refused():
         rivm.read_rivm(b"a;b;c\n1;2;3\n")
 
 
-class _Handler(BaseHTTPRequestHandler):
-    routes: dict[str, tuple[int, str, bytes]] = {}
-
-    def do_GET(self):  # noqa: N802 (http.server's name)
-        status, content_type, body = self.routes.get(self.path.split("?")[0], (404, "text/html", b"<h1>404</h1>"))
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-            self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope="module")
 def server():
     """A local HTTP server on 127.0.0.1 in a thread serving a per-day file of the ten and broken answers."""
     days = [dt.date(2020, 9, 7) + dt.timedelta(days=offset) for offset in range(7)]
     good = per_day_file([(day, code, 1, 0, 0) for day in days for code in [*TEN, ""]])
-    _Handler.routes = {
+    routes = {
         "/COVID-19_aantallen_gemeente_per_dag.csv": (200, "text/csv", good),
         "/html": (200, "text/html", b"<!DOCTYPE html>\n<html><body>Service Unavailable</body></html>"),
         "/garbage": (200, "text/csv", b"Date_of_report;Municipality_code;x\n1;2;3\n"),
         "/two.csv": (200, "text/csv", per_day_file([(day, "GM0505", 1, 0, 0) for day in days])),
     }
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    with serve(routes) as url:
+        yield url
 
 
 def test_download_rivm_writes_the_file_unchanged(server, tmp_path):
     target = fetch.download_rivm(url=f"{server}/COVID-19_aantallen_gemeente_per_dag.csv", target_dir=tmp_path)
     assert target == tmp_path / "rivm" / "COVID-19_aantallen_gemeente_per_dag.csv"
-    assert target.read_bytes() == _Handler.routes["/COVID-19_aantallen_gemeente_per_dag.csv"][2]
+    with urllib.request.urlopen(f"{server}/COVID-19_aantallen_gemeente_per_dag.csv") as served:
+        assert target.read_bytes() == served.read()
     assert set(rivm.read_rivm(target)["gemeente"]) == {*TEN, "NL"}
 
 
