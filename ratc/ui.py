@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from ratc import cache, charts, context, export, metadata, periods
+from ratc import cache, charts, context, export, metadata, periods, text
 from ratc.signals import Signal
 from ratc.tiles import Tile
 
@@ -163,7 +163,7 @@ def show_signals(
     for signal in signals:
         arrow = ":material/north_east:" if signal.deviation > 0 else ":material/south_east:"
         colour = {True: "red", False: "blue", None: "gray"}[signal.is_worse]
-        line = f":{colour}[{arrow}] {_escape_markdown(signal.sentence)}"
+        line = f":{colour}[{arrow}] {text.escape_markdown(signal.sentence)}"
         if not profile_page:
             st.markdown(line)
             continue
@@ -229,7 +229,7 @@ def figure_block(figure: charts.Figure, key: str) -> None:
 
 def delivery_errors(messages: list[str]) -> None:
     """File-level problems of an upload, each on its own line."""
-    st.error("Dit bestand kan niet worden ingelezen:\n\n" + "\n".join(f"- {_escape_markdown(m)}" for m in messages),
+    st.error("Dit bestand kan niet worden ingelezen:\n\n" + "\n".join(f"- {text.escape_markdown(m)}" for m in messages),
              icon=":material/error:")  # fmt: skip
 
 
@@ -251,10 +251,3 @@ def delivery_report(validation) -> None:
     if len(validation.changes):
         st.warning(f"{len(validation.changes)} bestaande waarden worden vervangen:", icon=":material/swap_horiz:")
         st.dataframe(validation.changes, hide_index=True, width="stretch")
-
-
-def _escape_markdown(text: str) -> str:
-    """Text safe to show in markdown: no links, emphasis or HTML from the data."""
-    for char in "\\`*_{}[]<>()#+!|~":
-        text = text.replace(char, "\\" + char)
-    return text

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from ratc import db, warehouse
+from ratc import db, store, warehouse
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_REAL = ROOT.parent / "shared" / "real"
@@ -47,6 +47,15 @@ def private_data(tmp_path, monkeypatch) -> Path:
     monkeypatch.setenv("RATC_WAREHOUSE", str(target))
     monkeypatch.delenv("RATC_STEWARD_KEY", raising=False)
     return data
+
+
+@pytest.fixture
+def store_url(tmp_path, monkeypatch) -> Iterator[str]:
+    """A fresh collaborative store (SQLite in WAL mode) for one test, also used by the app under test."""
+    url = f"sqlite:///{tmp_path / 'store.sqlite'}"
+    monkeypatch.setenv(store.URL_VARIABLE, url)
+    yield url
+    store.dispose()
 
 
 @pytest.fixture
