@@ -78,6 +78,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(f"{len(result.validation.errors)} problem(s); nothing was written{hint}", file=sys.stderr)
         return 1
     record = result.record
+    for note in result.notes:
+        print(f"note: {note}")
     print(f"import {record.import_id}: {record.rows_accepted} rows accepted from {args.file} ({record.file_path})")
     changes = result.validation.changes
     if len(changes):
@@ -130,7 +132,8 @@ def main(argv: list[str] | None = None) -> int:
     delivery.add_argument(
         "--layout", choices=["aanlevering", "rivm", "cbs"], default="aanlevering",
         help="aanlevering: the delivery template (default); rivm: RIVM's COVID-19 file per municipality; "
-        "cbs: a CBS OData table written by `fetch cbs`",
+        "cbs: a CBS OData table written by `fetch cbs`, a StatLine CSV export or a CBS table per municipality "
+        "code (columns mapped in data/cbs_columns.csv)",
     )  # fmt: skip
     delivery.set_defaults(func=cmd_import)
     sheet = commands.add_parser("template", help="write the delivery template")
