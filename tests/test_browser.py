@@ -225,3 +225,22 @@ def test_deep_link_opens_the_profile_of_dordrecht(page, server):
     _wait_until_idle(page)
     _assert_no_error_boxes(page)
     _screenshot(page, "mijn-gemeente.png")
+
+
+def test_alderman_opens_a_deep_link_to_dordrecht_and_exports_a_chart_for_the_council(page, server):
+    # the journey of an alderman: a link from an e-mail, the profile in plain Dutch, one chart as an image
+    page.goto(f"{server['url']}/mijn-gemeente?gemeente=GM0505&indicator=bijstand_uitkeringen")
+    expect(page.get_by_role("heading", level=1, name="Dordrecht")).to_be_visible(timeout=UI_TIMEOUT_MS)
+    _wait_until_idle(page)
+    _assert_no_error_boxes(page)
+    button = page.get_by_test_id("stDownloadButton").filter(has_text="PNG").first
+    button.scroll_into_view_if_needed()
+    with page.expect_download(timeout=UI_TIMEOUT_MS) as download_info:
+        button.click()
+    download = download_info.value
+    assert "dordrecht" in download.suggested_filename and download.suggested_filename.endswith(".png")
+    target = SCREENSHOTS / "export" / download.suggested_filename
+    target.parent.mkdir(parents=True, exist_ok=True)
+    download.save_as(target)
+    assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    _screenshot(page, "journey-alderman.png")
