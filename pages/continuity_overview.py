@@ -3,7 +3,7 @@ help between municipalities: needs matched with offers, and the couplings record
 
 import streamlit as st
 
-from ratc import checks, continuity, continuity_region, continuity_view, demo_store, keys, store, ui
+from ratc import cache, checks, continuity, continuity_region, continuity_view, demo_store, keys, store, ui
 
 st.title("Bedrijfsvoering in de regio")
 st.caption(
@@ -23,7 +23,9 @@ if not (has_real or has_demo):
 demo = ui.demo_or_real(has_real, has_demo, key="bedrijfsvoering_demo")
 view = continuity_region.picture(demo)
 
-ui.figure_block(continuity_view.matrix_figure(view), key="bedrijfsvoering_matrix")
+# the chart is the slowest part of the page: built again only when a report comes in
+matrix = cache.stored(continuity_view.stored_matrix_figure, continuity_view.matrix_key(view), demo)
+ui.figure_block(matrix, key="bedrijfsvoering_matrix")
 
 counts = continuity_view.bottleneck_counts(view)
 for column, (label, value, help_text) in zip(st.columns(4), [

@@ -61,7 +61,7 @@ with list_tab:
     st.caption(
         f"Selectie: {initiative_view.describe_filters(filters)}. Download de selectie, een regel per aanbod of vraag:"
     )
-    ui.table_downloads(initiative_view.export_files("register", registry, filters),
+    ui.table_downloads(initiative_view.lazy_export_files("register", registry, filters),
                        initiative_view.file_stem("register", registry), key="register")  # fmt: skip
 
 with map_tab:
@@ -124,7 +124,7 @@ with coalition_tab:
         st.dataframe(groups, hide_index=True, width="stretch")
         with st.expander("Alle koppelingen"):
             st.dataframe(initiative_view.coalitions_frame(registry), hide_index=True, width="stretch")
-        ui.table_downloads(initiative_view.export_files("coalities", registry, filters),
+        ui.table_downloads(initiative_view.lazy_export_files("coalities", registry, filters),
                            initiative_view.file_stem("coalities", registry), key="coalities")  # fmt: skip
 
 with register_tab, st.form("aanmelden"):

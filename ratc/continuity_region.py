@@ -5,7 +5,7 @@ needed with what other municipalities offer, with the couplings the region recor
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -43,6 +43,8 @@ class Picture:
     bottlenecks: pd.DataFrame  # of the current reports
     offers: pd.DataFrame  # of the current reports
     couplings: pd.DataFrame
+    # results computed from this picture once per run, however many tables ask for them
+    memo: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def is_empty(self) -> bool:
@@ -68,31 +70,42 @@ def picture(demo: bool, url: str | None = None) -> Picture:
 
 
 def matrix(view: Picture, data_dir: Path | None = None) -> pd.DataFrame:
-    """Every municipality × every process: current status, previous status and the change ('geen melding' if none)."""
+    """Every municipality × every process: current status, previous status and the change (None: no report)."""
     vocabulary = catalogue(data_dir)
-    with_area = view.statuses.merge(view.reports, on="report_id")
-    current = with_area[with_area["week_rank"] == 1].set_index(["area_code", "process_id"])
-    previous = with_area[with_area["week_rank"] == 2].set_index(["area_code", "process_id"])
-    weeks = view.reports.pivot(index="area_code", columns="week_rank", values="week") if len(view.reports) else None
-    absence = view.reports[view.reports["week_rank"] == 1].set_index("area_code")["staff_absence_pct"]
-    rows = []
-    for area_code, area_name in vocabulary.municipalities.items():
-        week = _lookup(weeks, area_code, 1)
-        previous_week = _lookup(weeks, area_code, 2)
-        for process_id, process_name in vocabulary.processes.items():
-            status = _lookup_status(current, area_code, process_id)
-            before = _lookup_status(previous, area_code, process_id)
-            rows.append({
-                "area_code": area_code, "gemeente": area_name, "process_id": process_id, "proces": process_name,
-                "proces_kort": vocabulary.process_short[process_id], "status": status, "vorige_status": before,
-                "verandering": change(status, before, previous_week is not None), "week": week,
-                "vorige_week": previous_week, "ziekteverzuim_pct": absence.get(area_code),
-            })  # fmt: skip
-    frame = pd.DataFrame(rows)
-    for column in ("status", "vorige_status", "verandering", "week", "vorige_week"):
-        # None stays None (pandas would make it NaN in a text column): 'no report' is tested with `is None`
-        frame[column] = pd.Series([value if isinstance(value, str) else None for value in frame[column]], dtype=object)
-    return frame
+    with_area = view.statuses.merge(view.reports, on="report_id")[["area_code", "process_id", "status", "week_rank"]]
+    grid = pd.DataFrame(
+        [(code, process) for code in vocabulary.municipalities for process in vocabulary.processes],
+        columns=["area_code", "process_id"],
+    )
+    current = with_area[with_area["week_rank"] == 1].drop(columns="week_rank")
+    previous = (
+        with_area[with_area["week_rank"] == 2].drop(columns="week_rank").rename(columns={"status": "vorige_status"})
+    )
+    frame = grid.merge(current, how="left").merge(previous, how="left")
+    reports = view.reports.set_index(["area_code", "week_rank"])
+    weeks = {key: value for key, value in reports["week"].items()}
+    absence = {code: value for (code, rank), value in reports["staff_absence_pct"].items() if rank == 1}
+    frame["gemeente"] = frame["area_code"].map(vocabulary.municipalities)
+    frame["proces"] = frame["process_id"].map(vocabulary.processes)
+    frame["proces_kort"] = frame["process_id"].map(vocabulary.process_short)
+    # None, not NaN, for what is missing: 'no report' is tested with `is None`
+    frame["status"] = _text_or_none(frame["status"])
+    frame["vorige_status"] = _text_or_none(frame["vorige_status"])
+    frame["week"] = pd.Series([weeks.get((code, 1)) for code in frame["area_code"]], dtype=object)
+    frame["vorige_week"] = pd.Series([weeks.get((code, 2)) for code in frame["area_code"]], dtype=object)
+    frame["verandering"] = pd.Series(
+        [change(status, before, previous_week is not None) for status, before, previous_week in
+         zip(frame["status"], frame["vorige_status"], frame["vorige_week"], strict=True)],
+        dtype=object,
+    )  # fmt: skip
+    frame["ziekteverzuim_pct"] = frame["area_code"].map(absence).astype("float64")
+    return frame[["area_code", "gemeente", "process_id", "proces", "proces_kort", "status", "vorige_status",
+                  "verandering", "week", "vorige_week", "ziekteverzuim_pct"]]  # fmt: skip
+
+
+def _text_or_none(values: pd.Series) -> pd.Series:
+    """A column of text with None (not NaN) where a value is missing."""
+    return pd.Series([value if isinstance(value, str) else None for value in values], index=values.index, dtype=object)
 
 
 def change(status: str | None, before: str | None, has_previous: bool) -> str | None:
@@ -139,6 +152,16 @@ def matches(view: Picture, data_dir: Path | None = None) -> pd.DataFrame:
     Score (higher first): the helper's own status for that process (groen +2, oranje +1, rood 0), its staff
     absence (0% +1 down to 20% or more +0) and sharing a border (+1). A municipality is never matched with itself.
     """
+    if data_dir is None and "matches" in view.memo:
+        return view.memo["matches"]
+    found = _matches(view, data_dir)
+    if data_dir is None:
+        view.memo["matches"] = found
+    return found
+
+
+def _matches(view: Picture, data_dir: Path | None) -> pd.DataFrame:
+    """`matches`, computed."""
     vocabulary = catalogue(data_dir)
     wanted = needs(view, data_dir)
     offered = view.offers
@@ -272,20 +295,6 @@ def _check_pair(problems: checks.Collector, need: sa.RowMapping | None, offer: s
     ).first()
     if exists:
         problems.add("Koppeling", "deze koppeling is al vastgelegd.")
-
-
-def _lookup(frame: pd.DataFrame | None, row: str, column: int) -> str | None:
-    """A cell of the weeks pivot, None when missing."""
-    if frame is None or row not in frame.index or column not in frame.columns:
-        return None
-    value = frame.loc[row, column]
-    return None if pd.isna(value) else str(value)
-
-
-def _lookup_status(frame: pd.DataFrame, area_code: str, process_id: str) -> str | None:
-    """A municipality's status for a process in one report, None when it has none."""
-    key = (area_code, process_id)
-    return str(frame.loc[key, "status"]) if key in frame.index else None
 
 
 def _as_date(value: object) -> dt.date:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
+from collections.abc import Callable
 from pathlib import Path
 
 import altair as alt
@@ -12,7 +13,7 @@ import pandas as pd
 
 from ratc import charts, export, fmt, periods
 from ratc.continuity import SOLUTIONS, STATUS_MEANING, catalogue
-from ratc.continuity_region import CHANGES, Picture, escalations, matches, matrix, needs, open_bottlenecks
+from ratc.continuity_region import CHANGES, Picture, escalations, matches, matrix, needs, open_bottlenecks, picture
 
 SOURCE = "wekelijkse meldingen bedrijfsvoering van de gemeenten"
 # Okabe-Ito hues, darkened where white text sits on them so it reads (contrast at least 4.5:1); every cell
@@ -169,6 +170,17 @@ def matrix_figure(view: Picture, made_on: dt.date | None = None, data_dir: Path 
     return charts.make_figure(matrix_chart(frame), data, meta, describe_matrix(frame), matrix_table(frame))
 
 
+def matrix_key(view: Picture) -> tuple:
+    """What the matrix figure depends on: today's date (in its source line) and the reports it shows, which
+    never change once stored; a new report or correction changes the key."""
+    return (dt.date.today().isoformat(), view.demo, *sorted(int(number) for number in view.reports["report_id"]))
+
+
+def stored_matrix_figure(demo: bool) -> charts.Figure:
+    """The matrix figure read from the store, for `cache.stored(stored_matrix_figure, matrix_key(view), demo)`."""
+    return matrix_figure(picture(demo))
+
+
 def describe_matrix(frame: pd.DataFrame) -> str:
     """The matrix in sentences: how many processes are red and orange, the most red process, changes, gaps."""
     reported = frame[frame["status"].notna()]
@@ -229,14 +241,15 @@ def escalation_table(view: Picture, data_dir: Path | None = None) -> pd.DataFram
     })  # fmt: skip
 
 
-def escalation_files(table: pd.DataFrame, demo: bool, made_on: dt.date | None = None) -> dict[str, bytes]:
-    """The escalation list as CSV and Excel (with a sheet that says what it is, from where and when)."""
+def escalation_files(table: pd.DataFrame, demo: bool, made_on: dt.date | None = None) -> dict[str, Callable]:
+    """The escalation list as CSV and Excel (with a sheet that says what it is, from where and when), each made
+    by a function when it is asked for."""
     about = {
         "Titel": "Escalatielijst bedrijfsvoering: open knelpunten zonder oplossing",
         "Bron": SOURCE + (" (Demodata)" if demo else ""),
         "Gemaakt op": fmt.date_long(made_on or dt.date.today()),
     }
-    return {"csv": export.table_csv(table), "xlsx": export.table_xlsx(table, about)}
+    return {"csv": lambda: export.table_csv(table), "xlsx": lambda: export.table_xlsx(table, about)}
 
 
 def escalation_file_stem(demo: bool) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,6 +41,14 @@ class Filters:
 
 def filtered_items(registry: Registry, filters: Filters) -> pd.DataFrame:
     """The offers and needs that pass the filters (an initiative shows with the items that match)."""
+    key = ("filtered", filters)
+    if key not in registry.memo:
+        registry.memo[key] = _filtered_items(registry, filters)
+    return registry.memo[key]
+
+
+def _filtered_items(registry: Registry, filters: Filters) -> pd.DataFrame:
+    """`filtered_items`, computed."""
     items = registry.items
     keep = pd.Series(True, index=items.index)
     if filters.categories:
@@ -59,12 +68,14 @@ def filtered_items(registry: Registry, filters: Filters) -> pd.DataFrame:
     return items[keep]
 
 
-def item_text(row, units: dict[str, str], categories: dict[str, str]) -> str:
-    """'Voedsel: 40 huishoudens per week (nog 10)'."""
-    text = f"{categories[row['category_id']]}: {fmt.number(row['capacity'], 0)} {units[row['category_id']]}"
-    if row["remaining"] < row["capacity"]:
-        text += f" (nog {fmt.number(row['remaining'], 0)})"
-    return text
+def item_texts(items: pd.DataFrame, units: dict[str, str], categories: dict[str, str]) -> list[str]:
+    """Per item: 'Voedsel: 40 huishoudens per week (nog 10)'."""
+    return [
+        f"{categories[category]}: {fmt.number(capacity, 0)} {units[category]}"
+        + (f" (nog {fmt.number(remaining, 0)})" if remaining < capacity else "")
+        for category, capacity, remaining in zip(items["category_id"], items["capacity"], items["remaining"],
+                                                 strict=True)
+    ]  # fmt: skip
 
 
 def listing(registry: Registry, filters: Filters, data_dir: Path | None = None) -> pd.DataFrame:
@@ -75,17 +86,22 @@ def listing(registry: Registry, filters: Filters, data_dir: Path | None = None) 
                "E-mail", "Telefoon", "Website"]  # fmt: skip
     if items.empty:
         return pd.DataFrame(columns=columns)
-    texts = items.assign(text=[item_text(row, vocabulary.units, vocabulary.categories) for _, row in items.iterrows()])
-    joined = texts.groupby(["initiative_id", "direction"])["text"].agg("; ".join).unstack(fill_value="")
-    joined = joined.reindex(columns=list(DIRECTIONS), fill_value="")
-    chosen = registry.initiatives[registry.initiatives["initiative_id"].isin(joined.index)]
+    joined: dict[str, dict[str, list[str]]] = {}
+    for initiative, direction, text in zip(
+        items["initiative_id"],
+        items["direction"],
+        item_texts(items, vocabulary.units, vocabulary.categories),
+        strict=True,
+    ):
+        joined.setdefault(initiative, {"aanbod": [], "vraag": []})[direction].append(text)  # fmt: skip
+    chosen = registry.initiatives[registry.initiatives["initiative_id"].isin(joined.keys())]
     return pd.DataFrame({
         "Initiatief": chosen["name"],
         "Soort partij": chosen["party_type"].map(vocabulary.party_types),
         "Gemeente": chosen["area_code"].map(vocabulary.areas),
         "Wijk of kern": chosen["neighbourhood"],
-        "Biedt": chosen["initiative_id"].map(joined["aanbod"]),
-        "Vraagt": chosen["initiative_id"].map(joined["vraag"]),
+        "Biedt": ["; ".join(joined[initiative]["aanbod"]) for initiative in chosen["initiative_id"]],
+        "Vraagt": ["; ".join(joined[initiative]["vraag"]) for initiative in chosen["initiative_id"]],
         "Contactpersoon": chosen["contact_name"],
         "E-mail": chosen["email"],
         "Telefoon": chosen["phone"],
@@ -217,11 +233,12 @@ def describe_map(frame: pd.DataFrame, registry: Registry, filters: Filters) -> s
 def suggestion_options(registry: Registry, data_dir: Path | None = None) -> dict[str, str]:
     """Every need with at least one suggestion: its item id and a one-line plain-text label."""
     vocabulary = catalogue(data_dir)
-    found = suggestions(registry, top=None, data_dir=data_dir)
-    items = registry.items.set_index("item_id")
+    found = suggestions(registry, top=1, data_dir=data_dir)
+    items = registry.items[registry.items["item_id"].isin(set(found["need_item_id"]))]
+    rows = {row["item_id"]: row for row in items.to_dict("records")}
     options = {}
     for item_id in dict.fromkeys(found["need_item_id"]):
-        row = items.loc[item_id]
+        row = rows[item_id]
         category = row["category_id"]
         options[item_id] = _shorten(
             f"{row['name']} ({vocabulary.areas[row['area_code']]}) vraagt {vocabulary.categories[category].lower()}: "
@@ -233,8 +250,7 @@ def suggestion_options(registry: Registry, data_dir: Path | None = None) -> dict
 def suggestion_table(registry: Registry, need_item_id: str, data_dir: Path | None = None) -> pd.DataFrame:
     """The ranked offers for one need, in Dutch, with the score and why."""
     vocabulary = catalogue(data_dir)
-    found = suggestions(registry, top=None, data_dir=data_dir)
-    found = found[found["need_item_id"] == need_item_id]
+    found = suggestions(registry, top=None, need_item_id=need_item_id, data_dir=data_dir)
     return pd.DataFrame({
         "Rang": found["rang"].astype("int64"),
         "Aanbieder": found["offer_name"],
@@ -248,8 +264,7 @@ def suggestion_table(registry: Registry, need_item_id: str, data_dir: Path | Non
 
 def offer_options(registry: Registry, need_item_id: str, data_dir: Path | None = None) -> dict[str, str]:
     """The suggested offers for one need, best first: item id and 'rank. Initiative: offer'."""
-    found = suggestions(registry, top=None, data_dir=data_dir)
-    found = found[found["need_item_id"] == need_item_id]
+    found = suggestions(registry, top=None, need_item_id=need_item_id, data_dir=data_dir)
     return {
         row.offer_item_id: _shorten(f"{row.rang}. {row.offer_name}: {row.offer_description} (score "
                                     f"{fmt.number(row.score, 1)})", 160)
@@ -351,12 +366,19 @@ def export_about(kind: str, registry: Registry, filters: Filters, made_on: dt.da
     }
 
 
-def export_files(kind: str, registry: Registry, filters: Filters,
-                 made_on: dt.date | None = None) -> dict[str, bytes]:  # fmt: skip
+def export_files(kind: str, registry: Registry, filters: Filters, made_on: dt.date | None = None) -> dict[str, bytes]:
     """The CSV and Excel downloads of the registry ('register') or the coalitions ('coalities')."""
     frame = registry_export(registry, filters) if kind == "register" else coalitions_export(registry)
-    return {"csv": export.table_csv(frame), "xlsx": export.table_xlsx(frame, export_about(kind, registry, filters,
-                                                                                         made_on))}  # fmt: skip
+    about = export_about(kind, registry, filters, made_on)
+    return {"csv": export.table_csv(frame), "xlsx": export.table_xlsx(frame, about)}
+
+
+def lazy_export_files(kind: str, registry: Registry, filters: Filters) -> dict[str, Callable[[], bytes]]:
+    """`export_files`, each file made only when someone asks for it (a download click)."""
+    return {
+        extension: (lambda extension=extension: export_files(kind, registry, filters)[extension])
+        for extension in ("csv", "xlsx")
+    }
 
 
 def read_export(content: bytes, kind: str, file_kind: str) -> pd.DataFrame:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -225,6 +225,8 @@ class Registry:
     initiatives: pd.DataFrame
     items: pd.DataFrame  # with the initiative's name, area, neighbourhood and party type, and `remaining`
     coalitions: pd.DataFrame
+    # results computed from this registry once per run, however many tables ask for them
+    memo: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def is_empty(self) -> bool:

@@ -24,3 +24,9 @@ def _pairs(folder: str) -> frozenset[frozenset[str]]:
 def are_neighbours(first: str, second: str, data_dir: Path | None = None) -> bool:
     """True when the two municipalities share a border."""
     return frozenset((first, second)) in _pairs(str(data_dir or paths.data_dir()))
+
+
+def pair_keys(data_dir: Path | None = None) -> list[str]:
+    """Every neighbouring pair as 'GM0505|GM0590', both ways round, for comparing many pairs at once."""
+    pairs = [tuple(pair) for pair in _pairs(str(data_dir or paths.data_dir()))]
+    return [f"{first}|{second}" for first, second in pairs] + [f"{second}|{first}" for first, second in pairs]

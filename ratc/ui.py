@@ -321,8 +321,9 @@ def flash(key: str, message: str | None = None) -> None:
         st.success(kept, icon=":material/check_circle:")
 
 
-def table_downloads(files: dict[str, bytes], stem: str, key: str) -> None:
-    """CSV and Excel downloads of a table (files keyed 'csv' and 'xlsx')."""
+def table_downloads(files: dict[str, object], stem: str, key: str) -> None:
+    """CSV and Excel downloads of a table: files keyed 'csv' and 'xlsx', as bytes or as a function that makes
+    them (made only when someone clicks)."""
     mimes = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
     labels = {"csv": "CSV", "xlsx": "Excel"}
     for column, (extension, content) in zip(st.columns(4), files.items(), strict=False):
