@@ -55,8 +55,7 @@ st.caption(
 )
 st.dataframe(
     continuity_view.needs_table(view), hide_index=True, width="stretch",
-    column_config={"Score": st.column_config.NumberColumn(format="%.1f"),
-                   "Knelpunt": st.column_config.TextColumn(width="large")},
+    column_config={"Knelpunt": st.column_config.TextColumn(width="large")},
 )  # fmt: skip
 
 st.subheader("Koppeling vastleggen")
@@ -66,8 +65,7 @@ if not needs:
 else:
     need = st.selectbox("Hulpvraag", list(needs), format_func=needs.get, key="koppeling_knelpunt")
     st.dataframe(continuity_view.offers_table(view, need), hide_index=True, width="stretch",
-                 column_config={"Score": st.column_config.NumberColumn(format="%.1f"),
-                                "Waarom": st.column_config.TextColumn(width="large")})  # fmt: skip
+                 column_config={"Waarom": st.column_config.TextColumn(width="large")})  # fmt: skip
     offers = continuity_view.offer_options(view, need)
     with st.form("koppeling"):
         offer = st.selectbox("Aanbod (beste eerst)", list(offers), format_func=offers.get, key="koppeling_aanbod")

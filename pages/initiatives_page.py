@@ -24,26 +24,21 @@ demo = ui.demo_or_real(has_real, has_demo, key="initiatieven_demo")
 registry = initiatives.registry(demo)
 
 areas = {"": "Alle gemeenten", **vocabulary.areas}
-first, second, third = st.columns([2, 1, 1])
+first, second, third = st.columns([2, 2, 1.6])
 categories = first.multiselect("Categorie", list(vocabulary.categories), format_func=vocabulary.categories.get,
                                placeholder="Alle categorieën", key="initiatieven_categorie")  # fmt: skip
-direction = second.segmented_control("Biedt of vraagt", ["aanbod", "vraag"], format_func=initiatives.DIRECTIONS.get,
-                                     key="initiatieven_richting")  # fmt: skip
+parties = second.multiselect("Soort partij", list(vocabulary.party_types), format_func=vocabulary.party_types.get,
+                             placeholder="Alle soorten", key="initiatieven_partij")  # fmt: skip
 area = third.selectbox("Gemeente", list(areas), format_func=areas.get, key="initiatieven_gemeente",
                        index=list(areas).index(chosen.gemeente or ""),
                        help="Een gemeente toont ook de initiatieven voor de hele regio.")  # fmt: skip
-fourth, fifth = st.columns([2, 2])
-parties = fourth.multiselect("Soort partij", list(vocabulary.party_types), format_func=vocabulary.party_types.get,
-                             placeholder="Alle soorten", key="initiatieven_partij")  # fmt: skip
-search = fifth.text_input("Zoeken", placeholder="naam, wijk of omschrijving", key="initiatieven_zoek", max_chars=80)
+fourth, fifth, sixth = st.columns([1.2, 1.6, 2.8], vertical_alignment="bottom")
+direction = fourth.segmented_control("Biedt of vraagt", ["aanbod", "vraag"], format_func=initiatives.DIRECTIONS.get,
+                                     key="initiatieven_richting")  # fmt: skip
+search = fifth.text_input("Zoeken", placeholder="naam, wijk of tekst", key="initiatieven_zoek", max_chars=80)
 filters = initiative_view.Filters(tuple(categories), direction, area or None, tuple(parties), search)
-
-counts = initiative_view.counts(registry, filters)
-for column, (label, value) in zip(st.columns(4), [
-    ("Initiatieven", counts["initiatieven"]), ("Aanbod", counts["aanbod"]), ("Open vragen", counts["open_vragen"]),
-    ("Coalities", counts["coalities"]),
-], strict=True):  # fmt: skip
-    column.metric(label, value, border=True)
+# our own counts only: safe as markdown
+sixth.markdown(initiative_view.counts_text(initiative_view.counts(registry, filters)))
 
 list_tab, map_tab, match_tab, coalition_tab, register_tab = st.tabs(
     ["Lijst", "Kaart", "Vraag en aanbod koppelen", "Coalities", "Initiatief aanmelden"]
@@ -86,9 +81,7 @@ with match_tab:
     else:
         need = st.selectbox("Vraag", list(needs), format_func=needs.get, key="coalitie_vraag")
         st.dataframe(initiative_view.suggestion_table(registry, need), hide_index=True, width="stretch",
-                     column_config={"Score": st.column_config.NumberColumn(format="%.1f"),
-                                    "Nog beschikbaar": st.column_config.NumberColumn(format="%.0f"),
-                                    "Waarom": st.column_config.TextColumn(width="large")})  # fmt: skip
+                     column_config={"Waarom": st.column_config.TextColumn(width="large")})  # fmt: skip
         offers = initiative_view.offer_options(registry, need)
         offer = st.selectbox("Aanbod", list(offers), format_func=offers.get, key=f"coalitie_aanbod_{need}")
         with st.form("coalitie"):

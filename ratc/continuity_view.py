@@ -308,18 +308,22 @@ def needs_table(view: Picture, data_dir: Path | None = None) -> pd.DataFrame:
         .agg(lambda codes: ", ".join(vocabulary.municipalities[code] for code in codes))
     )
     keys = wanted["bottleneck_key"]
-    return pd.DataFrame({
+    scores = [float(best.loc[key, "score"]) if key in best.index else -1.0 for key in keys]
+    table = pd.DataFrame({
         "Gemeente": wanted["gemeente"],
         "Proces": wanted["proces"],
         "Soort hulp": wanted["soort_hulp_naam"],
         "Oplossing": wanted["solution"].map(SOLUTIONS),
         "Beste aanbod van": [vocabulary.municipalities[best.loc[key, "offer_area"]] if key in best.index
                              else "geen aanbod" for key in keys],
-        "Score": [float(best.loc[key, "score"]) if key in best.index else None for key in keys],
+        "Score": [fmt.number(score, 1) if score >= 0 else "–" for score in scores],
         "Aanbieders": [int(offering.get(key, 0)) for key in keys],
         "Gekoppeld met": [coupled.get(key, "") for key in keys],
         "Knelpunt": wanted["description"],
-    }).reset_index(drop=True)  # fmt: skip
+        "volgorde": scores,
+    })  # fmt: skip
+    # the best chances of help first; requests nobody can answer now at the end
+    return table.sort_values("volgorde", ascending=False, kind="stable").drop(columns="volgorde").reset_index(drop=True)
 
 
 def offers_table(view: Picture, bottleneck_key: str, data_dir: Path | None = None) -> pd.DataFrame:
@@ -332,7 +336,7 @@ def offers_table(view: Picture, bottleneck_key: str, data_dir: Path | None = Non
         "Aanbieder": found["offer_area"].map(vocabulary.municipalities),
         "Aanbod": found["offer_description"],
         "Capaciteit": found["capacity"].replace("", "–"),
-        "Score": found["score"].astype("float64"),
+        "Score": [fmt.number(score, 1) for score in found["score"]],
         "Waarom": found["uitleg"],
         "Gekoppeld": ["ja" if coupled else "" for coupled in found["is_gekoppeld"]],
     }).reset_index(drop=True)  # fmt: skip

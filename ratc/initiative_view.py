@@ -120,6 +120,16 @@ def counts(registry: Registry, filters: Filters, data_dir: Path | None = None) -
     }
 
 
+def counts_text(numbers: dict[str, int]) -> str:
+    """'**30** initiatieven · **31** keer aanbod · **23** open vragen · **6** coalities' (markdown, our own counts)."""
+    return " · ".join([
+        f"**{numbers['initiatieven']}** {'initiatief' if numbers['initiatieven'] == 1 else 'initiatieven'}",
+        f"**{numbers['aanbod']}** keer aanbod",
+        f"**{numbers['open_vragen']}** {'open vraag' if numbers['open_vragen'] == 1 else 'open vragen'}",
+        f"**{numbers['coalities']}** {'coalitie' if numbers['coalities'] == 1 else 'coalities'}",
+    ])  # fmt: skip
+
+
 @dataclass(frozen=True)
 class InitiativeMap:
     """The map of initiatives per municipality, with its legend and a text alternative."""
@@ -256,8 +266,9 @@ def suggestion_table(registry: Registry, need_item_id: str, data_dir: Path | Non
         "Aanbieder": found["offer_name"],
         "Gemeente": found["offer_area"].map(vocabulary.areas),
         "Aanbod": found["offer_description"],
-        "Nog beschikbaar": found["offer_remaining"].astype("float64"),
-        "Score": found["score"].astype("float64"),
+        "Nog beschikbaar": [f"{fmt.number(left, 0)} {unit}" for left, unit in
+                            zip(found["offer_remaining"], found["category_id"].map(vocabulary.units), strict=True)],
+        "Score": [fmt.number(score, 1) for score in found["score"]],
         "Waarom": found["uitleg"],
     }).reset_index(drop=True)  # fmt: skip
 
