@@ -31,7 +31,7 @@ INITIATIVES = sa.Table(
     sa.Column("initiative_id", sa.String(32), primary_key=True),
     sa.Column("name", sa.String(LIMITS["name"]), nullable=False),
     # lowercased name: one initiative per name and area, also when two people register it at once
-    sa.Column("name_key", sa.String(LIMITS["name"]), nullable=False),
+    sa.Column("name_key", sa.String(3 * LIMITS["name"]), nullable=False),  # casefold may lengthen: ß -> ss
     sa.Column("party_type", sa.String(40), nullable=False),
     sa.Column("area_code", sa.String(12), nullable=False),
     sa.Column("neighbourhood", sa.String(LIMITS["neighbourhood"]), nullable=False),

@@ -309,3 +309,11 @@ def test_demo_content_is_deterministic_labelled_and_never_touches_real_content(s
     demo_store.remove()
     assert initiatives.holdings() == (True, False)
     assert initiatives.registry(demo=False).initiatives["name"].tolist() == ["Echt initiatief"]
+
+
+def test_a_name_of_the_longest_length_is_stored_also_when_casefolding_lengthens_it(store_url):
+    name = "Straße" * 20  # 120 characters; casefolded 140 (ß -> ss)
+    add(store_url, name)
+    assert initiatives.registry(demo=False).initiatives["name"].tolist() == [name]
+    with pytest.raises(checks.Invalid, match="staat al in het register"):
+        add(store_url, name.lower())  # the same name in other capitals
