@@ -17,6 +17,21 @@ PAGES = [
     st.Page("pages/coherence.py", title="Samenhang", icon=":material/grid_on:", url_path="samenhang"),
     st.Page("pages/sources.py", title="Bronnen & imports", icon=":material/menu_book:", url_path="bronnen"),
     st.Page("pages/delivery.py", title="Gegevens aanleveren", icon=":material/upload_file:", url_path="aanleveren"),
+    st.Page(
+        "pages/continuity_overview.py",
+        title="Bedrijfsvoering regio",
+        icon=":material/domain:",
+        url_path="bedrijfsvoering",
+    ),  # fmt: skip
+    st.Page(
+        "pages/continuity_report.py",
+        title="Bedrijfsvoering melden",
+        icon=":material/edit_note:",
+        url_path="bedrijfsvoering-melden",
+    ),  # fmt: skip
+    st.Page(
+        "pages/initiatives_page.py", title="Initiatieven", icon=":material/volunteer_activism:", url_path="initiatieven"
+    ),  # fmt: skip
 ]
 
 page = st.navigation(PAGES, position="hidden")

@@ -1,5 +1,6 @@
-"""Command line: `build` the warehouse, regenerate the `demo` data, `fetch` public source data into `data/`,
-`import` a municipality's delivery, write the delivery `template`, and `serve` the app."""
+"""Command line: `build` the warehouse, regenerate the `demo` data, load `demo-store` content into the shared
+store, `fetch` public source data into `data/`, `import` a municipality's delivery, write the delivery
+`template`, and `serve` the app."""
 
 from __future__ import annotations
 
@@ -31,6 +32,27 @@ def cmd_demo(args: argparse.Namespace) -> int:
     record = demo.write_and_register()
     print(f"demo data: {record.file_path} ({record.rows_accepted} rows, import {record.import_id})")
     warehouse.ensure(progress=_print_progress)
+    return 0
+
+
+def cmd_demo_store(args: argparse.Namespace) -> int:
+    """Load (or with --remove, remove) the demo continuity reports and initiatives in the shared store."""
+    from ratc import demo_store, store
+
+    try:
+        if args.remove:
+            demo_store.remove()
+            print(f"demo content removed from {store.describe()}")
+            return 0
+        loaded = demo_store.load()
+    except store.StoreUnavailable as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(
+        f"demo content in {store.describe()}: {loaded.reports} continuity reports, {loaded.couplings} couplings, "
+        f"{loaded.initiatives} initiatives, {loaded.coalitions} coalitions (earlier demo content replaced; "
+        "real content untouched)"
+    )
     return 0
 
 
@@ -124,6 +146,11 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("--if-stale", action="store_true", help="only when the sources changed")
     build.set_defaults(func=cmd_build)
     commands.add_parser("demo", help="regenerate the deterministic demo dataset").set_defaults(func=cmd_demo)
+    demo_content = commands.add_parser(
+        "demo-store", help="load the demo continuity reports and initiatives into the shared store (RATC_STORE_URL)"
+    )
+    demo_content.add_argument("--remove", action="store_true", help="remove the demo content instead")
+    demo_content.set_defaults(func=cmd_demo_store)
     fetch = commands.add_parser("fetch", help="download public source data into data/")
     fetch.add_argument(
         "what",

@@ -97,3 +97,16 @@ def map_geometry() -> geo.MapGeometry:
 def _map_geometry(folder: str, signature: tuple) -> geo.MapGeometry:
     """The geometry for one state of the geo folder."""
     return geo.map_geometry()
+
+
+@st.cache_data(ttl=3600, max_entries=32, show_spinner=False)
+def _stored(module: str, name: str, key: tuple, args: tuple) -> object:
+    """A result computed from the shared store, cached for as long as its key is the same."""
+    function = getattr(importlib.import_module(module), name)
+    return function(*args)
+
+
+def stored(function: Callable[..., object], key: tuple, *args: object) -> object:
+    """Call `function(*args)` from a ratc module once per `key`: what it reads from the shared store (e.g. the
+    numbers of the reports it shows, which never change once stored), so new content is seen at once."""
+    return _stored(function.__module__, function.__name__, key, args)

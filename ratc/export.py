@@ -61,3 +61,75 @@ def slug(text: str) -> str:
 def file_stem(*parts: str) -> str:
     """A file name that says what is in it: 'ww-uitkeringen_dordrecht_2020'."""
     return "_".join(slug(part) for part in parts if part)
+
+
+# A cell starting with one of these is a formula to Excel (CSV injection); a leading quote marks it as text.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'")
+
+
+def guard_formula(value: object) -> object:
+    """Text that Excel would run as a formula gets a leading apostrophe; `unguard_formula` undoes exactly that."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def unguard_formula(value: object) -> object:
+    """The inverse of `guard_formula`."""
+    if isinstance(value, str) and len(value) > 1 and value[0] == "'" and value[1:].startswith(FORMULA_START):
+        return value[1:]
+    return value
+
+
+def table_csv(frame: pd.DataFrame) -> bytes:
+    """A table of what people typed as CSV for Dutch spreadsheets, with text that looks like a formula defused."""
+    text_columns = [column for column in frame.columns if not pd.api.types.is_numeric_dtype(frame[column])]
+    return csv(frame.assign(**{column: frame[column].map(guard_formula) for column in text_columns}))
+
+
+def table_xlsx(frame: pd.DataFrame, about: dict[str, str]) -> bytes:
+    """A table of what people typed as an Excel workbook: every text cell stored as text (never as a formula),
+    and a sheet that says what the table is and where it is from."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Gegevens"
+    sheet.append([str(column) for column in frame.columns])
+    for values in frame.itertuples(index=False):
+        sheet.append([None if _missing(value) else value for value in values])
+    for row in sheet.iter_rows(min_row=1):
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # openpyxl would store '=…' as a formula
+    notes = book.create_sheet("Verantwoording")
+    notes.append(["Onderdeel", "Waarde"])
+    for part, value in about.items():
+        notes.append([part, value])
+        notes.cell(notes.max_row, 2).data_type = "s"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def read_table(content: bytes, kind: str, numeric: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Read back a table written by `table_csv` or `table_xlsx`: text as text ('' stays ''), `numeric` as numbers."""
+    if kind == "csv":
+        frame = pd.read_csv(io.BytesIO(content), encoding="utf-8-sig", sep=";", dtype=str, keep_default_na=False)
+        frame = frame.map(unguard_formula)
+        for column in numeric:
+            frame[column] = pd.to_numeric(frame[column].str.replace(",", ".", regex=False).replace("", None))
+        return frame
+    frame = pd.read_excel(io.BytesIO(content), sheet_name="Gegevens", dtype=object, keep_default_na=False,
+                          engine="openpyxl")  # fmt: skip
+    for column in frame.columns:
+        if column in numeric:
+            frame[column] = pd.to_numeric(frame[column].replace("", None))
+        else:
+            frame[column] = ["" if value is None or value == "" else str(value) for value in frame[column]]
+    return frame
+
+
+def _missing(value: object) -> bool:
+    """True for None and NaN."""
+    return value is None or (isinstance(value, float) and value != value)

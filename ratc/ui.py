@@ -276,3 +276,89 @@ def delivery_report(validation) -> None:
     if len(validation.changes):
         st.warning(f"{len(validation.changes)} bestaande waarden worden vervangen:", icon=":material/swap_horiz:")
         st.dataframe(validation.changes, hide_index=True, width="stretch")
+
+
+STORE_DEMO_TEXT = (
+    "**Demodata** — deze meldingen en initiatieven zijn verzonnen voor demonstratie en training. "
+    "Echte gegevens worden nooit met demodata gemengd."
+)
+
+
+def demo_or_real(has_real: bool, has_demo: bool, key: str) -> bool:
+    """Whether to show the shared store's demo content (labelled 'Demodata') or its real content; never both."""
+    demo = has_demo and not has_real
+    if has_real and has_demo:
+        demo = st.toggle(
+            "Demodata tonen in plaats van echte gegevens", key=key,
+            help="De opslag bevat echte gegevens én demodata. Ze worden nooit door elkaar getoond.",
+        )  # fmt: skip
+    if demo:
+        st.info(STORE_DEMO_TEXT, icon=":material/science:")
+    return demo
+
+
+def empty_store(text_before: str, load_demo, may_load: bool, key: str) -> None:
+    """Say that nothing is stored yet, and offer to load the demo content (labelled as Demodata everywhere)."""
+    st.info(
+        f"{text_before} Voor een demonstratie of training kunt u **Demodata** laden: verzonnen voorbeelden die overal "
+        "als Demodata gemarkeerd staan en nooit met echte gegevens worden gemengd.",
+        icon=":material/inbox:",
+    )
+    if st.button("Demodata laden", key=key, icon=":material/science:", disabled=not may_load):
+        with st.spinner("Demodata laden …"):
+            load_demo()
+        st.rerun()
+
+
+def write_key(label: str, needed: bool, key: str) -> str | None:
+    """A password field for a write key when one is configured; None when writing is open."""
+    if not needed:
+        return None
+    return st.text_input(label, type="password", key=key)
+
+
+def open_warning(variable: str, what: str) -> None:
+    """Warn that a form is open to anyone because its key is not configured."""
+    st.caption(
+        f":material/lock_open: Er is geen sleutel ingesteld ({variable}): iedereen die deze pagina kan openen, kan "
+        f"{what}. Stel een sleutel in voor gebruik buiten een testomgeving."
+    )
+
+
+def form_problems(problems) -> None:
+    """Every problem of a form (checks.Problem), each naming its field and row; the form keeps what was typed."""
+    count = len(problems)
+    lines = "\n".join(f"- {text.escape_markdown(problem.text)}" for problem in problems)
+    st.error(
+        f"{count} {'punt' if count == 1 else 'punten'} om te herstellen; er is niets opgeslagen en uw invoer staat "
+        f"nog in het formulier:\n\n{lines}",
+        icon=":material/error:",
+    )
+
+
+def flash(key: str, message: str | None = None) -> None:
+    """Keep a success message for the next run (after st.rerun), or show and forget the one that was kept."""
+    if message is not None:
+        st.session_state[key] = message
+        return
+    kept = st.session_state.pop(key, None)
+    if kept:
+        st.success(kept, icon=":material/check_circle:")
+
+
+def table_downloads(files: dict[str, object], stem: str, key: str) -> None:
+    """CSV and Excel downloads of a table: files keyed 'csv' and 'xlsx', as bytes or as a function that makes
+    them (made only when someone clicks)."""
+    mimes = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+    labels = {"csv": "CSV", "xlsx": "Excel"}
+    for column, (extension, content) in zip(st.columns(4), files.items(), strict=False):
+        column.download_button(
+            labels[extension], content, file_name=f"{stem}.{extension}", mime=mimes[extension],
+            key=f"{key}_{extension}", on_click="ignore", icon=":material/download:", width="stretch",
+        )  # fmt: skip
+
+
+def forget(prefix: str) -> None:
+    """Clear every widget whose key starts with `prefix` (a form after it was stored), so it starts empty again."""
+    for key in [key for key in st.session_state if str(key).startswith(prefix)]:
+        del st.session_state[key]

@@ -33,6 +33,13 @@ def warehouse_file(tmp_path_factory) -> Path:
     return target
 
 
+@pytest.fixture(scope="session", autouse=True)
+def isolated_store(tmp_path_factory) -> None:
+    """No test writes the repo's own store: the default store (RATC_STATE_DIR) lives in a temporary folder."""
+    os.environ["RATC_STATE_DIR"] = str(tmp_path_factory.mktemp("state"))
+    os.environ.pop(store.URL_VARIABLE, None)
+
+
 @pytest.fixture(scope="session")
 def con(warehouse_file):
     """A read-only connection to the session warehouse."""
