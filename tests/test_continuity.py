@@ -15,6 +15,12 @@ TODAY = dt.date(2020, 6, 30)
 PROCESSES = list(continuity.catalogue().processes)
 
 
+@pytest.fixture
+def store_url(any_store_url):
+    """Every test here runs on both stores the product supports: SQLite (WAL) and PostgreSQL."""
+    return any_store_url
+
+
 @pytest.fixture(autouse=True)
 def no_keys(monkeypatch):
     """Writing is open unless a test sets a key."""

@@ -14,6 +14,12 @@ from ratc import checks, demo_store, geo, initiative_matching, initiative_view, 
 HOSTILE = '<script>alert(1)</script> [klik](https://evil.example) **vet** =HYPERLINK("x") ; "quote"\nregel 2'
 
 
+@pytest.fixture
+def store_url(any_store_url):
+    """Every test here runs on both stores the product supports: SQLite (WAL) and PostgreSQL."""
+    return any_store_url
+
+
 def items(*rows) -> pd.DataFrame:
     """The form's table of offers and needs: (richting, categorie, omschrijving, capaciteit) per row."""
     return pd.DataFrame(list(rows), columns=initiatives.ITEM_COLUMNS)
