@@ -17,6 +17,9 @@ PAGES = [
     st.Page("pages/coherence.py", title="Samenhang", icon=":material/grid_on:", url_path="samenhang"),
     st.Page("pages/sources.py", title="Bronnen & imports", icon=":material/menu_book:", url_path="bronnen"),
     st.Page("pages/delivery.py", title="Gegevens aanleveren", icon=":material/upload_file:", url_path="aanleveren"),
+    st.Page("pages/hangout.py", title="Hang-out", icon=":material/groups:", url_path="sessie"),
+    st.Page("pages/join.py", title="Meedoen", icon=":material/login:", url_path="meedoen"),
+    st.Page("pages/practices_page.py", title="Goede praktijken", icon=":material/lightbulb:", url_path="praktijken"),
 ]
 
 page = st.navigation(PAGES, position="hidden")
