@@ -89,6 +89,7 @@ class Report:
 
 def collect(query: Query, facilitator: session.Facilitator, made_on: dt.date | None = None) -> Report:
     """Read the session and draw its views; the facilitator's pass is required (the report shows the votes)."""
+    session.check_facilitator(facilitator)
     info = session.session(facilitator)
     theme_list = session.themes(facilitator)
     pinned = session.agenda(facilitator)

@@ -351,6 +351,12 @@ def session(who: Pass) -> Session:
         return _session(authorise(connection, who))
 
 
+def check_facilitator(who: object) -> None:
+    """AccessDenied unless this is the session's facilitator (for what only the facilitator may read)."""
+    with store.read() as connection:
+        authorise(connection, who, facilitator_only=True)
+
+
 def themes(who: Pass) -> list[Theme]:
     """The session's themes in order."""
     with store.read() as connection:
