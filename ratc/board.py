@@ -34,6 +34,7 @@ from ratc.session import (
     clean_field_line,
     owned_row,
     required_block,
+    stamp,
 )
 
 
@@ -94,8 +95,8 @@ def add_card(
         raise InvalidInput(f"Soort kaart: kies een van {', '.join(KINDS.values())}.")
     body = required_block(card_text, "card", "Kaarttekst", "Schrijf in een paar woorden wat u ziet, denkt of wilt.")
     card_id = store.new_id()
-    now = store.now()
     with store.begin() as connection:
+        now = stamp()  # taken with the write lock held, so the order of time is the order of writing
         session_row = authorise(connection, who)
         if isinstance(who, Participant) and session_row.phase != "verzamelen":
             raise AccessDenied("Kaarten toevoegen kan nu niet: de facilitator heeft de verzamelronde afgesloten.")
@@ -141,9 +142,7 @@ def edit_card(
             check_references(connection, facilitator.session_id, None, None, practice_id or None)
             values["practice_id"] = practice_id or None
         if values:
-            connection.execute(
-                CARDS.update().where(CARDS.c.card_id == card_id).values(**values, updated_at=store.now())
-            )
+            connection.execute(CARDS.update().where(CARDS.c.card_id == card_id).values(**values, updated_at=stamp()))
 
 
 def group_cards(facilitator: Facilitator, card_ids: Iterable[str], group: str) -> None:
@@ -155,7 +154,7 @@ def group_cards(facilitator: Facilitator, card_ids: Iterable[str], group: str) -
         for card_id in card_ids:
             owned_row(connection, CARDS, CARDS.c.card_id, card_id, facilitator.session_id, "Kaart")
         connection.execute(
-            CARDS.update().where(CARDS.c.card_id.in_(card_ids)).values(group_name=name, updated_at=store.now())
+            CARDS.update().where(CARDS.c.card_id.in_(card_ids)).values(group_name=name, updated_at=stamp())
         )
 
 
@@ -186,7 +185,7 @@ def merge_cards(facilitator: Facilitator, target_id: str, source_ids: Iterable[s
                 placed.add(row.participant_id)
         connection.execute(PLACEMENTS.delete().where(PLACEMENTS.c.card_id.in_(sources)))
         connection.execute(
-            CARDS.update().where(CARDS.c.card_id.in_(sources)).values(merged_into=target_id, updated_at=store.now())
+            CARDS.update().where(CARDS.c.card_id.in_(sources)).values(merged_into=target_id, updated_at=stamp())
         )
 
 
@@ -251,7 +250,7 @@ def vote(participant: Participant, card_id: str) -> int:
             )
         connection.execute(
             VOTES.insert().values(
-                vote_id=store.new_id(), card_id=card_id, participant_id=participant.participant_id, cast_at=store.now()
+                vote_id=store.new_id(), card_id=card_id, participant_id=participant.participant_id, cast_at=stamp()
             )
         )
         return session_row.dots_per_participant - used - 1
@@ -318,7 +317,7 @@ def place(participant: Participant, card_id: str, impact: int, influence: int) -
         key = (PLACEMENTS.c.card_id == card_id) & (PLACEMENTS.c.participant_id == participant.participant_id)
         connection.execute(PLACEMENTS.delete().where(key))
         connection.execute(PLACEMENTS.insert().values(card_id=card_id, participant_id=participant.participant_id,
-                                                      placed_at=store.now(), **values))  # fmt: skip
+                                                      placed_at=stamp(), **values))  # fmt: skip
 
 
 def my_placements(participant: Participant) -> dict[str, tuple[int, int]]:
@@ -370,15 +369,23 @@ def _dots_used(connection: sa.Connection, participant_id: str) -> int:
     ).scalar_one()
 
 
+def placement_numbers(cards_list: Sequence[Card], placed: Sequence[Placement]) -> dict[str, int]:
+    """The number each placed card has on the 2×2: 1, 2, … in the order of the cards given."""
+    placed_ids = {placement.card_id for placement in placed}
+    return {card_id: number for number, card_id in
+            enumerate((card.card_id for card in cards_list if card.card_id in placed_ids), start=1)}  # fmt: skip
+
+
 def placement_frame(cards_list: Sequence[Card], placed: Sequence[Placement]) -> pd.DataFrame:
     """One row per placed card: its number on the 2×2, text, kind, mean impact and invloed, and quadrant."""
     by_card = {placement.card_id: placement for placement in placed}
+    numbers = placement_numbers(cards_list, placed)
     rows = []
     for card in cards_list:
         placement = by_card.get(card.card_id)
         if placement is None:
             continue
-        rows.append({"nummer": len(rows) + 1, "kaart": card.text, "soort": card.kind_label,
+        rows.append({"nummer": numbers[card.card_id], "kaart": card.text, "soort": card.kind_label,
                      "impact": round(placement.impact, 2), "invloed": round(placement.influence, 2),
                      "geplaatst_door": placement.count, "kwadrant": placement.quadrant})  # fmt: skip
     columns = ["nummer", "kaart", "soort", "impact", "invloed", "geplaatst_door", "kwadrant"]

@@ -8,7 +8,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from ratc import board, cache, report, session, text
+from ratc import board, cache, fmt, report, session, text, views
 from ratc import session_ui as sui
 
 SECTIONS = {
@@ -21,12 +21,15 @@ SECTIONS = {
 NEW_KEY = "_hangout_new_key"
 STEP = "_hangout_step"
 PRESENTING = "_hangout_presenting"  # not a widget key: widget state is dropped while presentation hides the widget
+DEMO_MARK = " · :orange-badge[:material/science: Demodata]"
 LIVE_CARDS = 14  # the newest cards that fit beside a chart on a shared screen
 
 
 def start_forms(code_in_url: str) -> None:
     """A new session, or open an existing one with its code and the facilitator key."""
-    new_tab, open_tab = st.tabs(["Nieuwe sessie", "Sessie openen"])
+    # a link with a session code is most often the facilitator coming back to that session
+    default = "Sessie openen" if code_in_url else "Nieuwe sessie"
+    new_tab, open_tab = st.tabs(["Nieuwe sessie", "Sessie openen"], default=default)
     with new_tab, st.form("sessie_nieuw"):
         title = st.text_input(
             "Titel",
@@ -66,9 +69,9 @@ def start_forms(code_in_url: str) -> None:
 
 def header(info: session.Session) -> None:
     """Title, date, phase, the join code and link, and the facilitator key once after creating the session."""
-    st.title(f"Hang-out: {text.escape_markdown(info.title)}")
+    st.title(text.escape_markdown(info.title))
     st.caption(
-        f"{info.session_date:%d-%m-%Y} · ronde: {session.PHASES[info.phase]}"
+        f"Hang-out van {fmt.date_long(info.session_date)} · ronde: {session.PHASES[info.phase]}"
         + (" · stemmen zichtbaar" if info.votes_revealed else " · stemmen verborgen")
     )
     new_key = st.session_state.get(NEW_KEY)
@@ -93,6 +96,7 @@ def agenda_section(facilitator: session.Facilitator, info: session.Session) -> N
     themes = session.themes(facilitator)
     names = {theme.theme_id: theme.name for theme in themes}
     pinned = session.agenda(facilitator)
+    pages = {url_path: kind.page_label for url_path, kind in views.kinds().items()}
     st.subheader("Agenda")
     if not pinned:
         st.info(
@@ -106,7 +110,7 @@ def agenda_section(facilitator: session.Facilitator, info: session.Session) -> N
             theme = names.get(view.theme_id, "zonder thema")
             info_column.markdown(
                 f"**{number + 1}. {text.escape_markdown(view.title)}**  \n"
-                f":gray[{text.escape_markdown(theme)} · {view.url_path}]"
+                f":gray[{text.escape_markdown(theme)} · {pages.get(view.url_path, view.url_path)}]"
             )
             if buttons[0].button(
                 "", icon=":material/arrow_upward:", key=f"agenda_op_{view.view_id}", help="Eerder", disabled=number == 0
@@ -153,8 +157,6 @@ def agenda_section(facilitator: session.Facilitator, info: session.Session) -> N
 
 def _pin_link(facilitator: session.Facilitator, link: str, theme_id: str | None, title: str) -> None:
     """Pin the view a pasted link points to; its title defaults to the chart's."""
-    from ratc import views
-
     parsed = sui.attempt(views.parse_link, link)
     if parsed is sui.FAILED:
         return
@@ -202,7 +204,7 @@ def presentation_section(facilitator: session.Facilitator, info: session.Session
     themes = {theme.theme_id: theme for theme in session.themes(facilitator)}
     steps = len(pinned) + 1  # the agenda, then the overview of all cards
     step = min(st.session_state.get(STEP, 0), steps - 1)
-    back, where, forward, code, leave = st.columns([1, 3, 1, 2, 1], vertical_alignment="center")
+    back, forward, where, code, leave = st.columns([1.3, 1.5, 3.2, 2.6, 1.3], vertical_alignment="center")
     if back.button(
         "Vorige", icon=":material/arrow_back:", key="presentatie_vorige", disabled=step == 0, width="stretch"
     ):
@@ -215,14 +217,15 @@ def presentation_section(facilitator: session.Facilitator, info: session.Session
         width="stretch",
     ):
         _go_to(facilitator, pinned, step + 1)
-    code.markdown(f"Doe mee: **{sui.JOIN_PATH}** · code **{info.join_code}**")
+    code.markdown(f":material/login: {sui.JOIN_PATH} · code **{info.join_code}**")
     if leave.button("Sluiten", icon=":material/close:", key="presentatie_sluiten", width="stretch"):
         st.session_state[PRESENTING] = False
         st.rerun()
     if step < len(pinned):
         view = pinned[step]
         theme = themes.get(view.theme_id)
-        where.markdown(f"Stap {step + 1} van {steps} · {text.escape_markdown(theme.name if theme else 'zonder thema')}")
+        theme_name = text.escape_markdown(theme.name if theme else "zonder thema")
+        where.markdown(f"Stap {step + 1} van {steps} · {theme_name}{DEMO_MARK if sui.is_demo() else ''}")
         st.header(text.escape_markdown(view.title))
         if view.note:
             st.markdown(text.escape_markdown(view.note))
@@ -234,9 +237,9 @@ def presentation_section(facilitator: session.Facilitator, info: session.Session
         with cards_column:
             live_cards(facilitator, view.theme_id, {item.view_id: item.title for item in pinned})
     else:
-        where.markdown(f"Stap {steps} van {steps} · overzicht")
+        where.markdown(f"Stap {steps} van {steps} · overzicht{DEMO_MARK if sui.is_demo() else ''}")
         st.header("Wat we zagen en wat we samen oppakken")
-        results(facilitator, session.session(facilitator), list(themes.values()), pinned)
+        results(facilitator, session.session(facilitator), list(themes.values()))
 
 
 def _go_to(facilitator: session.Facilitator, pinned: list[session.PinnedView], step: int) -> None:
@@ -367,7 +370,7 @@ def votes_section(facilitator: session.Facilitator, info: session.Session) -> No
     if not info.votes_revealed:
         st.info("De stemmen blijven verborgen tot u ze toont, ook op dit scherm.", icon=":material/visibility_off:")
         return
-    results(facilitator, info, session.themes(facilitator), session.agenda(facilitator))
+    results(facilitator, info, session.themes(facilitator))
 
 
 @st.fragment(run_every=2)
@@ -384,13 +387,8 @@ def progress(facilitator: session.Facilitator) -> None:
     )
 
 
-def results(
-    facilitator: session.Facilitator,
-    info: session.Session,
-    themes: list[session.Theme],
-    pinned: list[session.PinnedView],
-) -> None:
-    """Per theme: the cards ranked by votes and the 2×2 (once revealed)."""
+def results(facilitator: session.Facilitator, info: session.Session, themes: list[session.Theme]) -> None:
+    """Per theme: the cards ranked by votes (once revealed) beside the 2×2, whose numbers the table gives."""
     cards_list = board.ranked(board.cards(facilitator))
     placed = board.placements(facilitator) or []
     for theme in themes:
@@ -399,20 +397,25 @@ def results(
         if not theme_cards:
             st.caption("Geen kaarten bij dit thema.")
             continue
-        table = pd.DataFrame(
-            {
-                "Stippen": [card.votes for card in theme_cards],
-                "Soort": [card.kind_label for card in theme_cards],
-                "Kaart": [card.text for card in theme_cards],
-                "Groep": [card.group for card in theme_cards],
-            }
-        )
-        if not info.votes_revealed:
-            table = table.drop(columns="Stippen")
-        chart_column, table_column = st.columns([2, 3])
-        table_column.dataframe(table, hide_index=True, width="stretch")
         placeable = [card for card in theme_cards if card.kind in session.PLACEABLE_KINDS]
+        numbers = board.placement_numbers(placeable, placed)
+        table = pd.DataFrame({
+            "2×2": [numbers.get(card.card_id) for card in theme_cards],
+            "Stippen": [card.votes for card in theme_cards],
+            "Soort": [card.kind_label for card in theme_cards],
+            "Kaart": [card.text for card in theme_cards],
+            "Groep": [card.group for card in theme_cards],
+        })  # fmt: skip
+        empty = [
+            column
+            for column in ("2×2", "Stippen", "Groep")
+            if not (table[column].notna() & (table[column] != "")).any()
+        ]
+        table = table.drop(columns=empty)
         figure = board.placement_figure(placeable, placed, info.title, theme.name, dt.date.today())
+        chart_column, table_column = st.columns([2, 3]) if figure is not None else (None, st.container())
+        table_column.dataframe(table, hide_index=True, width="stretch",
+                               column_config={"Kaart": st.column_config.TextColumn(width="large")})  # fmt: skip
         if figure is not None:
             chart_column.vega_lite_chart(figure.spec, theme=None)
 

@@ -82,9 +82,12 @@ def board_so_far(participant: session.Participant, view_titles: dict[str, str]) 
         return
     names = {theme.theme_id: theme.name for theme in session.themes(participant)}
     st.subheader(f"Kaarten tot nu toe: {len(cards_list)}")
-    for card in reversed(cards_list):
-        st.caption(text.escape_markdown(names.get(card.theme_id, "Zonder thema")))
-        sui.show_card(card, view_titles)
+    for theme_id, name in [*names.items(), (None, "Zonder thema")]:
+        theme_cards = [card for card in reversed(cards_list) if card.theme_id == theme_id]
+        if theme_cards:
+            st.markdown(f"**{text.escape_markdown(name)}** ({len(theme_cards)})")
+        for card in theme_cards:
+            sui.show_card(card, view_titles)
 
 
 def vote(participant: session.Participant, info: session.Session) -> None:

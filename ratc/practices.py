@@ -107,7 +107,7 @@ def add(
         added_by = session.author_name(connection, who)
         connection.execute(
             PRACTICES.insert().values(practice_id=practice_id, session_id=session_row.session_id, added_by=added_by,
-                                      created_at=store.now(), **values)
+                                      created_at=session.stamp(), **values)
         )  # fmt: skip
     return practice_id
 

@@ -252,6 +252,11 @@ class Created:
     join_code: str
 
 
+def stamp() -> dt.datetime:
+    """The current time in UTC to the microsecond, so rows written within one second keep their order."""
+    return dt.datetime.now(dt.UTC)
+
+
 def hash_key(key: str) -> str:
     """The stored form of a secret key: SHA-256 (the keys are random and long, so no salt or stretching is needed)."""
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
@@ -291,7 +296,7 @@ def create_session(
     dots = _dots(dots_per_participant)
     key = store.new_key()
     session_id = store.new_id()
-    now = store.now()
+    now = stamp()
     with store.begin() as connection:
         join_code = _free_code(connection)
         connection.execute(
@@ -340,7 +345,7 @@ def join(join_code: str, name: str = "", role: str = "") -> Participant:
             raise AccessDenied("Deze sessie is gesloten; meedoen kan niet meer.")
         connection.execute(
             PARTICIPANTS.insert().values(participant_id=participant_id, session_id=row.session_id, name=name,
-                                         role=role, key_hash=hash_key(key), joined_at=store.now())
+                                         role=role, key_hash=hash_key(key), joined_at=stamp())
         )  # fmt: skip
     return Participant(row.session_id, row.join_code, participant_id, key, name)
 
@@ -421,7 +426,7 @@ def show_view(facilitator: Facilitator, view_id: str | None) -> None:
         connection.execute(
             SESSIONS.update()
             .where(SESSIONS.c.session_id == facilitator.session_id)
-            .values(current_view_id=view_id, updated_at=store.now())
+            .values(current_view_id=view_id, updated_at=stamp())
         )
 
 
@@ -453,7 +458,7 @@ def pin_view(
         connection.execute(
             VIEWS.insert().values(view_id=view_id, session_id=facilitator.session_id, theme_id=theme_id,
                                   position=position + 1, url_path=url_path, params=json.dumps(cleaned, sort_keys=True),
-                                  title=title, note=note, pinned_at=store.now())
+                                  title=title, note=note, pinned_at=stamp())
         )  # fmt: skip
     return view_id
 
@@ -538,7 +543,7 @@ def add_action(
         connection.execute(
             ACTIONS.insert().values(action_id=action_id, session_id=facilitator.session_id, theme_id=theme_id,
                                     card_id=card_id, description=description, owner=owner, due_date=due_date,
-                                    created_at=store.now())
+                                    created_at=stamp())
         )  # fmt: skip
     return action_id
 
@@ -636,7 +641,7 @@ def _update_session(facilitator: Facilitator, **values: object) -> None:
         connection.execute(
             SESSIONS.update()
             .where(SESSIONS.c.session_id == facilitator.session_id)
-            .values(**values, updated_at=store.now())
+            .values(**values, updated_at=stamp())
         )
 
 

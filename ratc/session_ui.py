@@ -28,7 +28,7 @@ header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecor
 [data-testid="stMain"] h1 {font-size: 2.6rem !important;}
 [data-testid="stMain"] h2 {font-size: 2rem !important;}
 [data-testid="stMain"] [data-testid="stCaptionContainer"] p {font-size: 1.1rem;}
-[data-testid="stMain"] button p {font-size: 1.2rem;}
+[data-testid="stMain"] button p {font-size: 1.1rem; white-space: nowrap;}
 </style>
 """
 
@@ -202,6 +202,11 @@ def practice_labels(cards_list: list[board.Card]) -> dict[str, str]:
     """'Titel (Gemeente)' of every practice the cards refer to."""
     found = practices.by_ids([card.practice_id for card in cards_list if card.practice_id])
     return {practice_id: practice.label for practice_id, practice in found.items()}
+
+
+def is_demo() -> bool:
+    """Whether the monitor shows demo figures (the presentation then says 'Demodata' at the top)."""
+    return bool(cache.query("import_lineage")["is_demo"].any())
 
 
 def presentation_style() -> None:

@@ -9,7 +9,7 @@ import docx
 import pytest
 from conftest import run_app
 
-from ratc import board, session
+from ratc import board, session, text
 from ratc import session_ui as sui
 
 HANGOUT, JOIN, PRACTICES = "pages/hangout.py", "pages/join.py", "pages/practices_page.py"
@@ -229,6 +229,7 @@ def test_cards_with_markup_show_as_text(warehouse_file, store_url):
     for value in shown:
         assert "<script>" not in value and "](https" not in value and ":red[" not in value
         assert "\\<script\\>" in value and "\\[klik hier\\]\\(https" in value
+        assert "https\\:\\/" + text.WORD_JOINER + "\\/kwaad" in value  # not even autolinked as a bare URL
     assert not any("<b>" in element.value for element in facilitator_app.markdown)
     assert not any(element.proto.allow_html for element in facilitator_app.markdown if "alert" in element.value)
 

@@ -331,3 +331,10 @@ def test_twenty_concurrent_voters_never_exceed_their_dots(created, facilitator, 
     session.reveal_votes(facilitator)
     assert board.cards(facilitator)[0].votes == 20 * 3
     assert len(refused) == 20 * 2
+
+
+def test_cards_keep_the_order_they_were_written_in_within_one_second(created, theme_id):
+    participant = session.join(created.join_code)
+    for number in range(8):
+        board.add_card(participant, theme_id, "beeld", f"Kaart {number}")
+    assert [card.text for card in board.cards(participant)] == [f"Kaart {number}" for number in range(8)]
