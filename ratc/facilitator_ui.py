@@ -8,7 +8,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from ratc import board, cache, fmt, report, session, text, views
+from ratc import board, cache, fmt, practices, report, session, text, views
 from ratc import session_ui as sui
 
 SECTIONS = {
@@ -295,6 +295,7 @@ def cards_section(facilitator: session.Facilitator) -> None:
             if st.form_submit_button("Samenvoegen", icon=":material/merge:"):
                 sui.then_rerun(board.merge_cards, facilitator, target, sources)
     practice_names = sui.practice_labels(cards_list)
+    library = {**{practice.practice_id: practice.label for practice in practices.search(limit=100)}, **practice_names}
     for theme_id, name in [*names.items(), (None, "Zonder thema")]:
         theme_cards = [card for card in cards_list if card.theme_id == theme_id]
         if not theme_cards and theme_id is None:
@@ -303,11 +304,13 @@ def cards_section(facilitator: session.Facilitator) -> None:
         for card in sorted(theme_cards, key=lambda item: item.group or "\uffff"):
             sui.show_card(card, view_titles, practice_names)
             with st.popover("Bewerken", icon=":material/edit:", key=f"bewerk_{card.card_id}"):
-                _edit_form(facilitator, card, names)
+                _edit_form(facilitator, card, names, library)
 
 
-def _edit_form(facilitator: session.Facilitator, card: board.Card, names: dict[str, str]) -> None:
-    """Change one card's text, kind, theme and group."""
+def _edit_form(
+    facilitator: session.Facilitator, card: board.Card, names: dict[str, str], library: dict[str, str]
+) -> None:
+    """Change one card's text, kind, theme, group and the good practice it refers to."""
     with st.form(f"bewerk_form_{card.card_id}"):
         new_text = st.text_area("Tekst", value=card.text, key=f"bewerk_tekst_{card.card_id}")
         kinds = list(session.KINDS)
@@ -327,16 +330,14 @@ def _edit_form(facilitator: session.Facilitator, card: board.Card, names: dict[s
             index=theme_ids.index(card.theme_id) if card.theme_id in names else 0,
         )
         group = st.text_input("Groep", value=card.group, key=f"bewerk_groep_{card.card_id}")
+        options = ["", *library]
+        practice_id = st.selectbox(
+            "Goede praktijk", options, index=options.index(card.practice_id) if card.practice_id in library else 0,
+            format_func=lambda value: library.get(value, "—"), key=f"bewerk_praktijk_{card.card_id}",
+        )  # fmt: skip
         if st.form_submit_button("Opslaan", icon=":material/save:"):
-            sui.then_rerun(
-                board.edit_card,
-                facilitator,
-                card.card_id,
-                card_text=new_text,
-                kind=kind,
-                theme_id=theme_id,
-                group=group,
-            )
+            sui.then_rerun(board.edit_card, facilitator, card.card_id, card_text=new_text, kind=kind,
+                           theme_id=theme_id, group=group, practice_id=practice_id)  # fmt: skip
 
 
 def votes_section(facilitator: session.Facilitator, info: session.Session) -> None:
@@ -478,7 +479,7 @@ def report_section(facilitator: session.Facilitator) -> None:
     )
     if st.button("Verslag maken", type="primary", icon=":material/description:", key="verslag_maken"):
         with st.spinner("De grafieken worden getekend …"):
-            made = sui.attempt(report.collect, cache.query, facilitator)
+            made = sui.attempt(report.collect, cache.query, facilitator, draw=_cached_view)
         if made is not sui.FAILED:
             st.session_state["_hangout_report"] = (made.file_stem, report.to_docx(made), report.to_html(made))
     made = st.session_state.get("_hangout_report")
@@ -506,6 +507,11 @@ def report_section(facilitator: session.Facilitator) -> None:
         on_click="ignore",
         width="stretch",
     )
+
+
+def _cached_view(query, url_path: str, params: tuple[tuple[str, str], ...]) -> views.Rendered:
+    """A view drawn through the page cache (the presentation drew most of them already)."""
+    return cache.computed(views.render, url_path, params)
 
 
 def _short(card: board.Card, limit: int = 70) -> str:

@@ -12,6 +12,7 @@ import base64
 import datetime as dt
 import html
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -87,8 +88,16 @@ class Report:
         return export.file_stem("verslag", self.session.title, self.session.session_date.isoformat())
 
 
-def collect(query: Query, facilitator: session.Facilitator, made_on: dt.date | None = None) -> Report:
-    """Read the session and draw its views; the facilitator's pass is required (the report shows the votes)."""
+def collect(
+    query: Query,
+    facilitator: session.Facilitator,
+    made_on: dt.date | None = None,
+    draw: Callable[[Query, str, tuple[tuple[str, str], ...]], views.Rendered] = views.render,
+) -> Report:
+    """Read the session and draw its views; the facilitator's pass is required (the report shows the votes).
+
+    `draw` renders a view; the page passes a cached one, so views already shown in the session are not drawn again.
+    """
     session.check_facilitator(facilitator)
     info = session.session(facilitator)
     theme_list = session.themes(facilitator)
@@ -97,7 +106,7 @@ def collect(query: Query, facilitator: session.Facilitator, made_on: dt.date | N
     placed = board.placements(facilitator, with_votes=True) or []
     action_list = session.actions(facilitator)
     made_on = made_on or dt.date.today()
-    drawn = {view.view_id: _draw(query, view) for view in pinned}
+    drawn = {view.view_id: _draw(query, view, draw) for view in pinned}
     theme_names = {theme.theme_id: theme.name for theme in theme_list}
     sections = []
     for theme_id, name, description in [
@@ -131,10 +140,10 @@ def collect(query: Query, facilitator: session.Facilitator, made_on: dt.date | N
     )
 
 
-def _draw(query: Query, view: session.PinnedView) -> ViewSection:
+def _draw(query: Query, view: session.PinnedView, draw: Callable) -> ViewSection:
     """A pinned view drawn from the warehouse as it is now, with its PNG; a view that fails says why."""
     try:
-        rendered = views.render(query, view.url_path, tuple(sorted(view.params.items())))
+        rendered = draw(query, view.url_path, tuple(sorted(view.params.items())))
     except views.ViewError as problem:
         return ViewSection(view, None, None, str(problem))
     if rendered.figure is None:

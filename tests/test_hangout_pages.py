@@ -263,3 +263,25 @@ def test_practices_library_search_and_add(warehouse_file, store_url):
     assert "0 praktijken gevonden." in texts(facilitator_app)
     visitor = run_app(warehouse_file, page=PRACTICES)
     assert "Toevoegen kan voor wie meedoet" in texts(visitor)
+
+
+def test_facilitator_adds_edits_groups_and_merges_cards_on_the_page(warehouse_file, store_url):
+    app = create_session(warehouse_file)
+    facilitator = app.session_state[sui.FACILITATOR]
+    go_to(app, "kaarten")
+    add_card(app, "Banenpool", "idee", key="kaart_facilitator")
+    add_card(app, "Regionale pool van banen", "idee", key="kaart_facilitator")
+    first, second = board.cards(facilitator)
+    assert first.author == "Facilitator"
+    app.text_area(key=f"bewerk_tekst_{first.card_id}").input("Banenpool Drechtsteden")
+    app.text_input(key=f"bewerk_groep_{first.card_id}").input("Werk")
+    [each for each in app.button if each.label == "Opslaan"][0].click()
+    no_exception(app.run())
+    assert (board.cards(facilitator)[0].text, board.cards(facilitator)[0].group) == ("Banenpool Drechtsteden", "Werk")
+    app.selectbox(key="samenvoegen_doel").set_value(first.card_id)
+    app.multiselect(key="samenvoegen_bronnen").set_value([second.card_id])
+    button(app, "Samenvoegen").click()
+    no_exception(app.run())
+    [merged] = board.cards(facilitator)
+    assert merged.merged == ("Regionale pool van banen",)
+    assert "samengevoegd met\\: Regionale pool van banen" in texts(app)
