@@ -285,13 +285,25 @@ def cards_section(facilitator: session.Facilitator) -> None:
     if cards_list:
         group_column, merge_column = st.columns(2)
         with group_column, st.form("kaarten_groeperen"):
-            chosen = st.multiselect("Kaarten groeperen", list(labels), format_func=labels.get, key="groeperen_kaarten")
+            chosen = st.multiselect(
+                "Kaarten groeperen",
+                list(labels),
+                format_func=labels.get,
+                key="groeperen_kaarten",
+                placeholder="Kies kaarten",
+            )
             group = st.text_input("Groep (leeg: uit de groep halen)", key="groeperen_naam")
             if st.form_submit_button("Groeperen", icon=":material/folder:"):
                 sui.then_rerun(board.group_cards, facilitator, chosen, group)
         with merge_column, st.form("kaarten_samenvoegen"):
             target = st.selectbox("Samenvoegen in", list(labels), format_func=labels.get, key="samenvoegen_doel")
-            sources = st.multiselect("Deze kaarten", list(labels), format_func=labels.get, key="samenvoegen_bronnen")
+            sources = st.multiselect(
+                "Deze kaarten",
+                list(labels),
+                format_func=labels.get,
+                key="samenvoegen_bronnen",
+                placeholder="Kies kaarten",
+            )
             if st.form_submit_button("Samenvoegen", icon=":material/merge:"):
                 sui.then_rerun(board.merge_cards, facilitator, target, sources)
     practice_names = sui.practice_labels(cards_list)
@@ -401,7 +413,7 @@ def results(facilitator: session.Facilitator, info: session.Session, themes: lis
         placeable = [card for card in theme_cards if card.kind in session.PLACEABLE_KINDS]
         numbers = board.placement_numbers(placeable, placed)
         table = pd.DataFrame({
-            "2×2": [numbers.get(card.card_id) for card in theme_cards],
+            "2×2": [str(numbers[card.card_id]) if card.card_id in numbers else "" for card in theme_cards],
             "Stippen": [card.votes for card in theme_cards],
             "Soort": [card.kind_label for card in theme_cards],
             "Kaart": [card.text for card in theme_cards],
