@@ -30,8 +30,10 @@ else:
         icon=":material/lock_open:",
     )
 
+layout = st.radio("Soort bestand", list(importer.LAYOUTS), format_func=importer.LAYOUTS.get, horizontal=True,
+                  key="aanlevering_soort")  # fmt: skip
 upload = st.file_uploader(
-    "Aanlevering (CSV of Excel, hoogstens 20 MB)", type=["csv", "xlsx"], key="aanlevering_bestand"
+    "Bestand (CSV, Excel of CBS-download, hoogstens 20 MB)", type=["csv", "xlsx", "json"], key="aanlevering_bestand"
 )
 source = st.text_input("Bron", placeholder="bijv. Gemeente Dordrecht, afdeling Werk en Inkomen", key="aanlevering_bron")
 replace = st.checkbox("Bestaande waarden vervangen als ze verschillen", key="aanlevering_vervangen")
@@ -39,10 +41,12 @@ if upload is None:
     st.stop()
 
 content = upload.getvalue()
-check = delivery.check(content, upload.name, replace)
+check = delivery.check(content, upload.name, replace, layout)
 if check.file_errors:
     ui.delivery_errors(check.file_errors)
     st.stop()
+for note in check.notes:
+    st.caption(note)
 ui.delivery_report(check.validation)
 if not check.validation.ok:
     st.stop()
@@ -50,7 +54,7 @@ if st.button("Importeren", type="primary", icon=":material/upload:", key="aanlev
     with st.status("Bezig met importeren …", expanded=True) as status:
         bar = st.progress(0.0)
         record = importer.accept(
-            check.validation, content, upload.name, source or upload.name,
+            check.validation, content, upload.name, source or check.source or upload.name,
             progress=lambda fraction, message: bar.progress(fraction, text=message),
         )  # fmt: skip
         status.update(label=f"Import {record.import_id} is verwerkt.", state="complete")

@@ -11,5 +11,12 @@ ui.demo_notice()
 st.header("Indicatoren", divider="gray")
 st.dataframe(sources.indicator_table(cache.query("indicator_catalog")), hide_index=True, width="stretch")
 
+st.header("Referentiereeksen", divider="gray")
+st.caption(
+    "Reeksen waarmee andere cijfers worden berekend. Zonder ingelezen bevolking rekent de monitor met de "
+    "CBS-bevolking op 1 januari 2020."
+)
+st.dataframe(sources.indicator_table(cache.query("reference_series")), hide_index=True, width="stretch")
+
 st.header("Imports", divider="gray")
 st.dataframe(sources.import_table(cache.query("import_lineage")), hide_index=True, width="stretch")

@@ -1,4 +1,4 @@
--- Every indicator with its definition and domain, in display order.
+-- Every indicator of the monitor's five domains with its definition, in display order (no reference series).
 -- params: none
 -- returns: indicator_id, name, short_name, domain_id, domain_name, domain_order, unit, source, frequency, polarity, is_count, is_stock, numerator_id, per_10k, is_seasonal, has_baseline, decimals, subject, definition, first_period_date, last_period_date
 with coverage as (
@@ -35,6 +35,7 @@ select
 from indicators
 inner join domains
     on domains.domain_id = indicators.domain_id
+    and not domains.is_reference
 left join coverage
     on coverage.indicator_id = indicators.indicator_id
 order by domains.sort_order, indicators.sort_order

@@ -1,5 +1,5 @@
 """Command line: `build` the warehouse, regenerate the `demo` data, `fetch` public source data into `data/`,
-`import` a municipality's delivery and write the delivery `template`."""
+`import` a municipality's delivery, write the delivery `template`, and `serve` the app."""
 
 from __future__ import annotations
 
@@ -78,6 +78,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(f"{len(result.validation.errors)} problem(s); nothing was written{hint}", file=sys.stderr)
         return 1
     record = result.record
+    for note in result.notes:
+        print(f"note: {note}")
     print(f"import {record.import_id}: {record.rows_accepted} rows accepted from {args.file} ({record.file_path})")
     changes = result.validation.changes
     if len(changes):
@@ -104,8 +106,18 @@ def cmd_template(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(options: list[str]) -> int:
+    """Start the app, routed by st.navigation from the first request on."""
+    from ratc import serve
+
+    return serve.serve(options)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Parse the command line and run one command."""
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["serve"]:
+        return cmd_serve(argv[1:])
     parser = argparse.ArgumentParser(prog="python -m ratc", description="RAT-C monitor tools")
     commands = parser.add_subparsers(dest="command", required=True)
     build = commands.add_parser("build", help=f"build the DuckDB warehouse from {paths.data_dir()}")
@@ -130,9 +142,14 @@ def main(argv: list[str] | None = None) -> int:
     delivery.add_argument(
         "--layout", choices=["aanlevering", "rivm", "cbs"], default="aanlevering",
         help="aanlevering: the delivery template (default); rivm: RIVM's COVID-19 file per municipality; "
-        "cbs: a CBS OData table written by `fetch cbs`",
+        "cbs: a CBS OData table written by `fetch cbs`, a StatLine CSV export or a CBS table per municipality "
+        "code (columns mapped in data/cbs_columns.csv)",
     )  # fmt: skip
     delivery.set_defaults(func=cmd_import)
+    # listed for --help; its options go to streamlit unparsed (see main)
+    commands.add_parser(
+        "serve", help="start the app (streamlit run app.py); further options go to streamlit, e.g. --server.port 8502"
+    )
     sheet = commands.add_parser("template", help="write the delivery template")
     sheet.add_argument("out", help="the file to write (.csv or .xlsx)")
     sheet.add_argument("--xlsx", action="store_true", help="an Excel workbook with reference sheets")

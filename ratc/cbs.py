@@ -5,6 +5,9 @@ full StatLine path as column header, municipality *names* in `Regio's`, and empt
 that no longer existed in the period. Names are matched to codes through `data/areas.csv`, forgiving case,
 spacing and hyphens.
 
+A CBS table per municipality *code* (`statcode` GM0505, or `Municipality_code` 505) is read as well.
+Which column feeds which indicator and period is data, not code: `data/cbs_columns.csv`.
+
 OData rows (`cbsodata.get_data`) carry per dimension either the code (`RegioS` "GM0505    ", padded;
 `Perioden` "2020MM04") or, because `get_data` replaces codes by titles, the title ("Dordrecht",
 "2020 april"); both are read. `TABLES` says per table which columns hold the region, period and value,
@@ -15,16 +18,21 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from ratc import metadata
+from ratc import metadata, paths
 
 DELIVERY_COLUMNS = ["gemeente", "indicator", "periode", "waarde", "opmerking", "row"]
 POPULATION_HEADER = "Totale bevolking"
 COUNTRY_NAMES = ("nederland",)
 COUNTRY_KEYS = ("NL01", "NL00", "NL")
+# Column names (case-insensitive) that hold a municipality code in a CBS table per municipality.
+CODE_COLUMNS = ("statcode", "municipality_code", "gemeentecode", "regiocode")
+NAME_COLUMNS = ("statnaam", "municipality_name", "gemeentenaam", "regionaam")
+MAPPING_FILE = "cbs_columns.csv"
 
 # One entry per CBS table. `filters`: dimension column -> accepted values (the code and the title, since
 # cbsodata.get_data returns titles). `indicator` None: downloadable, but not (yet) mapped onto an indicator.
@@ -66,6 +74,28 @@ class CbsError(ValueError):
     """A CBS file or table that cannot be read into the monitor's indicators."""
 
 
+@dataclass(frozen=True)
+class CbsTable:
+    """A CBS file read as delivery rows, with notes on what was left out and why."""
+
+    rows: pd.DataFrame
+    notes: tuple[str, ...]
+
+
+def column_mapping(data_dir: Path | None = None) -> pd.DataFrame:
+    """Which CBS column feeds which indicator, and for which period when the file does not say."""
+    return pd.read_csv((data_dir or paths.data_dir()) / MAPPING_FILE, dtype=str, keep_default_na=False)
+
+
+def read_cbs_csv(content: bytes, data_dir: Path | None = None) -> CbsTable:
+    """A StatLine export or a CBS table per municipality code as delivery rows for the ten and NL."""
+    text = _decode(content)
+    header = text.split("\n", 1)[0]
+    if "Perioden" in header and "Regio's" in header:
+        return _statline_delivery(content, data_dir)
+    return _code_table_delivery(text, data_dir)
+
+
 def normalise_name(name: str) -> str:
     """A municipality name for matching: lower case, hyphens as spaces, single spaces."""
     return " ".join(str(name).replace("-", " ").casefold().split())
@@ -80,7 +110,8 @@ def name_codes(data_dir: Path | None = None) -> dict[str, str]:
 
 
 def read_statline_csv(content: bytes | Path, data_dir: Path | None = None) -> pd.DataFrame:
-    """A StatLine CSV export as a tidy frame: region_name, area_code (missing outside the ten), period, measure, value.
+    """A StatLine CSV export as a tidy frame: region_name, area_code (None outside the ten), period, measure, value,
+    row.
 
     `measure` is the last part of the StatLine header path, `measure_path` the whole header. Empty values
     (municipalities that no longer existed) are left out.
@@ -95,7 +126,9 @@ def read_statline_csv(content: bytes | Path, data_dir: Path | None = None) -> pd
     if not {"Perioden", "Regio's"} <= set(frame.columns):
         raise CbsError("not a StatLine export per region: the columns Perioden and Regio's are missing")
     measures = [column for column in frame.columns if column not in ("Perioden", "Regio's")]
-    tidy = frame.melt(id_vars=["Perioden", "Regio's"], value_vars=measures, var_name="measure_path", value_name="raw")
+    frame["row"] = range(2, len(frame) + 2)  # the line in the file, the header being line 1
+    id_columns = ["Perioden", "Regio's", "row"]
+    tidy = frame.melt(id_vars=id_columns, value_vars=measures, var_name="measure_path", value_name="raw")
     tidy["raw"] = tidy["raw"].str.strip()
     tidy = tidy[tidy["raw"].ne("") & tidy["raw"].ne(".")]
     values = pd.to_numeric(tidy["raw"], errors="coerce")
@@ -113,6 +146,7 @@ def read_statline_csv(content: bytes | Path, data_dir: Path | None = None) -> pd
             "measure": tidy["measure_path"].str.split("/").str[-1].str.strip(),
             "measure_path": tidy["measure_path"],
             "value": values.astype(float),
+            "row": tidy["row"],
         }
     ).reset_index(drop=True)
 
@@ -127,7 +161,7 @@ def population_check(frame: pd.DataFrame) -> dict[str, int]:
 
 
 def cbs_period(key: str, frequency: str) -> str | None:
-    """Our period key for a CBS period code or title of this frequency; None for another frequency (or a year)."""
+    """Our period key for a CBS period code or title of this frequency; None when it is of another frequency."""
     text = str(key).strip().rstrip("*").strip()
     match = _CODE_PERIOD.match(text)
     if match:
@@ -136,6 +170,8 @@ def cbs_period(key: str, frequency: str) -> str | None:
             return f"{year}-{number:02d}"
         if kind == "KW" and frequency == "kwartaal":
             return f"{year}-Q{number}"
+        if kind == "JJ" and frequency == "jaar":
+            return year
         return None
     match = _TITLE_PERIOD.match(text)
     if not match:
@@ -146,7 +182,7 @@ def cbs_period(key: str, frequency: str) -> str | None:
     if re.fullmatch(r"[1-4]e", part):
         return f"{year}-Q{part[0]}" if frequency == "kwartaal" else None
     if part == "":
-        return None
+        return year if frequency == "jaar" else None
     raise CbsError(f"unknown CBS period {key!r}")
 
 
@@ -214,3 +250,96 @@ def _number(value: object) -> float | None:
 def _as_text(value: float) -> str:
     """A value as delivery text: an integer without decimals, no thousands separator."""
     return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+def _statline_delivery(content: bytes, data_dir: Path | None) -> CbsTable:
+    """Delivery rows from a StatLine export: mapped measures of the ten and NL, the period from `Perioden`."""
+    tidy = read_statline_csv(content, data_dir)
+    mapping = column_mapping(data_dir).set_index("source_column")
+    frequencies = metadata.read_indicators(data_dir).set_index("indicator_id")["frequency"]
+    mapped = tidy[tidy["measure"].isin(mapping.index)]
+    if mapped.empty:
+        raise CbsError(f"none of the StatLine measures is mapped onto an indicator in data/{MAPPING_FILE}")
+    records = []
+    for row in mapped[mapped["area_code"].notna()].itertuples():
+        indicator, fixed = mapping.loc[row.measure, "indicator_id"], mapping.loc[row.measure, "period"]
+        period = fixed or cbs_period(row.period, frequencies[indicator]) or row.period
+        records.append((row.area_code, indicator, period, _as_text(row.value), "CBS StatLine", row.row))
+    outside = mapped.loc[mapped["area_code"].isna(), "region_name"].nunique()
+    unused = sorted(set(tidy["measure"]) - set(mapping.index))
+    return CbsTable(_delivery_frame(records), _notes(outside, unused))
+
+
+def _code_table_delivery(text: str, data_dir: Path | None) -> CbsTable:
+    """Delivery rows from a CBS table per municipality code, each mapped column giving one indicator and period."""
+    separator = ";" if text.split("\n", 1)[0].count(";") > text.split("\n", 1)[0].count(",") else ","
+    frame = pd.read_csv(io.StringIO(text), sep=separator, dtype=str, keep_default_na=False)
+    frame.columns = [str(column).strip() for column in frame.columns]
+    code_column = next((column for column in frame.columns if column.casefold() in CODE_COLUMNS), None)
+    if code_column is None:
+        expected = ", ".join(CODE_COLUMNS)
+        raise CbsError(f"no municipality code column ({expected}) and no StatLine columns Perioden and Regio's")
+    mapping = column_mapping(data_dir).set_index("source_column")
+    columns = [column for column in frame.columns if column in mapping.index]
+    if not columns:
+        raise CbsError(f"none of the columns is mapped onto an indicator in data/{MAPPING_FILE}")
+    undated = [column for column in columns if not mapping.loc[column, "period"]]
+    if undated:
+        raise CbsError(f"data/{MAPPING_FILE} gives no period for {', '.join(undated)} and the file has none")
+    ten = set(name_codes(data_dir).values())
+    records, outside = [], 0
+    for number, row in enumerate(frame.itertuples(index=False), start=2):
+        values = dict(zip(frame.columns, row, strict=True))
+        area = _code(values[code_column])
+        if area not in ten:
+            outside += 1
+            continue
+        for column in columns:
+            raw = str(values[column]).strip()
+            if raw in ("", ".", "x", "-"):
+                continue
+            indicator, period = mapping.loc[column, "indicator_id"], mapping.loc[column, "period"]
+            records.append((area, indicator, period, _as_number_text(raw), f"CBS, kolom {column}", number))
+    unused = sorted(column for column in set(frame.columns) - set(columns) - {code_column}
+                    if column.casefold() not in NAME_COLUMNS)  # fmt: skip
+    return CbsTable(_delivery_frame(records), _notes(outside, unused))
+
+
+def _code(text: object) -> str:
+    """Our code for a CBS municipality code written as GM0505, gm505, 505 or 0505; NL for the country."""
+    value = str(text).strip().upper()
+    if value in COUNTRY_KEYS:
+        return metadata.COUNTRY_CODE
+    digits = value.removeprefix("GM")
+    return f"GM{int(digits):04d}" if digits.isdigit() else value
+
+
+def _as_number_text(raw: str) -> str:
+    """A CBS number as delivery text; text that is no number is passed on for validation to report by row."""
+    try:
+        return _as_text(float(raw))
+    except ValueError:
+        return raw
+
+
+def _delivery_frame(records: list[tuple]) -> pd.DataFrame:
+    """Delivery rows in the shape `validate` reads, in file order."""
+    return pd.DataFrame(records, columns=DELIVERY_COLUMNS).astype({"row": int}).sort_values("row", kind="stable")
+
+
+def _notes(outside: int, unused: list[str]) -> tuple[str, ...]:
+    """Dutch notes on what a CBS file held that the monitor does not read."""
+    notes = []
+    if outside:
+        notes.append(f"{outside} regio's buiten Zuid-Holland-Zuid en Nederland zijn overgeslagen.")
+    if unused:
+        notes.append("Niet gebruikte kolommen (niet gekoppeld in data/cbs_columns.csv): " + ", ".join(unused) + ".")
+    return tuple(notes)
+
+
+def _decode(content: bytes) -> str:
+    """The text of a CBS file: UTF-8 (with or without BOM), else Windows-1252."""
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return content.decode("cp1252")

@@ -106,4 +106,7 @@ def make_figure(
     table: pd.DataFrame | None = None,
 ) -> Figure:
     """Publish a chart once into a plain spec (skipping Altair's slow schema check; the tests run it)."""
-    return Figure(publication(chart, meta).to_dict(validate=False), data, meta, description, table)
+    spec = publication(chart, meta).to_dict(validate=False)
+    # Vega-Lite puts the description on the chart as its ARIA label, so a screen reader reads it out
+    spec["description"] = description
+    return Figure(spec, data, meta, description, table)

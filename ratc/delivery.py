@@ -15,15 +15,20 @@ class DeliveryCheck:
 
     validation: importer.Validation | None
     file_errors: list[str] = field(default_factory=list)
+    notes: tuple[str, ...] = ()
+    source: str | None = None
 
 
-def check(content: bytes, file_name: str, replace: bool) -> DeliveryCheck:
-    """Read and validate an uploaded file against the metadata and the data already in the monitor."""
+def check(content: bytes, file_name: str, replace: bool, layout: str = "aanlevering") -> DeliveryCheck:
+    """Read a file of the given layout and validate it against the metadata and the data already in the monitor."""
     try:
-        raw = importer.read_delivery(content, file_name)
+        read = importer.read_layout(content, file_name, layout)
     except importer.DeliveryError as exc:
         return DeliveryCheck(None, list(exc.messages))
-    return DeliveryCheck(importer.validate(raw, existing=importer.existing_observations(), replace=replace))
+    validation = importer.validate(
+        read.rows, existing=importer.existing_observations(), replace=replace, allow_national=read.allow_national
+    )
+    return DeliveryCheck(validation, notes=read.notes, source=read.source)
 
 
 def error_table(validation: importer.Validation) -> pd.DataFrame:

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from ratc import lineage, paths
-from ratc.metadata import COUNTRY_CODE, read_areas, read_indicators
+from ratc.metadata import COUNTRY_CODE, read_areas, read_domains, read_indicators
 from ratc.periods import Period, make_period, period_range
 
 DEMO_SOURCE_FILE = "demo/observations.csv"
@@ -177,9 +177,15 @@ SPECS = {
 
 
 def generate(data_dir: Path | None = None) -> pd.DataFrame:
-    """All demo observations: every count indicator for the ten municipalities and NL, 2019-2021."""
+    """All demo observations: every count indicator for the ten municipalities and NL, 2019-2021.
+
+    Reference series (the population) are never invented: without a CBS import the monitor uses the real
+    population of 1 January 2020 in `areas.csv`.
+    """
     indicators = read_indicators(data_dir)
-    counts = indicators[indicators["is_count"]].sort_values("indicator_id")
+    domains = read_domains(data_dir)
+    reference = set(domains.loc[domains["is_reference"], "domain_id"])
+    counts = indicators[indicators["is_count"] & ~indicators["domain_id"].isin(reference)].sort_values("indicator_id")
     missing = set(counts["indicator_id"]) - set(SPECS)
     if missing:
         raise ValueError(f"demo: no generator for {sorted(missing)}")

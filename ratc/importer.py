@@ -33,6 +33,12 @@ MAX_ROWS = 200_000
 MAX_LISTED_FILE_ERRORS = 50
 FIRST_YEAR = 2015
 POPULATION_FACTOR = 10
+# The kinds of file an import reads, with their Dutch names for the upload page.
+LAYOUTS = {
+    "aanlevering": "Aanlevering van een gemeente (sjabloon)",
+    "rivm": "RIVM COVID-19 per gemeente (cumulatief of per dag)",
+    "cbs": "CBS (StatLine-export, tabel per gemeente of OData-download)",
+}
 IMPORTS_DIR = "imports"
 ORIGINALS_DIR = "originals"
 CANONICAL_COLUMNS = ["area_code", "indicator_id", "period", "value"]
@@ -44,8 +50,13 @@ ALIASES = {
     "waarde": {"waarde", "value", "aantal"},
     "opmerking": {"opmerking", "opmerkingen", "remark", "remarks", "toelichting", "comment"},
 }
-FREQUENCY_NOUNS = {"week": "een weekcijfer", "maand": "een maandcijfer", "kwartaal": "een kwartaalcijfer"}
-FREQUENCY_EXPECTED = {"week": "een week", "maand": "een maand", "kwartaal": "een kwartaal"}
+FREQUENCY_NOUNS = {
+    "week": "een weekcijfer",
+    "maand": "een maandcijfer",
+    "kwartaal": "een kwartaalcijfer",
+    "jaar": "een jaarcijfer",
+}
+FREQUENCY_EXPECTED = {"week": "een week", "maand": "een maand", "kwartaal": "een kwartaal", "jaar": "een jaar"}
 # Kills the process at a named point inside `accept`, so a test can prove a crash there loses nothing.
 CRASH_VARIABLE = "RATC_IMPORT_CRASH_AT"
 
@@ -90,6 +101,7 @@ class ImportResult:
 
     validation: Validation
     record: lineage.ImportRecord | None
+    notes: tuple[str, ...] = ()
 
 
 def read_delivery(content: bytes, file_name: str) -> pd.DataFrame:
@@ -257,13 +269,37 @@ def import_file(
 
     `layout` is "aanlevering" (the delivery template), "rivm" (RIVM's COVID-19 file per municipality,
     cumulative or per day, turned into weekly counts including the national total) or "cbs" (a CBS OData
-    table as written by `python -m ratc fetch cbs TABLE`).
+    table as written by `python -m ratc fetch cbs TABLE`, a StatLine CSV export, or a CBS table per
+    municipality code; columns are mapped onto indicators by `data/cbs_columns.csv`).
     """
     location = Path(path)
     try:
         content = location.read_bytes()
     except OSError as exc:
         raise DeliveryError([f"Het bestand {location} kan niet worden gelezen: {exc.strerror}."]) from exc
+    layout_read = read_layout(content, location.name, layout, data_dir)
+    validation = validate(
+        layout_read.rows, data_dir=data_dir, replace=replace, allow_national=layout_read.allow_national
+    )
+    if not validation.ok:
+        return ImportResult(validation, None, layout_read.notes)
+    source = source or layout_read.source or location.name
+    record = accept(validation, content, location.name, source, data_dir, target, progress)
+    return ImportResult(validation, record, layout_read.notes)
+
+
+@dataclass(frozen=True)
+class LayoutRead:
+    """A file of some layout read into delivery rows, with what the import should know about it."""
+
+    rows: pd.DataFrame
+    allow_national: bool
+    source: str | None
+    notes: tuple[str, ...] = ()
+
+
+def read_layout(content: bytes, file_name: str, layout: str, data_dir: Path | None = None) -> LayoutRead:
+    """Delivery rows from a file of one of the LAYOUTS; DeliveryError (Dutch) when it cannot be read at all."""
     if layout == "rivm":
         from ratc import rivm
 
@@ -271,24 +307,25 @@ def import_file(
             raw = rivm.read_rivm(content, data_dir)
         except (ValueError, KeyError) as exc:
             raise DeliveryError([f"Dit is geen leesbaar RIVM-bestand: {exc}"]) from exc
-        validation = validate(raw, data_dir=data_dir, replace=replace, allow_national=True)
-        source = source or "RIVM, COVID-19 aantallen per gemeente"
-    elif layout == "cbs":
+        return LayoutRead(raw, True, "RIVM, COVID-19 aantallen per gemeente")
+    if layout == "cbs":
         from ratc import cbs
 
+        if content.lstrip()[:1] == b"{":
+            try:
+                document = json.loads(content)
+                raw = cbs.read_odata(document["table_id"], document["rows"], data_dir)
+            except (ValueError, KeyError, TypeError) as exc:
+                raise DeliveryError([f"Dit is geen leesbare CBS-tabel (python -m ratc fetch cbs): {exc}"]) from exc
+            return LayoutRead(raw, True, f"{document.get('source', 'CBS')}, tabel {document['table_id']}")
         try:
-            document = json.loads(content)
-            raw = cbs.read_odata(document["table_id"], document["rows"], data_dir)
-        except (ValueError, KeyError, TypeError) as exc:
-            raise DeliveryError([f"Dit is geen leesbare CBS-tabel (python -m ratc fetch cbs): {exc}"]) from exc
-        validation = validate(raw, data_dir=data_dir, replace=replace, allow_national=True)
-        source = source or f"{document.get('source', 'CBS')}, tabel {document['table_id']}"
-    else:
-        validation = validate(read_delivery(content, location.name), data_dir=data_dir, replace=replace)
-    if not validation.ok:
-        return ImportResult(validation, None)
-    record = accept(validation, content, location.name, source or location.name, data_dir, target, progress)
-    return ImportResult(validation, record)
+            table = cbs.read_cbs_csv(content, data_dir)
+        except cbs.CbsError as exc:
+            raise DeliveryError([f"Dit is geen leesbaar CBS-bestand: {exc}"]) from exc
+        return LayoutRead(table.rows, True, f"CBS, {file_name}", table.notes)
+    if layout == "aanlevering":
+        return LayoutRead(read_delivery(content, file_name), False, None)
+    raise DeliveryError([f"Onbekende soort bestand {layout!r}; kies uit {', '.join(LAYOUTS)}."])
 
 
 class _RowChecker:
@@ -507,7 +544,7 @@ def parse_number(text: str) -> float | None:
 
 
 def _normalise_period(text: str) -> tuple[str, int, int] | None:
-    """(frequency, year, number) of a period written as 2020-W14, 2020W14, 2020-04, 2020M04, 2020-Q2, 2020 K2."""
+    """(frequency, year, number) of a period written as 2020-W14, 2020W14, 2020-04, 2020M04, 2020-Q2, 2020 K2, 2020."""
     compact = re.sub(r"\s+", "", text.upper())
     patterns = (
         ("week", r"(\d{4})-?W(\d{1,2})"),
@@ -517,11 +554,12 @@ def _normalise_period(text: str) -> tuple[str, int, int] | None:
         ("maand", r"(\d{4})(\d{2})"),
         # Excel turns a typed 2020-04 into the date 1 April 2020
         ("maand", r"(\d{4})-(\d{2})-01(?:T?00:00(?::00)?)?"),
+        ("jaar", r"(\d{4})()"),
     )
     for frequency, pattern in patterns:
         match = re.fullmatch(pattern, compact)
         if match:
-            return frequency, int(match.group(1)), int(match.group(2))
+            return frequency, int(match.group(1)), int(match.group(2) or 1)
     return None
 
 

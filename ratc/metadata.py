@@ -12,6 +12,8 @@ from ratc.periods import FREQUENCIES
 POLARITIES = ("hoger_slechter", "hoger_beter", "neutraal")
 REGION_CODE = "VR18"
 COUNTRY_CODE = "NL"
+# The yearly population series: denominator of every rate whose denominator is "population".
+POPULATION_INDICATOR = "bevolking"
 INDICATOR_COLUMNS = {
     "indicator_id",
     "name",
@@ -44,8 +46,12 @@ def read_areas(data_dir: Path | None = None) -> pd.DataFrame:
 
 
 def read_domains(data_dir: Path | None = None) -> pd.DataFrame:
-    """The five domains of the monitor in display order."""
-    return pd.read_csv((data_dir or paths.data_dir()) / "domains.csv").sort_values("sort_order")
+    """The five domains of the monitor in display order, plus the reference series (population)."""
+    frame = pd.read_csv((data_dir or paths.data_dir()) / "domains.csv", dtype={"is_reference": str})
+    if not frame["is_reference"].isin(["true", "false"]).all():
+        raise ValueError("domains.csv: is_reference must be true or false")
+    frame["is_reference"] = frame["is_reference"].eq("true")
+    return frame.sort_values("sort_order")
 
 
 def read_indicators(data_dir: Path | None = None) -> pd.DataFrame:

@@ -1,4 +1,4 @@
-"""Periods of the monitor: keys like 2020-W14, 2020-04 and 2020-Q2, their dates and Dutch labels."""
+"""Periods of the monitor: keys like 2020-W14, 2020-04, 2020-Q2 and 2020, their dates and Dutch labels."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-FREQUENCIES = ("week", "maand", "kwartaal")
+FREQUENCIES = ("week", "maand", "kwartaal", "jaar")
 MONTHS_NL = ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
 MONTHS_NL_FULL = (
     "januari",
@@ -27,6 +27,7 @@ _PATTERNS = {
     "week": re.compile(r"^(\d{4})-W(\d{2})$"),
     "maand": re.compile(r"^(\d{4})-(\d{2})$"),
     "kwartaal": re.compile(r"^(\d{4})-Q([1-4])$"),
+    "jaar": re.compile(r"^(\d{4})()$"),
 }
 
 
@@ -52,6 +53,8 @@ class Period:
             return f"week {self.number} {self.year}"
         if self.frequency == "maand":
             return f"{MONTHS_NL[self.number - 1]} {self.year}"
+        if self.frequency == "jaar":
+            return str(self.year)
         return f"K{self.number} {self.year}"
 
     @property
@@ -61,11 +64,13 @@ class Period:
             return f"week {self.number} van {self.year}"
         if self.frequency == "maand":
             return f"{MONTHS_NL_FULL[self.number - 1]} {self.year}"
+        if self.frequency == "jaar":
+            return str(self.year)
         return f"het {self.number}e kwartaal van {self.year}"
 
 
 def make_period(frequency: str, year: int, number: int) -> Period:
-    """The period of this frequency with this year and number (ISO week, month or quarter)."""
+    """The period of this frequency with this year and number (ISO week, month, quarter; 1 for a year)."""
     if frequency == "week":
         try:
             start = dt.date.fromisocalendar(year, number, 1)
@@ -82,6 +87,8 @@ def make_period(frequency: str, year: int, number: int) -> Period:
             raise PeriodError(f"kwartaal {number} bestaat niet")
         start = dt.date(year, 3 * number - 2, 1)
         return Period(f"{year}-Q{number}", frequency, year, number, start, _month_end(year, 3 * number))
+    if frequency == "jaar":
+        return Period(str(year), frequency, year, 1, dt.date(year, 1, 1), dt.date(year, 12, 31))
     raise PeriodError(f"onbekende frequentie {frequency!r}")
 
 
@@ -90,7 +97,7 @@ def parse_period(key: str, frequency: str) -> Period:
     match = _PATTERNS.get(frequency, re.compile("$^")).match(str(key).strip())
     if not match:
         raise PeriodError(f"periode {key!r} past niet bij frequentie {frequency}")
-    return make_period(frequency, int(match.group(1)), int(match.group(2)))
+    return make_period(frequency, int(match.group(1)), int(match.group(2) or 1))
 
 
 def period_containing(day: dt.date, frequency: str) -> Period:
@@ -100,6 +107,8 @@ def period_containing(day: dt.date, frequency: str) -> Period:
         return make_period("week", year, week)
     if frequency == "maand":
         return make_period("maand", day.year, day.month)
+    if frequency == "jaar":
+        return make_period("jaar", day.year, 1)
     return make_period("kwartaal", day.year, (day.month - 1) // 3 + 1)
 
 

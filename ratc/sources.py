@@ -8,7 +8,7 @@ import pandas as pd
 
 from ratc import fmt
 
-FREQUENCY_NL = {"week": "per week", "maand": "per maand", "kwartaal": "per kwartaal"}
+FREQUENCY_NL = {"week": "per week", "maand": "per maand", "kwartaal": "per kwartaal", "jaar": "per jaar"}
 POLARITY_NL = {"hoger_slechter": "stijging is ongunstig", "hoger_beter": "stijging is gunstig", "neutraal": "neutraal"}
 
 

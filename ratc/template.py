@@ -11,8 +11,8 @@ import pandas as pd
 from ratc import metadata
 
 COLUMNS = ["gemeente", "indicator", "periode", "waarde", "opmerking"]
-PERIOD_FORMATS = {"week": "2020-W14", "maand": "2020-04", "kwartaal": "2020-Q2"}
-FREQUENCY_WORDS = {"week": "week", "maand": "maand", "kwartaal": "kwartaal"}
+PERIOD_FORMATS = {"week": "2020-W14", "maand": "2020-04", "kwartaal": "2020-Q2", "jaar": "2020"}
+FREQUENCY_WORDS = {"week": "week", "maand": "maand", "kwartaal": "kwartaal", "jaar": "jaar"}
 
 # Whole numbers only: every deliverable indicator is a count; the remark shows how decimals would be written.
 EXAMPLE_ROWS = [

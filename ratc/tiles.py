@@ -10,7 +10,7 @@ from ratc import baseline, fmt
 from ratc.periods import parse_period
 
 DELTA_COLOR = {"hoger_slechter": "inverse", "hoger_beter": "normal", "neutraal": "off"}
-PREVIOUS_WORD = {"week": "vorige week", "maand": "vorige maand", "kwartaal": "vorig kwartaal"}
+PREVIOUS_WORD = {"week": "vorige week", "maand": "vorige maand", "kwartaal": "vorig kwartaal", "jaar": "vorig jaar"}
 
 
 @dataclass(frozen=True)

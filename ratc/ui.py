@@ -62,12 +62,37 @@ def write_context(chosen: context.Context) -> dict[str, str]:
     return params
 
 
+# The sidebar groups the pages by the mission's tracks; a page not listed here goes under "Overig".
+SECTIONS = {
+    "": "Monitor",  # the default page (Regio-overzicht) has the empty path
+    "mijn-gemeente": "Monitor",
+    "kaart": "Monitor",
+    "trends": "Monitor",
+    "samenhang": "Monitor",
+    "scenarios": "Samen duiden",
+    "sessie": "Samen duiden",
+    "meedoen": "Samen duiden",
+    "praktijken": "Samen duiden",
+    "bedrijfsvoering": "Bedrijfsvoering & initiatieven",
+    "bedrijfsvoering-melden": "Bedrijfsvoering & initiatieven",
+    "initiatieven": "Bedrijfsvoering & initiatieven",
+    "bronnen": "Gegevens",
+    "aanleveren": "Gegevens",
+}
+
+
 def sidebar(pages: list[st.Page], params: dict[str, str], chosen: context.Context) -> None:
-    """The sidebar: title, links to every page that keep the context, and the context controls."""
+    """The sidebar: title, links to every page by section that keep the context, and the context controls."""
     with st.sidebar:
         st.markdown("### RAT-C monitor\nZuid-Holland-Zuid")
+        sections: dict[str, list[st.Page]] = {}
         for page in pages:
-            st.page_link(page, query_params=params)
+            sections.setdefault(SECTIONS.get(page.url_path, "Overig"), []).append(page)
+        for section, members in sections.items():
+            if len(sections) > 1:
+                st.caption(section)
+            for page in members:
+                st.page_link(page, query_params=params)
         st.divider()
     sidebar_controls(chosen)
 

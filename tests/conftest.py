@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
 import shutil
+import subprocess
+import tempfile
 import threading
+import uuid
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
 
 from ratc import db, store, warehouse
@@ -64,6 +69,61 @@ def store_url(tmp_path, monkeypatch) -> Iterator[str]:
     monkeypatch.setenv(store.URL_VARIABLE, url)
     yield url
     store.dispose()
+
+
+POSTGRES_URL_VARIABLE = "RATC_TEST_POSTGRES_URL"  # a server to use instead of starting one
+POSTGRES_REQUIRED_VARIABLE = "RATC_REQUIRE_POSTGRES"  # set in CI: no PostgreSQL is a failure, not a skip
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str | None]:
+    """A PostgreSQL server for the store's tests: the configured one, or one started on loopback by .ci/postgres."""
+    if os.environ.get(POSTGRES_URL_VARIABLE):
+        yield os.environ[POSTGRES_URL_VARIABLE]
+        return
+    if not glob.glob("/usr/lib/postgresql/*/bin/initdb"):
+        yield None
+        return
+    # not under pytest's private tmp folder: the server runs as the postgres user, who must reach it
+    folder = tempfile.mkdtemp(prefix="ratc-postgres-")
+    os.chmod(folder, 0o755)
+    script = ROOT / ".ci" / "postgres"
+    port = str(54330 + os.getpid() % 500)
+    started = subprocess.run([script, "start", folder, port], capture_output=True, text=True, check=False)
+    if started.returncode != 0:
+        yield None
+        return
+    try:
+        yield started.stdout.strip()
+    finally:
+        subprocess.run([script, "stop", folder], capture_output=True, check=False)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_store_url(request, tmp_path, monkeypatch) -> Iterator[str]:
+    """A fresh, empty store on each backend the product supports: SQLite (WAL) and PostgreSQL."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'store.sqlite'}"
+        database = None
+    else:
+        server = request.getfixturevalue("postgres_server")
+        if server is None:
+            if os.environ.get(POSTGRES_REQUIRED_VARIABLE):
+                pytest.fail("PostgreSQL is required here (RATC_REQUIRE_POSTGRES) but none could be started")
+            pytest.skip("no PostgreSQL server available")
+        database = f"ratc_test_{uuid.uuid4().hex[:12]}"
+        admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'CREATE DATABASE "{database}"')  # a generated identifier, not user input
+        url = sa.engine.make_url(server).set(database=database).render_as_string(hide_password=False)
+    monkeypatch.setenv(store.URL_VARIABLE, url)
+    yield url
+    store.dispose()
+    if database is not None:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        admin.dispose()
 
 
 @pytest.fixture

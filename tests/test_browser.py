@@ -1,4 +1,4 @@
-"""Browser smoke test: the real app under `streamlit run`, driven by Chromium through Playwright.
+"""Browser smoke test: the real app as the README starts it (`python -m ratc serve`), driven by Chromium.
 
 Skips when Playwright or /usr/bin/chromium is missing, unless RATC_REQUIRE_BROWSER=1 (CI), which
 turns the skip into a failure. Screenshots go to tests/screenshots/ (gitignored) for a human to look at.
@@ -93,7 +93,7 @@ def browser():
 
 @pytest.fixture(scope="module")
 def server(warehouse_file, tmp_path_factory):
-    """`streamlit run app.py` on a free port, reading the session's test warehouse; stopped afterwards."""
+    """The app as the README starts it (`python -m ratc serve`) on a free port, reading the test warehouse."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     logs = tmp_path_factory.mktemp("streamlit")
@@ -101,9 +101,8 @@ def server(warehouse_file, tmp_path_factory):
     command = [
         sys.executable,
         "-m",
-        "streamlit",
-        "run",
-        "app.py",
+        "ratc",
+        "serve",
         "--server.headless",
         "true",
         "--server.port",
@@ -183,6 +182,15 @@ def _screenshot(page, name: str) -> Path:
     return path
 
 
+def test_a_deep_link_as_the_first_request_after_start_opens_its_page(page, server):
+    # the first test of the module: nothing has been requested from this server yet
+    page.goto(f"{server['url']}/kaart?indicator=ww_uitkeringen")
+    expect(page.get_by_role("heading", level=1).first).to_contain_text("Kaart", timeout=UI_TIMEOUT_MS)
+    _wait_until_idle(page)
+    assert page.get_by_text("Page not found").count() == 0
+    _assert_no_error_boxes(page)
+
+
 def test_overview_shows_heading_kpis_and_demo_notice(page, server):
     opened = time.monotonic()
     page.goto(f"{server['url']}/")
@@ -217,3 +225,22 @@ def test_deep_link_opens_the_profile_of_dordrecht(page, server):
     _wait_until_idle(page)
     _assert_no_error_boxes(page)
     _screenshot(page, "mijn-gemeente.png")
+
+
+def test_alderman_opens_a_deep_link_to_dordrecht_and_exports_a_chart_for_the_council(page, server):
+    # the journey of an alderman: a link from an e-mail, the profile in plain Dutch, one chart as an image
+    page.goto(f"{server['url']}/mijn-gemeente?gemeente=GM0505&indicator=bijstand_uitkeringen")
+    expect(page.get_by_role("heading", level=1, name="Dordrecht")).to_be_visible(timeout=UI_TIMEOUT_MS)
+    _wait_until_idle(page)
+    _assert_no_error_boxes(page)
+    button = page.get_by_test_id("stDownloadButton").filter(has_text="PNG").first
+    button.scroll_into_view_if_needed()
+    with page.expect_download(timeout=UI_TIMEOUT_MS) as download_info:
+        button.click()
+    download = download_info.value
+    assert "dordrecht" in download.suggested_filename and download.suggested_filename.endswith(".png")
+    target = SCREENSHOTS / "export" / download.suggested_filename
+    target.parent.mkdir(parents=True, exist_ok=True)
+    download.save_as(target)
+    assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    _screenshot(page, "journey-alderman.png")

@@ -26,7 +26,7 @@ def test_statline_population_of_the_ten_equals_areas_csv():
 @needs_real
 def test_statline_export_is_read_into_a_tidy_frame_without_defunct_municipalities():
     frame = cbs.read_statline_csv(STATLINE)
-    assert list(frame.columns) == ["region_name", "area_code", "period", "measure", "measure_path", "value"]
+    assert list(frame.columns) == ["region_name", "area_code", "period", "measure", "measure_path", "value", "row"]
     assert "Aalburg" not in set(frame["region_name"])  # empty values: no longer a municipality in 2020
     assert frame["region_name"].nunique() == 355
     assert set(frame["period"]) == {"2020"}
@@ -155,3 +155,59 @@ def test_a_bad_cbs_download_raises_a_clear_error_and_writes_nothing(tmp_path, ta
     with pytest.raises(fetch.FetchError, match=message):
         fetch.download_cbs_table(table, target_dir=tmp_path, client=client)
     assert not any(tmp_path.rglob("*"))
+
+
+def statline_bytes(rows: list[tuple[str, str, str]]) -> bytes:
+    """A StatLine export in CBS's own shape: BOM, quoted and space-padded values, full header paths."""
+    header = (
+        '"Perioden";"Regio\'s";"Bevolking/Bevolkingssamenstelling op 1 januari/Totale bevolking (aantal)";'
+        '"Milieu en bodemgebruik/Bodemgebruik/Oppervlakte/Totale oppervlakte (km²)"'
+    )
+    lines = [header] + [f'"{period}";"{region}";"{value:>10}";"  99.47"' for period, region, value in rows]
+    return ("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-8")
+
+
+def test_a_statline_export_becomes_population_rows_of_the_ten_and_nl():
+    content = statline_bytes([("2021", "Dordrecht", "119260"), ("2021", "Nederland", "17475415"),
+                              ("2021", "Aa en Hunze", "25445"), ("2021", "Aalburg", "")])  # fmt: skip
+    table = cbs.read_cbs_csv(content)
+    rows = table.rows.set_index("gemeente")
+    assert list(rows.index) == ["GM0505", "NL"]
+    assert (rows.loc["GM0505", "indicator"], rows.loc["GM0505", "periode"], rows.loc["GM0505", "waarde"]) == (
+        "bevolking", "2021", "119260",
+    )  # fmt: skip
+    assert rows.loc["GM0505", "row"] == 2  # the line in the file
+    assert any("1 regio's buiten" in note for note in table.notes)
+    assert any("Totale oppervlakte" in note for note in table.notes)
+
+
+def test_a_code_table_maps_columns_to_years_and_reports_text_values_by_row(tmp_path):
+    from ratc import importer
+
+    content = b"statcode;statnaam;inwoners_kwb2019;bevolking_2020_01_01\nGM0505;Dordrecht;118654;veel\n505;x;1;2\n"
+    table = cbs.read_cbs_csv(content)
+    assert set(zip(table.rows["periode"], table.rows["waarde"], strict=True)) >= {("2019", "118654"), ("2020", "veel")}
+    validation = importer.validate(table.rows, allow_national=True)
+    assert not validation.ok
+    messages = [error.message for error in validation.errors]
+    assert any(message.startswith("Rij 2:") and "veel" in message for message in messages)
+    # the same municipality twice (GM0505 and 505) is a duplicate inside the file
+    assert any(message.startswith("Rij 3:") for message in messages)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"a;b\n1;2\n", "no municipality code column"),
+        (b"statcode;onbekend\nGM0505;1\n", "none of the columns is mapped"),
+        (statline_bytes([("2020", "Dordrecht", "1")]).replace(b"Totale bevolking", b"Iets anders"), "none of the"),
+    ],
+)
+def test_cbs_files_the_monitor_cannot_use_are_refused(content, message):
+    with pytest.raises(cbs.CbsError, match=message):
+        cbs.read_cbs_csv(content)
+
+
+@pytest.mark.parametrize(("key", "expected"), [("2020JJ00", "2020"), ("2020", "2020"), ("2020*", "2020")])
+def test_cbs_years(key, expected):
+    assert cbs.cbs_period(key, "jaar") == expected

@@ -15,6 +15,7 @@ from ratc.periods import make_period, parse_period, period_range
 MUNICIPALITIES = sorted(read_areas().query("area_type == 'gemeente'")["area_code"])
 INDICATORS = read_indicators()
 COUNTS = INDICATORS[INDICATORS["is_count"]]
+MONITOR_COUNTS = sorted(set(COUNTS["indicator_id"]) - {"bevolking"})  # the population is real CBS data
 FREQUENCY = dict(zip(INDICATORS["indicator_id"], INDICATORS["frequency"], strict=True))
 COVID = ["covid_meldingen", "covid_ziekenhuisopnames", "covid_overleden"]
 SCOPES = ["region", "NL"]
@@ -81,9 +82,10 @@ def test_sorted(demo):
     assert order.index.equals(demo.index)
 
 
-def test_only_count_indicators_with_a_spec(demo):
-    assert set(demo["indicator_id"]) == set(COUNTS["indicator_id"])
-    assert set(SPECS) == set(COUNTS["indicator_id"])
+def test_every_monitor_count_has_a_spec_and_the_population_is_never_invented(demo):
+    assert set(demo["indicator_id"]) == set(MONITOR_COUNTS)
+    assert set(SPECS) == set(MONITOR_COUNTS)
+    assert "bevolking" in set(COUNTS["indicator_id"])  # a real CBS series, imported, not generated
 
 
 def test_areas_are_municipalities_and_nl(demo):
@@ -93,7 +95,7 @@ def test_areas_are_municipalities_and_nl(demo):
     assert (pairs == len(MUNICIPALITIES) + 1).all()
 
 
-@pytest.mark.parametrize("indicator_id", sorted(set(COUNTS["indicator_id"]) - {"tozo_aanvragen"}))
+@pytest.mark.parametrize("indicator_id", sorted(set(MONITOR_COUNTS) - {"tozo_aanvragen"}))
 def test_full_period_coverage(demo, indicator_id):
     frequency = FREQUENCY[indicator_id]
     last = {"week": 52, "maand": 12, "kwartaal": 4}[frequency]

@@ -56,3 +56,70 @@ def test_a_cbs_odata_table_imports_through_the_same_validation(private_data, tmp
             "and indicator_id = 'faillissementen' and period_key = '2020-04'"
         ).fetchone()[0]
     assert value == 3
+
+
+CBS = SHARED_REAL / "cbs"
+CBS_FILES = [
+    "Regionale_kerncijfers_Nederland_15082020_130832.csv",
+    "CBS-aantal_inwoners_per_gemeente_2020-01-01.csv",
+    "zhz_cbs_kerncijfers.csv",
+]
+
+
+def population(key: str) -> float:
+    """Dordrecht's imported population in one year, from the current warehouse."""
+    with duckdb.connect(str(warehouse.current_file(Path(os.environ["RATC_WAREHOUSE"]))), read_only=True) as con:
+        return con.execute(
+            "select value from observations where area_code = ? and indicator_id = 'bevolking' and period_key = ?",
+            ["GM0505", key],
+        ).fetchone()[0]
+
+
+def rate(indicator: str, period: str) -> tuple[float, int]:
+    """Dordrecht's value and import of a computed rate, from the current warehouse."""
+    with duckdb.connect(str(warehouse.current_file(Path(os.environ["RATC_WAREHOUSE"]))), read_only=True) as con:
+        return con.execute(
+            "select value, import_id from observations where area_code = 'GM0505' and indicator_id = ? "
+            "and period_key = ?",
+            [indicator, period],
+        ).fetchone()
+
+
+@needs_shared
+@pytest.mark.parametrize("file_name", CBS_FILES)
+def test_each_real_cbs_file_imports_the_population_of_the_ten(private_data, file_name, capsys):
+    assert main(["import", str(CBS / file_name), "--layout", "cbs"]) == 0
+    output = capsys.readouterr().out
+    record = lineage.read_ledger(private_data)[-1]
+    assert record.source.startswith("CBS") and not record.is_demo
+    assert population("2020") == 119_284  # CBS: Dordrecht on 1 January 2020 (shared/real/README.md)
+    with duckdb.connect(str(warehouse.current_file(Path(os.environ["RATC_WAREHOUSE"]))), read_only=True) as con:
+        region = con.execute(
+            "select value from observations where area_code = 'VR18' and indicator_id = 'bevolking' "
+            "and period_key = '2020'"
+        ).fetchone()[0]
+    assert region == 459_371  # the ten summed, as the README says
+    if file_name != "zhz_cbs_kerncijfers.csv":
+        assert "345 regio's buiten Zuid-Holland-Zuid" in output
+
+
+@needs_shared
+def test_the_same_population_from_a_second_cbs_file_is_no_conflict(private_data):
+    assert main(["import", str(CBS / CBS_FILES[0]), "--layout", "cbs"]) == 0
+    assert main(["import", str(CBS / CBS_FILES[1]), "--layout", "cbs"]) == 0
+    assert len(lineage.read_ledger(private_data)) >= 3
+
+
+@needs_shared
+def test_rates_per_inhabitant_use_the_population_of_their_year(private_data):
+    before_2019, _ = rate("bijstand_per_1000", "2019-06")
+    assert main(["import", str(CBS / "zhz_cbs_kerncijfers.csv"), "--layout", "cbs"]) == 0
+    record = lineage.read_ledger(private_data)[-1]
+    assert population("2019") == 118_654  # CBS Kerncijfers wijken en buurten 2019
+    after_2019, import_2019 = rate("bijstand_per_1000", "2019-06")
+    # without an imported population every year used 1 January 2020; now 2019 uses its own
+    assert after_2019 == pytest.approx(before_2019 * 119_284 / 118_654)
+    assert import_2019 == record.import_id  # the rate names the population import it depends on
+    after_2021, _ = rate("bijstand_per_1000", "2021-06")
+    counts, _ = rate("bijstand_uitkeringen", "2021-06")
+    assert after_2021 == pytest.approx(counts / 119_284 * 1000)  # latest earlier year

