@@ -10,8 +10,8 @@ from ratc import board, practices, session
 
 
 @pytest.fixture
-def participant(store_url):
-    """A participant of a fresh session."""
+def participant(any_store_url):
+    """A participant of a fresh session, in a fresh store on each backend (SQLite, PostgreSQL)."""
     created = session.create_session("Sessie", dt.date(2020, 6, 4), ["Schulden"])
     return session.join(created.join_code, "Piet")
 
@@ -93,7 +93,7 @@ def test_cards_refer_to_practices(participant):
     assert list(practices.by_ids([practice_id])) == [practice_id]
 
 
-def test_deleting_a_session_keeps_the_practices_added_in_it(store_url):
+def test_deleting_a_session_keeps_the_practices_added_in_it(any_store_url):
     created = session.create_session("Sessie", dt.date(2020, 6, 4), ["Schulden"])
     practices.add(session.join(created.join_code), "Banenpool", "Samen met werkgevers.")
     session.delete_session(created.facilitator)

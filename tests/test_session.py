@@ -14,8 +14,8 @@ DAY = dt.date(2020, 6, 4)
 
 
 @pytest.fixture
-def created(store_url):
-    """A fresh session with two themes."""
+def created(any_store_url):
+    """A fresh session with two themes, in a fresh store on each backend (SQLite, PostgreSQL)."""
     return session.create_session("Hang-out werk", DAY, ["Werk: banen of omscholing?", "Jeugd"], "Anna")
 
 
@@ -31,7 +31,7 @@ def theme_id(facilitator):
     return session.themes(facilitator)[0].theme_id
 
 
-def test_create_stores_themes_and_only_a_hash_of_the_key(created, facilitator, store_url):
+def test_create_stores_themes_and_only_a_hash_of_the_key(created, facilitator):
     themes = session.themes(facilitator)
     assert [(theme.name, theme.description) for theme in themes] == [("Werk", "banen of omscholing?"), ("Jeugd", "")]
     info = session.session(facilitator)
@@ -244,7 +244,7 @@ def test_text_is_cleaned_not_interpreted(created, theme_id):
         ({"session_date": "morgen"}, "Datum"),
     ],
 )
-def test_session_input_is_checked(store_url, kwargs, message):
+def test_session_input_is_checked(any_store_url, kwargs, message):
     arguments = {"title": "Sessie", "session_date": DAY, "themes": ["Werk"], **kwargs}
     with pytest.raises(session.InvalidInput, match=message):
         session.create_session(**arguments)
@@ -275,7 +275,7 @@ def test_actions_need_an_owner(facilitator, theme_id):
     )  # fmt: skip
 
 
-def test_deleting_a_session_removes_everything_in_it(created, facilitator, theme_id, store_url):
+def test_deleting_a_session_removes_everything_in_it(created, facilitator, theme_id):
     participant = session.join(created.join_code, "Piet")
     board.add_card(participant, theme_id, "idee", "A")
     session.delete_session(facilitator)
