@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ratc import cache, coherence, periods, ui
+from ratc import cache, coherence, periods, session_ui, ui
 from ratc.context import Context
 
 chosen = ui.context_in_use()
@@ -15,7 +15,9 @@ st.caption(
 ui.demo_notice()
 
 st.header("Alle gemeenten en indicatoren", divider="orange")
-ui.figure_block(cache.computed(coherence.heatmap_figure, chosen), key="samenhang")
+heatmap = cache.computed(coherence.heatmap_figure, chosen)
+ui.figure_block(heatmap, key="samenhang")
+session_ui.pin_control("samenhang", {"grafiek": "heatmap"}, heatmap.meta.title, key="samenhang")
 
 st.header("Twee indicatoren naast elkaar", divider="gray")
 ui.indicator_picker(chosen, label="Indicator horizontaal")
@@ -41,6 +43,8 @@ def scatter_section(chosen: Context) -> None:
     )  # fmt: skip
     scatter = cache.computed(coherence.scatter_figure, chosen, chosen.indicator, indicator_y, measure)
     ui.figure_block(scatter, key="spreiding")
+    session_ui.pin_control("samenhang", {"grafiek": "spreiding", "y": indicator_y, "maat": measure},
+                           scatter.meta.title, key="spreiding")  # fmt: skip
 
 
 scatter_section(chosen)

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ratc import cache, map_view, periods, ui
+from ratc import cache, map_view, periods, session_ui, ui
 
 PROFILE_PAGE = "pages/municipality.py"
 
@@ -59,4 +59,6 @@ st.caption("Profiel van een gemeente openen (ook met het toetsenbord):")
 ui.municipality_links(PROFILE_PAGE)
 
 st.header("Voor publicaties", divider="gray")
-ui.figure_block(cache.computed(map_view.static_figure, chosen, measure, is_demo, geometry.description), key="kaart")
+static = cache.computed(map_view.static_figure, chosen, measure, is_demo, geometry.description)
+ui.figure_block(static, key="kaart")
+session_ui.pin_control("kaart", {"maat": measure}, static.meta.title, key="kaart")

@@ -3,7 +3,7 @@ indicator as a small multiple against the region and the Netherlands."""
 
 import streamlit as st
 
-from ratc import cache, metadata, overview, periods, profile, ui
+from ratc import cache, metadata, overview, periods, profile, session_ui, ui
 
 chosen = ui.context_in_use()
 month = periods.parse_period(chosen.periode, "maand")
@@ -33,3 +33,4 @@ ui.show_tiles(overview.area_tiles(cache.query, chosen.gemeente, chosen, metadata
 
 st.header("Alle indicatoren naast regio en Nederland", divider="gray")
 ui.figure_block(cache.computed(profile.figure, chosen, chosen.gemeente, name, is_demo), key="profiel")
+session_ui.pin_control("mijn-gemeente", {}, f"{name} naast de regio en Nederland", key="profiel")

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ratc import cache, periods, trends, ui
+from ratc import cache, periods, session_ui, trends, ui
 
 chosen = ui.context_in_use()
 municipalities = ui.choices_in_use().municipalities
@@ -49,3 +49,5 @@ if figure is None:
     st.info(reason, icon=":material/info:")
 else:
     ui.figure_block(figure, key="trend")
+    session_ui.pin_control("trends", {"gemeenten": ",".join(chosen_municipalities), "maat": measure, "bereik": preset},
+                           figure.meta.title, key="trend")  # fmt: skip

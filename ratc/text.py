@@ -2,17 +2,29 @@
 
 from __future__ import annotations
 
+import re
 import string
 
 _PUNCTUATION = frozenset(string.punctuation)
+# GFM turns bare URLs and e-mail addresses into links after escapes are resolved, so escaping cannot stop it;
+# an invisible word joiner inside the trigger ('://', 'www.', '@') does, and the text reads the same.
+WORD_JOINER = "\u2060"
+_AUTOLINK_TRIGGERS = re.compile(r"://|(?i:www)\.|@")
 
 
 def escape_markdown(text: str) -> str:
-    """Text safe inside Streamlit markdown: no links, emphasis, HTML, LaTeX, colour or emoji codes."""
+    """Text safe inside Streamlit markdown: no links (not even bare URLs), emphasis, HTML, LaTeX, colour or emoji."""
+    defused = _AUTOLINK_TRIGGERS.sub(_defuse, str(text))
     # CommonMark allows a backslash before any ASCII punctuation, so escaping all of it is always valid.
-    escaped = "".join("\\" + char if char in _PUNCTUATION else char for char in str(text))
+    escaped = "".join("\\" + char if char in _PUNCTUATION else char for char in defused)
     # Line breaks stay line breaks; nothing else may start a block (list, heading, quote).
     return escaped.replace("\r\n", "\n").replace("\n", "  \n")
+
+
+def _defuse(match: re.Match) -> str:
+    """Break an autolink trigger with a word joiner: before the last character of '://' and 'www.', after '@'."""
+    found = match.group(0)
+    return "@" + WORD_JOINER if found == "@" else found[:-1] + WORD_JOINER + found[-1]
 
 
 def clean_line(text: object, limit: int) -> str:

@@ -61,6 +61,14 @@ def private_data(tmp_path, monkeypatch) -> Path:
     return data
 
 
+@pytest.fixture(scope="session", autouse=True)
+def session_store(tmp_path_factory) -> str:
+    """A collaborative store for the whole test run, so no test writes to the repo's state/ folder."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('store') / 'store.sqlite'}"
+    os.environ[store.URL_VARIABLE] = url
+    return url
+
+
 @pytest.fixture
 def store_url(tmp_path, monkeypatch) -> Iterator[str]:
     """A fresh collaborative store (SQLite in WAL mode) for one test, also used by the app under test."""

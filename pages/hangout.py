@@ -1,0 +1,48 @@
+"""Hang-out (facilitator): start a session, pin views to its agenda, present them with the cards coming in live,
+tidy the board, run the dot vote and the 2×2, record the actions and download the report."""
+
+import streamlit as st
+
+from ratc import facilitator_ui, session, text
+from ratc import session_ui as sui
+
+sui.require_store()
+facilitator = sui.facilitator()
+if facilitator is None:
+    st.title("Hang-out")
+    st.caption(
+        "Voor de facilitator: maak een sessie met thema's, zet grafieken uit de monitor op de agenda en laat "
+        "deelnemers vanaf hun eigen apparaat kaarten schrijven en stemmen, zonder account."
+    )
+    facilitator_ui.start_forms(session.normalise_code(st.query_params.get("code", "")))
+    st.stop()
+
+info = sui.attempt(session.session, facilitator)
+if info is sui.FAILED:
+    if st.button("Afmelden", icon=":material/logout:", key="sessie_afmelden_fout"):
+        facilitator_ui.sign_out()
+    st.stop()
+
+if st.session_state.get(facilitator_ui.PRESENTING):
+    facilitator_ui.presentation_section(facilitator, info)
+    st.stop()
+
+facilitator_ui.header(info)
+sui.show_flash()
+st.button("Presenteren", type="primary", icon=":material/slideshow:", key="sessie_presenteren",
+          on_click=facilitator_ui.present, args=(facilitator, session.agenda(facilitator), 0))  # fmt: skip
+section = st.segmented_control(
+    "Onderdeel", list(facilitator_ui.SECTIONS), default="agenda", required=True,
+    format_func=facilitator_ui.SECTIONS.get, key="sessie_onderdeel", label_visibility="collapsed",
+)  # fmt: skip
+if section == "agenda":
+    facilitator_ui.agenda_section(facilitator, info)
+elif section == "kaarten":
+    facilitator_ui.cards_section(facilitator)
+elif section == "stemmen":
+    facilitator_ui.votes_section(facilitator, info)
+elif section == "acties":
+    facilitator_ui.actions_section(facilitator)
+elif section == "verslag":
+    facilitator_ui.report_section(facilitator)
+st.caption(f"Sessie {text.escape_markdown(info.join_code)} · opslag: gedeeld, alle wijzigingen worden meteen bewaard.")

@@ -1,0 +1,31 @@
+"""Meedoen: a participant joins a hang-out with the link or the short code (no account, name optional), writes
+cards, spends their dots and places ideas on the 2×2, following the round the facilitator has opened."""
+
+import streamlit as st
+
+from ratc import participant_ui, session
+from ratc import session_ui as sui
+
+sui.require_store()
+participant = sui.participant()
+if participant is None:
+    st.title("Meedoen aan een hang-out")
+    st.caption("Met de code die de facilitator deelt. U heeft geen account nodig; uw naam is niet verplicht.")
+    participant_ui.join_form(session.normalise_code(st.query_params.get("code", "")))
+    st.stop()
+
+info = sui.attempt(session.session, participant)
+if info is sui.FAILED:
+    participant_ui.leave_button()
+    st.stop()
+
+participant_ui.header(info, participant)
+sui.show_flash()
+participant_ui.follow(participant, info.phase, info.votes_revealed)
+if info.phase == "verzamelen":
+    participant_ui.collect(participant, info)
+elif info.phase == "stemmen":
+    participant_ui.vote(participant, info)
+elif info.phase == "plaatsen":
+    participant_ui.place(participant)
+participant_ui.extras(participant)

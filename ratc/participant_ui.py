@@ -1,0 +1,157 @@
+"""The participant's parts of the Meedoen page: join, follow the facilitator's round, write cards, vote and place."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ratc import board, practices, session, text
+from ratc import session_ui as sui
+
+SEEN = "_hangout_seen"  # the round and reveal state this page was drawn for
+
+
+def join_form(code_in_url: str) -> None:
+    """Join with the session code (prefilled from the link), an optional name and role."""
+    with st.form("meedoen"):
+        code = st.text_input("Sessiecode", value=code_in_url, max_chars=12, key="meedoen_code",
+                             placeholder="bijv. K7M2QX")  # fmt: skip
+        name = st.text_input("Uw naam (optioneel)", max_chars=session.LIMITS["name"], key="meedoen_naam")
+        role = st.text_input("Rol of organisatie (optioneel)", max_chars=session.LIMITS["role"], key="meedoen_rol",
+                             placeholder="bijv. wethouder, strateeg gemeente Dordrecht")  # fmt: skip
+        submitted = st.form_submit_button("Meedoen", type="primary", icon=":material/login:")
+    if submitted:
+        joined = sui.attempt(session.join, code, name, role)
+        if joined is not sui.FAILED:
+            st.session_state[sui.PARTICIPANT] = joined
+            st.query_params["code"] = joined.join_code
+            st.rerun()
+
+
+def leave_button() -> None:
+    """Leave the session on this device (e.g. after it was closed)."""
+    if st.button("Andere sessie kiezen", icon=":material/logout:", key="meedoen_verlaten"):
+        st.session_state.pop(sui.PARTICIPANT, None)
+        st.query_params.pop("code", None)
+        st.rerun()
+
+
+def header(info: session.Session, participant: session.Participant) -> None:
+    """The session's title, who you are here and what the current round asks of you."""
+    st.title(text.escape_markdown(info.title))
+    who = text.escape_markdown(participant.name) if participant.name else "u (zonder naam)"
+    st.caption(f"U doet mee als {who} · sessiecode {info.join_code}")
+    asks = {
+        "verzamelen": "Schrijf kaarten: waar bent u nieuwsgierig naar, welke beelden, ideeën, dilemma's en kansen ziet "
+        "u, en wat pakken we samen op?",
+        "stemmen": f"Verdeel uw {info.dots_per_participant} stippen over de kaarten die u het belangrijkst vindt. "
+        "Meer stippen op één kaart mag.",
+        "plaatsen": "Geef bij elk idee, elke kans en elke actie aan hoeveel impact het heeft en hoeveel invloed we "
+        "er zelf op hebben.",
+        "gesloten": "De sessie is gesloten. Dank voor uw bijdrage!",
+    }
+    st.info(f"**{session.PHASES[info.phase]}.** {asks[info.phase]}", icon=":material/campaign:")
+
+
+@st.fragment(run_every=2)
+def follow(participant: session.Participant, phase: str, revealed: bool) -> None:
+    """What is on the shared screen now; reloads the page when the facilitator opens another round or reveals."""
+    current = sui.attempt(session.session, participant)
+    if current is sui.FAILED:
+        return
+    if (current.phase, current.votes_revealed) != (phase, revealed):
+        st.rerun(scope="app")
+    pinned = {view.view_id: view.title for view in session.agenda(participant)}
+    if current.current_view_id in pinned:
+        st.markdown(f":material/cast: Nu op het scherm: **{text.escape_markdown(pinned[current.current_view_id])}**")
+
+
+def collect(participant: session.Participant, info: session.Session) -> None:
+    """Write cards; everyone's cards appear below as they come in."""
+    themes = session.themes(participant)
+    pinned = session.agenda(participant)
+    library = {practice.practice_id: practice.label for practice in practices.search(limit=100)}
+    sui.card_form(participant, "kaart_deelnemer", themes, pinned, info.current_view_id, library)
+    board_so_far(participant, {view.view_id: view.title for view in pinned})
+
+
+@st.fragment(run_every=2)
+def board_so_far(participant: session.Participant, view_titles: dict[str, str]) -> None:
+    """Every card written so far, newest first, refreshed every two seconds."""
+    cards_list = sui.attempt(board.cards, participant)
+    if cards_list is sui.FAILED:
+        return
+    names = {theme.theme_id: theme.name for theme in session.themes(participant)}
+    st.subheader(f"Kaarten tot nu toe: {len(cards_list)}")
+    for theme_id, name in [*names.items(), (None, "Zonder thema")]:
+        theme_cards = [card for card in reversed(cards_list) if card.theme_id == theme_id]
+        if theme_cards:
+            st.markdown(f"**{text.escape_markdown(name)}** ({len(theme_cards)})")
+        for card in theme_cards:
+            sui.show_card(card, view_titles)
+
+
+def vote(participant: session.Participant, info: session.Session) -> None:
+    """Spend dots: + and − per card; only your own dots are shown until the facilitator reveals the votes."""
+    mine = board.my_votes(participant)
+    left = info.dots_per_participant - sum(mine.values())
+    st.metric("Stippen over", f"{left} van {info.dots_per_participant}")
+    names = {theme.theme_id: theme.name for theme in session.themes(participant)}
+    cards_list = board.cards(participant)
+    for theme_id, name in [*names.items(), (None, "Zonder thema")]:
+        theme_cards = [card for card in cards_list if card.theme_id == theme_id]
+        if not theme_cards:
+            continue
+        st.subheader(text.escape_markdown(name))
+        for card in theme_cards:
+            card_column, add_column, remove_column = st.columns([6, 1, 1], vertical_alignment="center")
+            with card_column:
+                sui.show_card(card, own_dots=mine.get(card.card_id, 0))
+            if add_column.button("", icon=":material/add_circle:", key=f"stip_{card.card_id}", disabled=left <= 0,
+                                 help="Een stip op deze kaart"):  # fmt: skip
+                sui.then_rerun(board.vote, participant, card.card_id)
+            if remove_column.button("", icon=":material/remove_circle:", key=f"stip_weg_{card.card_id}",
+                                    disabled=not mine.get(card.card_id), help="Een stip eraf"):  # fmt: skip
+                sui.then_rerun(board.unvote, participant, card.card_id)
+
+
+def place(participant: session.Participant) -> None:
+    """Rate each idea, opportunity and action on impact and invloed (1–5); saved per card."""
+    placeable = [card for card in board.cards(participant) if card.kind in session.PLACEABLE_KINDS]
+    if not placeable:
+        st.write("Er zijn geen ideeën, kansen of acties om te plaatsen.")
+        return
+    mine = board.my_placements(participant)
+    scale = list(range(session.SCALE[0], session.SCALE[1] + 1))
+    st.caption(f"{len(mine)} van {len(placeable)} kaarten geplaatst.")
+    for card in placeable:
+        sui.show_card(card)
+        impact_now, influence_now = mine.get(card.card_id, (3, 3))
+        with st.form(f"plaats_{card.card_id}", border=False):
+            left, right, button = st.columns([3, 3, 2], vertical_alignment="bottom")
+            impact = left.select_slider("Impact", scale, value=impact_now, key=f"impact_{card.card_id}",
+                                        format_func=_impact_label)  # fmt: skip
+            influence = right.select_slider("Invloed", scale, value=influence_now, key=f"invloed_{card.card_id}",
+                                            format_func=_influence_label)  # fmt: skip
+            saved = button.form_submit_button("Opslaan" if card.card_id not in mine else "Bijwerken",
+                                              icon=":material/check:", width="stretch",
+                                              key=f"plaats_opslaan_{card.card_id}")  # fmt: skip
+        if saved:
+            sui.then_rerun(board.place, participant, card.card_id, int(impact), int(influence))
+
+
+def extras(participant: session.Participant) -> None:
+    """Add a good practice to the library, and leave the session on this device."""
+    with st.expander("Goede praktijk toevoegen aan de bibliotheek"):
+        themes = [theme.name for theme in session.themes(participant)]
+        sui.practice_form(participant, "praktijk_deelnemer", themes)
+    leave_button()
+
+
+def _impact_label(value: int) -> str:
+    """1 'klein' .. 5 'groot'."""
+    return {1: "1 klein", 3: "3", 5: "5 groot"}.get(value, str(value))
+
+
+def _influence_label(value: int) -> str:
+    """1 'weinig' .. 5 'veel'."""
+    return {1: "1 weinig", 3: "3", 5: "5 veel"}.get(value, str(value))

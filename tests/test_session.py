@@ -1,0 +1,340 @@
+"""Sessions in the store: creation and joining, who may do what, validation in Dutch, and concurrent writers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+import pytest
+import sqlalchemy as sa
+
+from ratc import board, session, store
+
+DAY = dt.date(2020, 6, 4)
+
+
+@pytest.fixture
+def created(any_store_url):
+    """A fresh session with two themes, in a fresh store on each backend (SQLite, PostgreSQL)."""
+    return session.create_session("Hang-out werk", DAY, ["Werk: banen of omscholing?", "Jeugd"], "Anna")
+
+
+@pytest.fixture
+def facilitator(created):
+    """The facilitator's pass of the fresh session."""
+    return created.facilitator
+
+
+@pytest.fixture
+def theme_id(facilitator):
+    """The first theme's id."""
+    return session.themes(facilitator)[0].theme_id
+
+
+def test_create_stores_themes_and_only_a_hash_of_the_key(created, facilitator):
+    themes = session.themes(facilitator)
+    assert [(theme.name, theme.description) for theme in themes] == [("Werk", "banen of omscholing?"), ("Jeugd", "")]
+    info = session.session(facilitator)
+    assert (info.title, info.session_date, info.phase, info.votes_revealed) == (
+        "Hang-out werk",
+        DAY,
+        "verzamelen",
+        False,
+    )
+    assert info.join_code == created.join_code and len(created.join_code) == 6
+    with store.read() as connection:
+        stored = connection.execute(sa.select(session.SESSIONS)).one()._asdict()
+    assert facilitator.key not in {str(value) for value in stored.values()}
+    assert stored["facilitator_key_hash"] == session.hash_key(facilitator.key)
+
+
+def test_facilitator_opens_with_code_and_key_in_any_case_and_spacing(created, facilitator):
+    typed = created.join_code.lower()[:3] + " " + created.join_code.lower()[3:]
+    assert session.open_as_facilitator(typed, facilitator.key) == facilitator
+    with pytest.raises(session.AccessDenied, match="klopt niet"):
+        session.open_as_facilitator(created.join_code, facilitator.key + "x")
+    with pytest.raises(session.AccessDenied):
+        session.open_as_facilitator("AAAAAA", facilitator.key)
+
+
+def test_join_code_grants_add_and_vote_in_that_session_only(created, facilitator, theme_id):
+    other = session.create_session("Andere sessie", DAY, ["Zorg"]).facilitator
+    other_theme = session.themes(other)[0].theme_id
+    participant = session.join(created.join_code, "Piet", "wethouder")
+    card_id = board.add_card(participant, theme_id, "idee", "Banenpool")
+    other_card = board.add_card(other, other_theme, "idee", "Elders")
+    with pytest.raises(session.AccessDenied, match="andere sessie"):
+        board.add_card(participant, other_theme, "idee", "Hier niet")
+    session.set_phase(facilitator, "stemmen")
+    session.set_phase(other, "stemmen")
+    with pytest.raises(session.AccessDenied, match="andere sessie"):
+        board.vote(participant, other_card)
+    # a pass pretending to be in the other session, with the participant's own key, is refused
+    forged = session.Participant(other.session_id, created.join_code, participant.participant_id, participant.key)
+    with pytest.raises(session.AccessDenied):
+        board.cards(forged)
+    assert board.vote(participant, card_id) == 2
+
+
+@pytest.mark.parametrize(
+    ("action", "args"),
+    [
+        (session.set_phase, ("stemmen",)),
+        (session.reveal_votes, ()),
+        (session.set_dots, (5,)),
+        (session.pin_view, ("trends", {"indicator": "ww_uitkeringen"}, "WW")),
+        (session.add_theme, ("Nieuw",)),
+        (session.add_action, ("Banenpool", "Dordrecht")),
+        (session.delete_session, ()),
+        (board.group_cards, ([], "Groep")),
+    ],
+    ids=lambda value: getattr(value, "__name__", ""),
+)
+def test_participant_cannot_act_as_facilitator(created, facilitator, action, args):
+    participant = session.join(created.join_code)
+    with pytest.raises(session.AccessDenied):
+        action(participant, *args)
+    # nor with their own key in a facilitator's pass
+    with pytest.raises(session.AccessDenied):
+        action(session.Facilitator(facilitator.session_id, participant.key), *args)
+    assert session.session(facilitator).phase == "verzamelen"
+
+
+def test_facilitator_key_of_one_session_does_not_open_another(created, facilitator):
+    other = session.create_session("Andere sessie", DAY, ["Zorg"]).facilitator
+    with pytest.raises(session.AccessDenied):
+        session.reveal_votes(session.Facilitator(other.session_id, facilitator.key))
+    assert not session.session(other).votes_revealed
+
+
+def test_rounds_decide_what_participants_may_do(created, facilitator, theme_id):
+    participant = session.join(created.join_code)
+    card_id = board.add_card(participant, theme_id, "actie", "Omscholen")
+    with pytest.raises(session.AccessDenied, match="stemronde"):
+        board.vote(participant, card_id)
+    with pytest.raises(session.AccessDenied, match="impact"):
+        board.place(participant, card_id, 4, 4)
+    session.set_phase(facilitator, "stemmen")
+    with pytest.raises(session.AccessDenied, match="verzamelronde"):
+        board.add_card(participant, theme_id, "idee", "Te laat")
+    board.add_card(facilitator, theme_id, "idee", "De facilitator mag altijd")
+    session.set_phase(facilitator, "gesloten")
+    with pytest.raises(session.AccessDenied, match="gesloten"):
+        board.cards(participant)
+    with pytest.raises(session.AccessDenied, match="gesloten"):
+        session.join(created.join_code)
+
+
+def test_dots_are_limited_and_hidden_until_revealed(created, facilitator, theme_id):
+    session.set_dots(facilitator, 2)
+    first, second = session.join(created.join_code), session.join(created.join_code)
+    card_a = board.add_card(first, theme_id, "idee", "A")
+    card_b = board.add_card(second, theme_id, "kans", "B")
+    session.set_phase(facilitator, "stemmen")
+    assert board.vote(first, card_a) == 1
+    assert board.vote(first, card_a) == 0
+    with pytest.raises(session.InvalidInput, match="al uw 2 stippen"):
+        board.vote(first, card_b)
+    assert board.unvote(first, card_a) == 1
+    board.vote(first, card_b)
+    board.vote(second, card_b)
+    assert board.my_votes(first) == {card_a: 1, card_b: 1}
+    assert [card.votes for card in board.cards(second)] == [None, None]
+    assert [card.votes for card in board.cards(facilitator)] == [None, None]
+    assert board.vote_progress(facilitator) == (3, 4, 2)
+    session.reveal_votes(facilitator)
+    assert [(card.text, card.votes) for card in board.ranked(board.cards(second))] == [("B", 2), ("A", 1)]
+
+
+def test_placements_are_averaged_and_hidden_until_revealed(created, facilitator, theme_id):
+    first, second = session.join(created.join_code), session.join(created.join_code)
+    idea = board.add_card(first, theme_id, "idee", "Banenpool")
+    question = board.add_card(first, theme_id, "nieuwsgierig", "Waarom?")
+    session.set_phase(facilitator, "plaatsen")
+    board.place(first, idea, 5, 2)
+    board.place(first, idea, 4, 2)  # a second placement replaces the first
+    board.place(second, idea, 4, 5)
+    with pytest.raises(session.InvalidInput, match="ideeën, kansen en acties"):
+        board.place(first, question, 3, 3)
+    with pytest.raises(session.InvalidInput, match="Impact: kies een waarde van 1 tot en met 5"):
+        board.place(first, idea, 6, 3)
+    assert board.placements(second) is None
+    assert board.placement_progress(facilitator) == 2
+    session.reveal_votes(facilitator)
+    [placement] = board.placements(second)
+    assert (placement.impact, placement.influence, placement.count) == (4.0, 3.5, 2)
+    assert placement.quadrant == "Nu oppakken"
+
+
+@pytest.mark.parametrize(
+    ("impact", "influence", "quadrant"),
+    [
+        (5, 5, "Nu oppakken"),
+        (5, 1, "Samen agenderen"),
+        (1, 5, "Snel regelen"),
+        (1, 1, "Loslaten"),
+        (3, 3, "Nu oppakken"),
+    ],
+)
+def test_quadrants(impact, influence, quadrant):
+    assert board.Placement("x", impact, influence, 1).quadrant == quadrant
+
+
+def test_merge_moves_votes_and_keeps_the_texts(created, facilitator, theme_id):
+    participant = session.join(created.join_code)
+    target = board.add_card(participant, theme_id, "idee", "Banenpool")
+    source = board.add_card(participant, theme_id, "idee", "Regionale pool van banen")
+    session.set_phase(facilitator, "stemmen")
+    board.vote(participant, source)
+    board.vote(participant, source)
+    board.merge_cards(facilitator, target, [source])
+    session.reveal_votes(facilitator)
+    [merged] = board.cards(facilitator)
+    assert (merged.card_id, merged.votes, merged.merged) == (target, 2, ("Regionale pool van banen",))
+    with pytest.raises(session.InvalidInput, match="samengevoegd"):
+        board.vote(participant, source)
+    with pytest.raises(session.InvalidInput, match="al samengevoegd"):
+        board.merge_cards(facilitator, source, [target])
+
+
+def test_edit_and_group_cards(created, facilitator, theme_id):
+    participant = session.join(created.join_code, "Piet")
+    card_id = board.add_card(participant, theme_id, "beeld", "Meer WW")
+    second_theme = session.themes(facilitator)[1].theme_id
+    board.edit_card(facilitator, card_id, card_text="Meer WW in Dordrecht", kind="dilemma", theme_id=second_theme)
+    board.group_cards(facilitator, [card_id], "Werk")
+    [card] = board.cards(facilitator)
+    assert (card.text, card.kind, card.theme_id, card.group, card.author) == (
+        "Meer WW in Dordrecht", "dilemma", second_theme, "Werk", "Piet"
+    )  # fmt: skip
+    with pytest.raises(session.AccessDenied):
+        board.edit_card(participant, card_id, card_text="Mijn eigen versie")
+
+
+@pytest.mark.parametrize(
+    ("card_text", "kind", "message"),
+    [
+        ("   \n ", "idee", "Kaarttekst: is leeg"),
+        ("x" * 601, "idee", "Kaarttekst: is 601 tekens lang; hoogstens 600"),
+        ("Goed idee", "grap", "Soort kaart: kies een van"),
+    ],
+)
+def test_card_input_is_checked_with_a_dutch_message(created, theme_id, card_text, kind, message):
+    participant = session.join(created.join_code)
+    with pytest.raises(session.InvalidInput, match=message):
+        board.add_card(participant, theme_id, kind, card_text)
+
+
+def test_text_is_cleaned_not_interpreted(created, theme_id):
+    participant = session.join(created.join_code, "  Eve\x00\u200b  <b>x</b> ")
+    card_id = board.add_card(participant, theme_id, "idee", "  <script>alert(1)</script>\r\nregel 2\x07  ")
+    [card] = board.cards(participant)
+    assert card.card_id == card_id
+    assert card.text == "<script>alert(1)</script>\nregel 2"  # kept as typed; escaping happens when shown
+    assert card.author == "Eve <b>x</b>"
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"title": " "}, "Titel: is leeg"),
+        ({"themes": []}, "Thema's: geef minstens één thema"),
+        ({"themes": ["Werk", "werk"]}, "elk thema mag maar één keer"),
+        ({"dots_per_participant": 0}, "Stippen per deelnemer"),
+        ({"session_date": "morgen"}, "Datum"),
+    ],
+)
+def test_session_input_is_checked(any_store_url, kwargs, message):
+    arguments = {"title": "Sessie", "session_date": DAY, "themes": ["Werk"], **kwargs}
+    with pytest.raises(session.InvalidInput, match=message):
+        session.create_session(**arguments)
+
+
+def test_pinned_views_keep_their_settings_and_order(facilitator, theme_id):
+    first = session.pin_view(facilitator, "trends", {"indicator": "ww_uitkeringen", "maat": "index"}, "WW", theme_id)
+    second = session.pin_view(facilitator, "kaart", {"maat": "per_10k"}, "Kaart")
+    session.move_view(facilitator, second, -1)
+    assert [view.view_id for view in session.agenda(facilitator)] == [second, first]
+    assert session.agenda(facilitator)[1].params == {"indicator": "ww_uitkeringen", "maat": "index"}
+    session.show_view(facilitator, first)
+    session.unpin_view(facilitator, first)
+    assert session.session(facilitator).current_view_id is None
+    with pytest.raises(session.InvalidInput, match="geen pagina"):
+        session.pin_view(facilitator, "../admin", {}, "X")
+    with pytest.raises(session.InvalidInput, match="ongeldige naam"):
+        session.pin_view(facilitator, "trends", {"Bad Name": "x"}, "X")
+
+
+def test_actions_need_an_owner(facilitator, theme_id):
+    with pytest.raises(session.InvalidInput, match="Eigenaar: is leeg"):
+        session.add_action(facilitator, "Banenpool opzetten", " ")
+    session.add_action(facilitator, "Banenpool opzetten", "Gemeente Dordrecht", theme_id, due_date=dt.date(2020, 9, 1))
+    [action] = session.actions(facilitator)
+    assert (action.description, action.owner, action.due_date) == (
+        "Banenpool opzetten", "Gemeente Dordrecht", dt.date(2020, 9, 1)
+    )  # fmt: skip
+
+
+def test_deleting_a_session_removes_everything_in_it(created, facilitator, theme_id):
+    participant = session.join(created.join_code, "Piet")
+    board.add_card(participant, theme_id, "idee", "A")
+    session.delete_session(facilitator)
+    with store.read() as connection:
+        for table in (session.SESSIONS, session.THEMES, session.PARTICIPANTS, session.CARDS):
+            assert connection.execute(sa.select(sa.func.count()).select_from(table)).scalar_one() == 0
+    with pytest.raises(session.AccessDenied):
+        session.session(facilitator)
+
+
+def test_twenty_participants_adding_cards_at_once_lose_none(created, facilitator, theme_id):
+    store.engine()
+    errors: list[BaseException] = []
+    per_participant = 10
+
+    def write(number: int) -> None:
+        try:
+            participant = session.join(created.join_code, f"Deelnemer {number}")
+            for card in range(per_participant):
+                board.add_card(participant, theme_id, "idee", f"Kaart {number}-{card}")
+        except BaseException as error:  # noqa: BLE001 - collected and asserted below
+            errors.append(error)
+
+    threads = [threading.Thread(target=write, args=(number,)) for number in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    texts = {card.text for card in board.cards(facilitator)}
+    assert texts == {f"Kaart {number}-{card}" for number in range(20) for card in range(per_participant)}
+    assert len(session.participants(facilitator)) == 20
+
+
+def test_twenty_concurrent_voters_never_exceed_their_dots(created, facilitator, theme_id):
+    participants = [session.join(created.join_code) for _ in range(20)]
+    card_id = board.add_card(facilitator, theme_id, "idee", "Populair")
+    session.set_phase(facilitator, "stemmen")
+    refused: list[BaseException] = []
+
+    def spend(participant: session.Participant) -> None:
+        for _ in range(5):  # two more than the three dots each may spend
+            try:
+                board.vote(participant, card_id)
+            except session.InvalidInput as error:
+                refused.append(error)
+
+    threads = [threading.Thread(target=spend, args=(participant,)) for participant in participants]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    session.reveal_votes(facilitator)
+    assert board.cards(facilitator)[0].votes == 20 * 3
+    assert len(refused) == 20 * 2
+
+
+def test_cards_keep_the_order_they_were_written_in_within_one_second(created, theme_id):
+    participant = session.join(created.join_code)
+    for number in range(8):
+        board.add_card(participant, theme_id, "beeld", f"Kaart {number}")
+    assert [card.text for card in board.cards(participant)] == [f"Kaart {number}" for number in range(8)]

@@ -1,0 +1,115 @@
+"""Pinned views: each page's params draw the same figure the page shows; bad params fall back; scenario hook."""
+
+from __future__ import annotations
+
+import functools
+import sys
+import types
+
+import pandas as pd
+import pytest
+
+from ratc import charts, coherence, context, db, profile, trends, ui, views
+
+
+@pytest.fixture
+def query(con):
+    """The uncached query function the pages use, without Streamlit."""
+    return functools.partial(db.run_query, con)
+
+
+def test_default_indicator_is_the_apps():
+    assert views.DEFAULT_INDICATOR == ui.DEFAULT_INDICATOR
+
+
+def test_trends_view_is_the_trends_page_figure(query):
+    params = {"indicator": "bijstand_uitkeringen", "gemeente": "GM0505", "periode": "2020-12",
+              "gemeenten": "GM0505,GM0590", "maat": "index", "bereik": "2020"}  # fmt: skip
+    rendered = views.render(query, "trends", tuple(params.items()))
+    chosen = context.Context("GM0505", "bijstand_uitkeringen", "2020-12")
+    expected, _ = trends.trend_figure(query, chosen, ("GM0505", "GM0590"), "index", "2020")
+    pd.testing.assert_frame_equal(rendered.figure.data, expected.data)
+    assert rendered.figure.meta.title == expected.meta.title
+    assert dict(rendered.settings) == {
+        "Gemeente": "Dordrecht",
+        "Indicator": "Lopende bijstandsuitkeringen",
+        "Stand per": "eind december 2020",
+        "Gemeenten in de grafiek": "Dordrecht, Papendrecht",
+        "Maat": "Index (basis = 100)",
+        "Periode": "2020",
+    }
+    assert rendered.notices == []
+    assert rendered.title.startswith(expected.meta.title)
+
+
+def test_profile_and_coherence_views(query):
+    chosen = context.Context("GM0610", "ww_uitkeringen", "2021-03")
+    rendered = views.render(query, "mijn-gemeente", {"gemeente": "GM0610", "periode": "2021-03"})
+    expected = profile.figure(query, chosen, "GM0610", "Sliedrecht", True)
+    pd.testing.assert_frame_equal(rendered.figure.data, expected.data)
+    scatter = views.render(query, "samenhang", {"grafiek": "spreiding", "y": "faillissementen", "periode": "2021-03"})
+    expected = coherence.scatter_figure(query, chosen, "ww_uitkeringen", "faillissementen", "verandering")
+    pd.testing.assert_frame_equal(scatter.figure.data, expected.data)
+    assert ("Grafiek", "Twee indicatoren naast elkaar") in scatter.settings
+    with pytest.raises(views.ViewError, match="één gemeente"):
+        views.render(query, "mijn-gemeente", {})
+
+
+def test_map_view_draws_the_publication_map(query):
+    rendered = views.render(query, "kaart", {"indicator": "bijstand_uitkeringen", "maat": "per_10k"})
+    assert isinstance(rendered.figure, charts.Figure)
+    assert ("Weergave", "Per 10.000 inwoners") in rendered.settings
+    assert "(Demodata)" in rendered.figure.meta.source_line
+
+
+def test_bad_params_fall_back_with_notices(query):
+    rendered = views.render(query, "trends", {"indicator": "bestaat_niet", "gemeenten": "GM9999", "maat": "raar",
+                                              "bereik": "ooit"})  # fmt: skip
+    assert rendered.figure is not None
+    notices = " ".join(rendered.notices)
+    assert "Indicator 'bestaat_niet' bestaat niet" in notices
+    assert "Niet elke gekozen gemeente bestaat" in notices and "Periode 'ooit' bestaat niet" in notices
+    with pytest.raises(views.ViewError, match="geen grafiek"):
+        views.render(query, "aanleveren", {})
+
+
+@pytest.mark.parametrize(
+    ("link", "expected"),
+    [
+        ("https://monitor.example/trends?indicator=ww_uitkeringen&gemeente=GM0505",
+         ("trends", {"indicator": "ww_uitkeringen", "gemeente": "GM0505"})),
+        ("http://127.0.0.1:8501/app/kaart?maat=per_10k", ("kaart", {"maat": "per_10k"})),
+        ("samenhang", ("samenhang", {})),
+        (" mijn-gemeente/?gemeente=GM0505 ", ("mijn-gemeente", {"gemeente": "GM0505"})),
+    ],
+)  # fmt: skip
+def test_links_from_the_monitor_become_views(link, expected):
+    assert views.parse_link(link) == expected
+
+
+@pytest.mark.parametrize("link", ["https://example.org/", "https://monitor.example/aanleveren", "javascript:alert(1)"])
+def test_links_to_pages_without_charts_are_refused(link):
+    with pytest.raises(views.ViewError, match="niet naar een pagina met een grafiek"):
+        views.parse_link(link)
+
+
+def test_relative_link_opens_the_view_in_the_monitor():
+    assert views.relative_link("trends", {"maat": "index", "gemeente": "GM0505"}) == "trends?gemeente=GM0505&maat=index"
+
+
+def test_scenario_views_are_used_when_the_scenario_module_offers_them(query, monkeypatch):
+    monkeypatch.setitem(sys.modules, "ratc.scenario", None)  # as if the module were absent
+    assert "scenarios" not in views.kinds()
+    figure = charts.Figure({"mark": "point"}, pd.DataFrame({"a": [1]}),
+                           charts.ChartMeta("Scenario 3", "CPB", "CPB", "scenario-3"), "Het gaat slecht.")  # fmt: skip
+    module = types.ModuleType("ratc.scenario")
+    module.view_figure = lambda params: figure
+    module.headline_table = lambda params: pd.DataFrame({"Gemeente": ["Dordrecht"], "Verschil": [1900]})
+    monkeypatch.setitem(sys.modules, "ratc.scenario", module)
+    rendered = views.render(query, "scenarios", {"preset": "cpb3"})
+    assert rendered.figure is figure and rendered.page_label == "Scenario's"
+    assert rendered.headline["Verschil"].tolist() == [1900]
+    assert rendered.settings == [("preset", "cpb3")]
+    assert views.parse_link("https://x/scenarios?preset=cpb3") == ("scenarios", {"preset": "cpb3"})
+    monkeypatch.setitem(sys.modules, "ratc.scenario", types.ModuleType("ratc.scenario"))  # no views offered
+    assert "scenarios" not in views.kinds()
