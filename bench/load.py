@@ -128,11 +128,12 @@ def main() -> int:
     parser.add_argument("--cards", type=int, default=4)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as state:
+        # the session is created before the server starts, so both see the same store from the start
+        journey, count_cards = card_journey(Path(state), args.cards)
         port = free_port()
         server = start_server(Path(state), port)
         try:
             base = f"http://127.0.0.1:{port}"
-            journey, count_cards = card_journey(Path(state), args.cards)
             started = time.perf_counter()
             runs = asyncio.run(run_all(base, args.sessions, args.rounds, journey))
             seconds = time.perf_counter() - started
@@ -145,8 +146,35 @@ def main() -> int:
 
 
 def card_journey(state_dir: Path, cards: int):
-    """The hang-out part of a visit: (journey coroutine, card counter), or (None, None) without sessions."""
-    return None, None
+    """The hang-out part of a visit: join the session with its code, add cards, let the live board refresh.
+
+    Returns the journey coroutine and a function that counts the cards the store holds.
+    """
+    import datetime as dt
+
+    from ratc import board, session, store
+
+    os.environ["RATC_STATE_DIR"] = str(state_dir)  # the same SQLite store the server writes
+    os.environ.pop(store.URL_VARIABLE, None)
+    created = session.create_session("Belastingtest", dt.date.today(), ["Werk en inkomen", "Jeugd"])
+    query = f"code={created.join_code}"
+
+    async def journey(client: Client, number: int) -> list:
+        """Join as participant `number` and write `cards` cards, as a person on a phone would."""
+        runs = [await client.run(page="meedoen", query=query)]
+        client.set_text("meedoen_naam", f"Deelnemer {number + 1}")
+        client.submit("meedoen")
+        runs.append(await client.run(page="meedoen", query=query))
+        for card in range(cards):
+            client.set_text("kaart_deelnemer_tekst", f"Kaart {card + 1} van deelnemer {number + 1}")
+            client.submit("kaart_deelnemer")
+            runs.append(await client.run(page="meedoen", query=query))
+            # the live board: a rerun of the page stands in for the two-second fragment refresh (a fragment-only
+            # run needs the browser's fragment bookkeeping, which this client does not mimic)
+            runs.append(await client.run(page="meedoen", query=query))
+        return runs
+
+    return journey, lambda: len(board.cards(created.facilitator))
 
 
 if __name__ == "__main__":

@@ -53,6 +53,7 @@ class Client:
         self.socket = None
         self.widget_ids: dict[str, str] = {}
         self.states: dict[str, WidgetState] = {}
+        self.fragments: dict[str, float] = {}  # fragments that refresh themselves (run_every), with their interval
 
     async def connect(self) -> None:
         """Open the session's WebSocket as a browser on the same origin would."""
@@ -74,14 +75,22 @@ class Client:
         state.page_name = page
         if fragment_id:
             state.fragment_id = fragment_id
+            state.is_auto_rerun = True
         state.widget_states.widgets.extend(self.states.values())
+        if not fragment_id:
+            self.fragments = {}  # a full run draws the page's fragments anew
         started = time.perf_counter()
         await self.socket.send(message.SerializeToString())
         # trigger values (buttons) fire once
         self.states = {key: value for key, value in self.states.items() if not value.HasField("trigger_value")}
         run = Run(0.0, -1)
         while True:
-            raw = await _receive(self.socket, timeout)
+            try:
+                raw = await _receive(self.socket, timeout)
+            except TimeoutError:
+                run.errors.append(f"no answer within {timeout:.0f} s")
+                run.seconds = time.perf_counter() - started
+                return run
             forward = ForwardMsg()
             forward.ParseFromString(raw)
             kind = forward.WhichOneof("type")
@@ -95,7 +104,14 @@ class Client:
                     run.errors.append(element["alert"].get("body", ""))
             elif kind == "page_not_found":
                 run.page_not_found = True
+            elif kind == "auto_rerun":
+                self.fragments[forward.auto_rerun.fragment_id] = forward.auto_rerun.interval
+            elif kind == "stop_auto_rerun":
+                for fragment in forward.stop_auto_rerun.fragment_ids:
+                    self.fragments.pop(fragment, None)
             elif kind == "script_finished":
+                if forward.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+                    continue  # st.rerun(): the same request goes on with a new run
                 run.status = forward.script_finished
                 run.seconds = time.perf_counter() - started
                 return run
@@ -111,6 +127,14 @@ class Client:
     def click(self, key: str) -> None:
         """Click a keyed button on the next run."""
         self.states[key] = WidgetState(id=self._id(key), trigger_value=True)
+
+    def submit(self, form: str) -> None:
+        """Click the submit button of a keyed form on the next run."""
+        marker = f"-FormSubmitter:{form}-"
+        widget_id = next((value for value in self.widget_ids.values() if marker in value), None)
+        if widget_id is None:
+            raise KeyError(f"no submit button of form {form!r} drawn yet")
+        self.states[f"submit:{form}"] = WidgetState(id=widget_id, trigger_value=True)
 
     def _id(self, key: str) -> str:
         """The widget id of a user key, as last drawn."""
