@@ -15,6 +15,7 @@ PAGES = [
     st.Page("pages/map.py", title="Kaart", icon=":material/map:", url_path="kaart"),
     st.Page("pages/trend_lines.py", title="Trends", icon=":material/show_chart:", url_path="trends"),
     st.Page("pages/coherence.py", title="Samenhang", icon=":material/grid_on:", url_path="samenhang"),
+    st.Page("pages/scenario_explorer.py", title="Scenario's", icon=":material/tune:", url_path="scenarios"),
     st.Page("pages/sources.py", title="Bronnen & imports", icon=":material/menu_book:", url_path="bronnen"),
     st.Page("pages/delivery.py", title="Gegevens aanleveren", icon=":material/upload_file:", url_path="aanleveren"),
 ]

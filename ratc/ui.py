@@ -54,8 +54,10 @@ def current_context() -> context.Context:
 def write_context(chosen: context.Context) -> dict[str, str]:
     """Put the context into the URL, so it is a deep link and survives page switches."""
     params = context.to_params(chosen, choices_in_use())
-    if dict(st.query_params) != params:
-        st.query_params.from_dict(params)
+    # parameters a page owns (e.g. the scenario settings) stay; page links carry only the context
+    page_owned = {name: value for name, value in st.query_params.items() if name not in context.PARAMS}
+    if dict(st.query_params) != {**params, **page_owned}:
+        st.query_params.from_dict({**params, **page_owned})
     st.session_state["_context_url"] = params
     return params
 
