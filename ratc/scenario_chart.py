@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -27,6 +28,7 @@ OBSERVED_COLOUR, NO_CRISIS_COLOUR, SCENARIO_COLOUR = "#1F2933", "#0072B2", "#D55
 COMPARE_COLOURS = ["#D55E00", "#009E73", "#CC79A7", "#E69F00"]
 PLOT_WIDTH, PLOT_HEIGHT = 420, 250  # beside the sliders on a 1280 px screen with the sidebar open
 COMPARE_WIDTH = 680  # the comparison spans the page
+LABEL_GAP_PX = 22  # an end label at 15 px is ~18 px high; the nice y domain is a little wider than the data
 COLUMNS = ["reeks", "maand", "datum", "waarde", "laag", "hoog"]
 FONT_SIZE = 15  # axes and labels: readable on a shared screen
 FIRST_MONTH = "2020-01"
@@ -40,7 +42,8 @@ def main_figure(projection: Projection, indicator: str, area_code: str, hide_out
     if hide_outcome:
         rows = [row for row in rows if row["reeks"] == OBSERVED and row["maand"] <= projection.observed.start]
     meta = _meta(projection, indicator, area_code, projection.label if not hide_outcome else "uitkomst verborgen")
-    spec = _with_data(_template(_layout(projection, indicator, names), meta), rows, names)
+    layout = _layout(projection, indicator, names)
+    spec = _with_data(_template(layout, meta), rows, names, layout)
     description = _description(projection, indicator, area_code, hide_outcome)
     return charts.Figure(spec, pd.DataFrame(rows, columns=COLUMNS), meta, description, _table(rows))
 
@@ -51,7 +54,8 @@ def compare_figure(pinned: Sequence[tuple[str, Projection]], indicator: str, are
     rows = series_rows(first, indicator, area_code, pinned)
     names = [name for name, _ in pinned]
     meta = _meta(first, indicator, area_code, f"{len(names)} scenario's vergeleken")
-    spec = _with_data(_template(_layout(first, indicator, names, COMPARE_WIDTH), meta), rows, names)
+    layout = _layout(first, indicator, names, COMPARE_WIDTH)
+    spec = _with_data(_template(layout, meta), rows, names, layout)
     area = first.observed.names[area_code]
     description = (
         f"{first.observed.indicators[indicator]['name']} in {area}: waargenomen tot en met "
@@ -115,14 +119,18 @@ def _layout(projection: Projection, indicator: str, names: Sequence[str], width:
 def _template(layout: Layout, meta: charts.ChartMeta) -> dict:
     """The published spec of a chart without its data (named datasets), built through Altair once per structure:
     a slider change only swaps the data, which keeps a rerun far under Altair's ~250 ms. Never mutate the result."""
-    return charts.make_figure(_chart(layout), pd.DataFrame(), meta, "").spec
+    spec = charts.make_figure(_chart(layout), pd.DataFrame(), meta, "").spec
+    footer = spec["vconcat"][0]["title"]
+    # the source line is wider than a chart beside the sliders: two lines instead of one cut off
+    spec["vconcat"][0] = {**spec["vconcat"][0], "title": {**footer, "text": textwrap.wrap(footer["text"], 80)}}
+    return spec
 
 
-def _with_data(template: dict, rows: list[dict], names: Sequence[str]) -> dict:
+def _with_data(template: dict, rows: list[dict], names: Sequence[str], layout: Layout) -> dict:
     """A template with this chart's data filled in."""
     series = [OBSERVED, NO_CRISIS, *names] if names else [OBSERVED]
     colours = dict(zip(series, _colours(len(names)), strict=False))
-    return {**template, "datasets": {"reeksen": rows, "eindlabels": _end_labels(rows, colours)}}
+    return {**template, "datasets": {"reeksen": rows, "eindlabels": _end_labels(rows, colours, layout.is_stock)}}
 
 
 def _colours(scenarios: int) -> list[str]:
@@ -185,8 +193,7 @@ def _chart(layout: Layout) -> alt.LayerChart:
         .mark_text(align="left", dx=8, fontSize=FONT_SIZE, fontWeight="bold")
         .encode(
             x=alt.X("datum:T"),
-            y=alt.Y("waarde:Q"),
-            yOffset=alt.YOffset("verschuiving:Q", scale=None),
+            y=alt.Y("positie:Q"),
             text="tekst:N",
             color=alt.Color("kleur:N", scale=None),
         )  # fmt: skip
@@ -196,21 +203,21 @@ def _chart(layout: Layout) -> alt.LayerChart:
     return chart.resolve_scale(color="independent")
 
 
-def _end_labels(rows: list[dict], colours: dict[str, str]) -> list[dict]:
-    """The value at the end of each line in its colour, nudged apart when two would overlap."""
-    values = [row["waarde"] for row in rows]
-    spread = max(max(values, default=1.0) - min(values, default=0.0), 1.0)
+def _end_labels(rows: list[dict], colours: dict[str, str], is_stock: bool = True) -> list[dict]:
+    """The value at the end of each line in its colour, placed (`positie`) below the one above when they would touch."""
+    # the y scale covers the lines and the band (and zero for flows)
+    values = [value for row in rows for value in (row["waarde"], row["laag"], row["hoog"]) if value is not None]
+    spread = max(max(values, default=1.0) - min([*values, 0.0] if not is_stock else values, default=0.0), 1.0)
+    gap = LABEL_GAP_PX * spread / PLOT_HEIGHT  # in data units
     ends = sorted((row for row in rows if row["maand"] == LAST_MONTH), key=lambda row: -row["waarde"])
-    labels, previous = [], None
-    for row in ends:  # a label is ~18 px high: push each below the one above it
-        shift = 0.0
-        if previous is not None:
-            gap = (previous["waarde"] - row["waarde"]) / spread * PLOT_HEIGHT - previous["verschuiving"]
-            shift = max(18 - gap, 0.0)
-        label = {"datum": row["datum"], "waarde": row["waarde"], "tekst": fmt.number(rounded(row["waarde"])),
-                 "kleur": colours.get(row["reeks"], OBSERVED_COLOUR), "verschuiving": shift}  # fmt: skip
-        labels.append(label)
-        previous = label
+    labels, above = [], None
+    for row in ends:
+        position = row["waarde"] if above is None else min(row["waarde"], above - gap)
+        colour = colours.get(row["reeks"], OBSERVED_COLOUR)
+        text = fmt.number(rounded(row["waarde"]))
+        labels.append({"datum": row["datum"], "waarde": row["waarde"], "positie": position, "tekst": text,
+                       "kleur": colour})  # fmt: skip
+        above = position
     return labels
 
 

@@ -9,12 +9,14 @@ Share links carry only what differs from a preset: `scenario=cpb3` alone restore
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from pathlib import Path
 
-from ratc import fmt, metadata, periods, text
+from ratc import fmt, metadata, paths, periods, text
 from ratc.scenario_data import INDICATORS, SHAPES, Preset, ScenarioData
 
 DURATION = (0, 15)
@@ -101,7 +103,13 @@ def label(settings: Settings, data: ScenarioData) -> str:
 
 def slugs() -> dict[str, str]:
     """Each municipality's URL slug by CBS code (for the `gv_<slug>` parameters)."""
-    areas = metadata.read_areas().query("area_type == 'gemeente'")
+    return _slugs(str(paths.data_dir() / "areas.csv"))
+
+
+@functools.cache
+def _slugs(areas_file: str) -> dict[str, str]:
+    """The slugs of one areas file, read once: every slider change asks for them."""
+    areas = metadata.read_areas(Path(areas_file).parent).query("area_type == 'gemeente'")
     return dict(zip(areas["area_code"], areas["slug"], strict=True))
 
 

@@ -5,13 +5,26 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
+import xml.etree.ElementTree as ElementTree
 
+import altair as alt
 import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies
 
-from ratc import db, fmt, metadata, scenario, scenario_chart, scenario_data, scenario_settings, scenario_store, store
+from ratc import (
+    db,
+    export,
+    fmt,
+    metadata,
+    scenario,
+    scenario_chart,
+    scenario_data,
+    scenario_settings,
+    scenario_store,
+    store,
+)
 from ratc.scenario_data import INDICATORS
 from ratc.scenario_settings import Settings, SettingsFileError
 
@@ -499,3 +512,22 @@ def test_a_stored_scenario_that_no_longer_validates_is_listed_with_its_problem(s
 def test_an_unreachable_store_says_so_in_dutch():
     with pytest.raises(store.StoreUnavailable, match="niet bereikbaar"):
         scenario_store.saved(DATA, url="postgresql+psycopg://ratc:x@127.0.0.1:9/ratc?connect_timeout=2")
+
+
+@pytest.mark.parametrize("hidden", [False, True])
+def test_scenario_charts_are_valid_vega_lite_and_export_with_their_labels(observed, hidden):
+    projection = scenario.project(observed["2021-12"], preset("cpb3"), DATA)
+    figure = scenario_chart.main_figure(projection, "bijstand_uitkeringen", "VR18", hide_outcome=hidden)
+    compare = scenario_chart.compare_figure([("Kort", projection), ("Lang", projection)], "ww_uitkeringen", "GM0505")
+    for spec in (figure.spec, compare.spec):
+        alt.VConcatChart.from_dict(spec)  # raises on a spec Vega-Lite would not accept
+    root = ElementTree.fromstring(export.svg(figure.spec))
+    texts = ["".join(element.itertext()) for element in root.iter() if element.tag.endswith("}text")]
+    assert figure.meta.title in texts and figure.meta.subtitle in texts
+    # the source line, wrapped onto two lines beside the sliders, is all there
+    assert " ".join(texts).count(" ".join(figure.meta.source_line.split()[:4])) == 1 and "(Demodata)." in " ".join(
+        texts
+    )
+    end = fmt.number(scenario_chart.rounded(projection.paths[("bijstand_uitkeringen", "VR18")]["scenario"][-1]))
+    assert (end in texts) is not hidden
+    assert ("Hoe loopt het verder?" in texts) is hidden
