@@ -261,7 +261,8 @@ def compare_section() -> None:
         f"**{labels[indicator]} per gemeente**, {scenario.measure_of(observations, indicator)}; "
         "afgerond, met het verschil met zonder crisis"
     )
-    st.dataframe(scenario.compare_table(runs, indicator), hide_index=True, width="stretch")
+    table = scenario.compare_table(runs, indicator)
+    st.dataframe(table, hide_index=True, width="stretch", height=35 * (len(table) + 1) + 3)  # every row visible
 
 
 def saved_section() -> None:

@@ -37,11 +37,12 @@ LAST_MONTH = "2021-12"
 
 def main_figure(projection: Projection, indicator: str, area_code: str, hide_outcome: bool = False) -> charts.Figure:
     """The chart of one indicator for one area; with `hide_outcome` only what was observed up to the start."""
-    names = [] if hide_outcome else [projection.label]
-    rows = series_rows(projection, indicator, area_code, [(projection.label, projection)])
+    name = projection.label[0].upper() + projection.label[1:]  # 'dit scenario' reads as 'Dit scenario' in a legend
+    names = [] if hide_outcome else [name]
+    rows = series_rows(projection, indicator, area_code, [(name, projection)])
     if hide_outcome:
         rows = [row for row in rows if row["reeks"] == OBSERVED and row["maand"] <= projection.observed.start]
-    meta = _meta(projection, indicator, area_code, projection.label if not hide_outcome else "uitkomst verborgen")
+    meta = _meta(projection, indicator, area_code, name if not hide_outcome else "uitkomst verborgen")
     layout = _layout(projection, indicator, names)
     spec = _with_data(_template(layout, meta), rows, names, layout)
     description = _description(projection, indicator, area_code, hide_outcome)
@@ -54,12 +55,13 @@ def compare_figure(pinned: Sequence[tuple[str, Projection]], indicator: str, are
     rows = series_rows(first, indicator, area_code, pinned)
     names = [name for name, _ in pinned]
     meta = _meta(first, indicator, area_code, f"{len(names)} scenario's vergeleken")
-    layout = _layout(first, indicator, names, COMPARE_WIDTH)
+    layout = _layout(first, indicator, names, COMPARE_WIDTH, band=False)  # four bands on top of each other: a blur
     spec = _with_data(_template(layout, meta), rows, names, layout)
     area = first.observed.names[area_code]
     description = (
         f"{first.observed.indicators[indicator]['name']} in {area}: waargenomen tot en met "
-        f"{periods.parse_period(first.observed.start, 'maand').label}, daarna {', '.join(names)} en zonder crisis."
+        f"{periods.parse_period(first.observed.start, 'maand').label}, daarna {', '.join(names)} en zonder crisis "
+        "(zonder banden; die staan bij elk scenario afzonderlijk)."
     )
     return charts.Figure(spec, pd.DataFrame(rows, columns=COLUMNS), meta, description, _table(rows))
 
@@ -107,12 +109,16 @@ class Layout:
     y_title: str
     is_stock: bool
     width: int = PLOT_WIDTH
+    band: bool = True
 
 
-def _layout(projection: Projection, indicator: str, names: Sequence[str], width: int = PLOT_WIDTH) -> Layout:
+def _layout(
+    projection: Projection, indicator: str, names: Sequence[str], width: int = PLOT_WIDTH, band: bool = True
+) -> Layout:
     """The structure of a chart for these scenario names."""
     meta = projection.observed.indicators[indicator]
-    return Layout(tuple(names), projection.observed.start, _y_title(projection, indicator), meta["is_stock"], width)
+    start, y_title = projection.observed.start, _y_title(projection, indicator)
+    return Layout(tuple(names), start, y_title, meta["is_stock"], width, band)
 
 
 @functools.lru_cache(maxsize=128)
@@ -149,7 +155,10 @@ def _chart(layout: Layout) -> alt.LayerChart:
     x = alt.X("datum:T", title=None, scale=x_scale,
               axis=alt.Axis(format="%b %Y", tickCount={"interval": "month", "step": 3}, labelFontSize=FONT_SIZE,
                             grid=False))  # fmt: skip
-    y = alt.Y("waarde:Q", title=layout.y_title, scale=alt.Scale(zero=not layout.is_stock, nice=True),
+    # from zero for counts per month; for benefits too while the outcome is hidden (a few observed months would
+    # otherwise fill the whole height with noise)
+    zero = hidden or not layout.is_stock
+    y = alt.Y("waarde:Q", title=layout.y_title, scale=alt.Scale(zero=zero, nice=True),
               axis=alt.Axis(format=",.0f", tickCount=5, labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE))  # fmt: skip
     legend = alt.Legend(orient="top", labelFontSize=FONT_SIZE, symbolStrokeWidth=4, symbolSize=500,
                         symbolType="stroke", labelLimit=320)  # fmt: skip
@@ -159,7 +168,7 @@ def _chart(layout: Layout) -> alt.LayerChart:
                alt.Tooltip("waarde:Q", title="Waarde", format=",.0f")]  # fmt: skip
     base = alt.Chart()
     layers = []
-    if not hidden:
+    if not hidden and layout.band:
         layers.append(
             base.transform_filter(alt.FieldOneOfPredicate(field="reeks", oneOf=names))
             .mark_area(opacity=0.16)  # fill, not colour: the legend then shows the lines only
