@@ -159,13 +159,13 @@ def _chart(layout: Layout) -> alt.LayerChart:
     # otherwise fill the whole height with noise)
     zero = hidden or not layout.is_stock
     y = alt.Y("waarde:Q", title=layout.y_title, scale=alt.Scale(zero=zero, nice=True),
-              axis=alt.Axis(format=",.0f", tickCount=5, labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE))  # fmt: skip
+              axis=alt.Axis(format=",.1~f", tickCount=5, labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE))  # fmt: skip
     legend = alt.Legend(orient="top", labelFontSize=FONT_SIZE, symbolStrokeWidth=4, symbolSize=500,
                         symbolType="stroke", labelLimit=320)  # fmt: skip
     colour = alt.Color("reeks:N", title=None, scale=alt.Scale(domain=series, range=colours), legend=legend)
     dash = alt.StrokeDash("reeks:N", title=None, scale=alt.Scale(domain=series, range=dashes), legend=None)
     tooltip = [alt.Tooltip("reeks:N", title="Reeks"), alt.Tooltip("maand:N", title="Maand"),
-               alt.Tooltip("waarde:Q", title="Waarde", format=",.0f")]  # fmt: skip
+               alt.Tooltip("waarde:Q", title="Waarde", format=",.1~f")]  # fmt: skip
     base = alt.Chart()
     layers = []
     if not hidden and layout.band:
@@ -223,7 +223,8 @@ def _end_labels(rows: list[dict], colours: dict[str, str], is_stock: bool = True
     for row in ends:
         position = row["waarde"] if above is None else min(row["waarde"], above - gap)
         colour = colours.get(row["reeks"], OBSERVED_COLOUR)
-        text = fmt.number(rounded(row["waarde"]))
+        # a small municipality's bankruptcies per month are fractions: one decimal below ten
+        text = fmt.number(row["waarde"], 1) if abs(row["waarde"]) < 10 else fmt.number(rounded(row["waarde"]))
         labels.append({"datum": row["datum"], "waarde": row["waarde"], "positie": position, "tekst": text,
                        "kleur": colour})  # fmt: skip
         above = position
