@@ -15,6 +15,7 @@ PAGES = [
     st.Page("pages/map.py", title="Kaart", icon=":material/map:", url_path="kaart"),
     st.Page("pages/trend_lines.py", title="Trends", icon=":material/show_chart:", url_path="trends"),
     st.Page("pages/coherence.py", title="Samenhang", icon=":material/grid_on:", url_path="samenhang"),
+    st.Page("pages/scenario_explorer.py", title="Scenario's", icon=":material/tune:", url_path="scenarios"),
     st.Page("pages/hangout.py", title="Hang-out", icon=":material/groups:", url_path="sessie"),
     st.Page("pages/join.py", title="Meedoen", icon=":material/login:", url_path="meedoen"),
     st.Page("pages/practices_page.py", title="Goede praktijken", icon=":material/lightbulb:", url_path="praktijken"),

@@ -54,7 +54,7 @@ def current_context() -> context.Context:
 def write_context(chosen: context.Context) -> dict[str, str]:
     """Put the context into the URL, so it is a deep link and survives page switches."""
     params = context.to_params(chosen, choices_in_use())
-    # a page's own parameters (a session's join code) stay; the context's are rewritten
+    # a page's own parameters (a session's join code, the scenario settings) stay; the context's are rewritten
     wanted = {**{k: v for k, v in st.query_params.items() if k not in context.PARAMS}, **params}
     if dict(st.query_params) != wanted:
         st.query_params.from_dict(wanted)
