@@ -18,6 +18,7 @@ CHART_PAGES = [
     ("pages/map.py", {"indicator": "ww_uitkeringen"}),
     ("pages/trend_lines.py", {"indicator": "bijstand_uitkeringen", "gemeente": "GM0505"}),
     ("pages/coherence.py", {}),
+    ("pages/scenario_explorer.py", {"scenario": "cpb3"}),
 ]
 
 

@@ -484,7 +484,7 @@ def test_compare_table_shows_each_pinned_scenario_and_its_difference(observed):
     assert region["Lang"] == fmt.number(expected) and region["Lang: verschil"].startswith("+")
 
 
-def test_saved_scenarios_persist_and_come_back_validated(store_url):
+def test_saved_scenarios_persist_and_come_back_validated(any_store_url):
     chosen = dataclasses.replace(preset("cpb3"), duur=9)
     saved = scenario_store.save("  Lange\tlockdown ", chosen)
     assert saved.name == "Lange lockdown"
@@ -497,7 +497,7 @@ def test_saved_scenarios_persist_and_come_back_validated(store_url):
         scenario_store.load("bestaat-niet", DATA)
 
 
-def test_a_stored_scenario_that_no_longer_validates_is_listed_with_its_problem(store_url):
+def test_a_stored_scenario_that_no_longer_validates_is_listed_with_its_problem(any_store_url):
     saved = scenario_store.save("Oud", preset("cpb1"))
     with store.begin() as connection:
         connection.execute(
