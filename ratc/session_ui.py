@@ -80,7 +80,12 @@ def empty_form_if_done(name: str, keys: list[str]) -> None:
     """
     if st.session_state.pop(f"_hangout_done_{name}", False):
         for key in keys:
-            st.session_state.pop(key, None)
+            # assigning (not deleting) makes the browser empty the field too; "" is a valid choice in every
+            # select box these forms use
+            if isinstance(st.session_state.get(key), str):
+                st.session_state[key] = ""
+            else:
+                st.session_state.pop(key, None)
 
 
 def form_done(name: str, message: str) -> None:

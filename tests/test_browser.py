@@ -244,3 +244,79 @@ def test_alderman_opens_a_deep_link_to_dordrecht_and_exports_a_chart_for_the_cou
     download.save_as(target)
     assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     _screenshot(page, "journey-alderman.png")
+
+
+def test_facilitator_runs_a_session_with_a_scenario_and_the_strategist_takes_the_report(browser, server):
+    # the facilitator screen-shares; a participant writes a card from a phone; the strategist takes the report
+    url = server["url"]
+    facilitator_context = browser.new_context(viewport=VIEWPORT, locale="nl-NL")
+    facilitator_context.set_default_timeout(UI_TIMEOUT_MS)
+    screen = facilitator_context.new_page()
+    screen.goto(f"{url}/sessie")
+    screen.get_by_label("Titel").fill("Hang-out werk en inkomen")
+    screen.get_by_label("Thema's (één per regel; na een dubbele punt de dilemma's en kansen)").fill(
+        "Werk en inkomen: banen behouden of omscholen?\nJeugd"
+    )
+    screen.get_by_role("button", name="Sessie aanmaken").click()
+    expect(screen.get_by_text("Bewaar uw facilitatorsleutel.")).to_be_visible()
+    code = screen.get_by_test_id("stMetricValue").first.inner_text().strip()
+    assert re.fullmatch(r"[A-Z0-9]{6}", code)
+    screen.get_by_role("button", name="Ik heb de sleutel bewaard").click()
+    expect(screen.get_by_text("Bewaar uw facilitatorsleutel.")).to_have_count(0)
+    _wait_until_idle(screen)
+
+    # a scenario goes on the agenda by its share link
+    screen.get_by_text("Weergave toevoegen met een link uit de monitor").click()
+    link = screen.get_by_role("textbox", name="Link", exact=True)
+    link.fill(f"{url}/scenarios?scenario=cpb3&toon=bijstand_uitkeringen")
+    link.press("Tab")
+    _wait_until_idle(screen)
+    screen.get_by_role("button", name="Vastzetten").click()
+    expect(screen.get_by_text(re.compile("CPB-scenario 3")).first).to_be_visible()
+
+    participant_context = browser.new_context(viewport={"width": 390, "height": 844}, locale="nl-NL")
+    participant_context.set_default_timeout(UI_TIMEOUT_MS)
+    phone = participant_context.new_page()
+    phone.goto(f"{url}/meedoen?code={code}")
+    phone.get_by_label("Uw naam (optioneel)").fill("Wethouder Jansen")
+    phone.get_by_role("button", name="Meedoen").click()
+    expect(phone.get_by_label("Uw kaart")).to_be_visible()
+    _wait_until_idle(phone)
+    phone.get_by_label("Uw kaart").fill("Hoeveel jongeren komen in de bijstand als de steun stopt?")
+    phone.get_by_role("button", name="Kaart plaatsen").click()
+    expect(phone.get_by_text("Kaarten tot nu toe: 1")).to_be_visible()
+    expect(phone.get_by_label("Uw kaart")).to_have_value("")  # the form is empty for the next card
+    _wait_until_idle(phone)
+    _assert_no_error_boxes(phone)
+    _screenshot(phone, "journey-participant.png")
+
+    screen.get_by_role("button", name="Presenteren").click()
+    expect(screen.get_by_test_id("stVegaLiteChart").first).to_be_visible()
+    # the card written on the phone appears on the shared screen by itself (live refresh)
+    expect(screen.get_by_text("Hoeveel jongeren komen in de bijstand").first).to_be_visible(timeout=15_000)
+    _wait_until_idle(screen)
+    _assert_no_error_boxes(screen)
+    _screenshot(screen, "journey-facilitator-presentation.png")
+    screen.get_by_role("button", name="Sluiten").click()
+    expect(screen.get_by_role("button", name="Presenteren")).to_be_visible()
+    _wait_until_idle(screen)
+
+    screen.get_by_text("Verslag", exact=True).click()
+    _wait_until_idle(screen)
+    screen.get_by_role("button", name="Verslag maken").click()
+    button = screen.get_by_test_id("stDownloadButton").filter(has_text="Verslag (Word)")
+    with screen.expect_download(timeout=UI_TIMEOUT_MS) as download_info:
+        button.click()
+    download = download_info.value
+    target = SCREENSHOTS / "export" / download.suggested_filename
+    target.parent.mkdir(parents=True, exist_ok=True)
+    download.save_as(target)
+    import docx  # python-docx: the strategist's report opens and holds the scenario chart and the card
+
+    document = docx.Document(str(target))
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    body = "\n".join([paragraph.text for paragraph in document.paragraphs] + cells)
+    assert "Hang-out werk en inkomen" in body and "Hoeveel jongeren komen in de bijstand" in body
+    assert document.inline_shapes, "the report holds the pinned scenario chart as an image"
+    participant_context.close()
+    facilitator_context.close()
