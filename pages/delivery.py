@@ -3,7 +3,7 @@ and imports it all-or-nothing; the monitor shows the new figures without a resta
 
 import streamlit as st
 
-from ratc import cache, delivery, importer, steward, template, ui
+from ratc import cache, delivery, importer, steward, template, text, ui
 
 st.title("Gegevens aanleveren")
 st.caption(
@@ -46,7 +46,7 @@ if check.file_errors:
     ui.delivery_errors(check.file_errors)
     st.stop()
 for note in check.notes:
-    st.caption(note)
+    st.caption(text.escape_markdown(note))  # notes quote the file's column names
 ui.delivery_report(check.validation)
 if not check.validation.ok:
     st.stop()
@@ -59,7 +59,8 @@ if st.button("Importeren", type="primary", icon=":material/upload:", key="aanlev
         )  # fmt: skip
         status.update(label=f"Import {record.import_id} is verwerkt.", state="complete")
     st.success(
-        f"{record.rows_accepted} waarnemingen uit {upload.name} zijn opgenomen als import {record.import_id}. "
+        f"{record.rows_accepted} waarnemingen uit {text.escape_markdown(upload.name)} zijn opgenomen als import "
+        f"{record.import_id}. "
         "De monitor toont ze meteen.",
         icon=":material/check_circle:",
     )

@@ -120,11 +120,10 @@ def read_statline_csv(content: bytes | Path, data_dir: Path | None = None) -> pd
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise CbsError(f"not a UTF-8 StatLine export: {exc}") from exc
-    frame = pd.read_csv(io.StringIO(text), sep=";", dtype=str, keep_default_na=False, quotechar='"')
-    frame.columns = [str(column).strip() for column in frame.columns]
+        raise CbsError("dit is geen UTF-8-bestand zoals StatLine het exporteert") from exc
+    frame = _read_csv_text(text, ";")
     if not {"Perioden", "Regio's"} <= set(frame.columns):
-        raise CbsError("not a StatLine export per region: the columns Perioden and Regio's are missing")
+        raise CbsError("dit is geen StatLine-export per regio: de kolommen Perioden en Regio's ontbreken")
     measures = [column for column in frame.columns if column not in ("Perioden", "Regio's")]
     frame["row"] = range(2, len(frame) + 2)  # the line in the file, the header being line 1
     id_columns = ["Perioden", "Regio's", "row"]
@@ -135,7 +134,7 @@ def read_statline_csv(content: bytes | Path, data_dir: Path | None = None) -> pd
     if values.isna().any():
         bad = tidy.loc[values.isna()].iloc[0]
         region, measure, raw = bad["Regio's"], bad["measure_path"], bad["raw"]
-        raise CbsError(f"{region}, {measure}: {raw!r} is not a number")
+        raise CbsError(f"rij {bad['row']}: {region}, {measure}: '{raw}' is geen getal")
     codes = name_codes(data_dir)
     region = tidy["Regio's"].str.strip()
     return pd.DataFrame(
@@ -156,7 +155,7 @@ def population_check(frame: pd.DataFrame) -> dict[str, int]:
     codes = frame["area_code"].fillna("")
     rows = frame[frame["measure"].str.startswith(POPULATION_HEADER) & codes.str.startswith("GM")]
     if rows["area_code"].duplicated().any():
-        raise CbsError("the export holds the population of a municipality more than once (several periods?)")
+        raise CbsError("de export bevat de bevolking van een gemeente meer dan eens (meerdere perioden?)")
     return {row.area_code: int(row.value) for row in rows.itertuples()}
 
 
@@ -175,7 +174,7 @@ def cbs_period(key: str, frequency: str) -> str | None:
         return None
     match = _TITLE_PERIOD.match(text)
     if not match:
-        raise CbsError(f"unknown CBS period {key!r}")
+        raise CbsError(f"onbekende CBS-periode '{key}'")
     year, part = match.group(1), (match.group(2) or "").casefold()
     if part in MONTHS_NL:
         return f"{year}-{MONTHS_NL.index(part) + 1:02d}" if frequency == "maand" else None
@@ -183,16 +182,16 @@ def cbs_period(key: str, frequency: str) -> str | None:
         return f"{year}-Q{part[0]}" if frequency == "kwartaal" else None
     if part == "":
         return year if frequency == "jaar" else None
-    raise CbsError(f"unknown CBS period {key!r}")
+    raise CbsError(f"onbekende CBS-periode '{key}'")
 
 
 def read_odata(table_id: str, rows: list[dict], data_dir: Path | None = None) -> pd.DataFrame:
     """cbsodata rows of a table in TABLES as a delivery (gemeente, indicator, periode, waarde, opmerking, row)."""
     spec = TABLES.get(table_id.upper())
     if spec is None:
-        raise CbsError(f"table {table_id} is not known; known tables: {', '.join(TABLES)}")
+        raise CbsError(f"tabel {table_id} is niet bekend; bekende tabellen: {', '.join(TABLES)}")
     if spec["indicator"] is None:
-        raise CbsError(f"table {table_id} ({spec['title']}) is not mapped onto an indicator of the monitor")
+        raise CbsError(f"tabel {table_id} ({spec['title']}) is niet aan een indicator van de monitor gekoppeld")
     indicators = metadata.read_indicators(data_dir).set_index("indicator_id")
     frequency = indicators.loc[spec["indicator"], "frequency"]
     codes = name_codes(data_dir)
@@ -202,7 +201,9 @@ def read_odata(table_id: str, rows: list[dict], data_dir: Path | None = None) ->
         missing = [spec[key] for key in ("region", "period", "value") if spec[key] not in row]
         missing += [column for column in spec["filters"] if column not in row]
         if missing:
-            raise CbsError(f"{table_id} row {number}: missing columns {missing}; has the table changed?")
+            raise CbsError(
+                f"{table_id} rij {number}: de kolommen {', '.join(missing)} ontbreken; is de tabel veranderd?"
+            )
         if any(str(row[column]).strip() not in accepted for column, accepted in spec["filters"].items()):
             continue
         area = _area_code(row[spec["region"]], codes, ten)
@@ -213,8 +214,8 @@ def read_odata(table_id: str, rows: list[dict], data_dir: Path | None = None) ->
         key = (area, period)
         if key in seen:
             raise CbsError(
-                f"{table_id}: rows {seen[key]} and {number} both give {area} {period}; "
-                "filter the table's other dimensions in ratc.cbs.TABLES"
+                f"{table_id}: de rijen {seen[key]} en {number} geven allebei {area} {period}; "
+                "filter de andere dimensies van de tabel in ratc.cbs.TABLES"
             )
         seen[key] = number
         records.append((area, spec["indicator"], period, _as_text(value), f"CBS {table_id.upper()}"))
@@ -244,7 +245,7 @@ def _number(value: object) -> float | None:
     try:
         return float(text)
     except ValueError as exc:
-        raise CbsError(f"{text!r} is not a number") from exc
+        raise CbsError(f"'{text}' is geen getal") from exc
 
 
 def _as_text(value: float) -> str:
@@ -259,7 +260,7 @@ def _statline_delivery(content: bytes, data_dir: Path | None) -> CbsTable:
     frequencies = metadata.read_indicators(data_dir).set_index("indicator_id")["frequency"]
     mapped = tidy[tidy["measure"].isin(mapping.index)]
     if mapped.empty:
-        raise CbsError(f"none of the StatLine measures is mapped onto an indicator in data/{MAPPING_FILE}")
+        raise CbsError(f"geen van de StatLine-onderwerpen is aan een indicator gekoppeld (data/{MAPPING_FILE})")
     records = []
     for row in mapped[mapped["area_code"].notna()].itertuples():
         indicator, fixed = mapping.loc[row.measure, "indicator_id"], mapping.loc[row.measure, "period"]
@@ -273,19 +274,18 @@ def _statline_delivery(content: bytes, data_dir: Path | None) -> CbsTable:
 def _code_table_delivery(text: str, data_dir: Path | None) -> CbsTable:
     """Delivery rows from a CBS table per municipality code, each mapped column giving one indicator and period."""
     separator = ";" if text.split("\n", 1)[0].count(";") > text.split("\n", 1)[0].count(",") else ","
-    frame = pd.read_csv(io.StringIO(text), sep=separator, dtype=str, keep_default_na=False)
-    frame.columns = [str(column).strip() for column in frame.columns]
+    frame = _read_csv_text(text, separator)
     code_column = next((column for column in frame.columns if column.casefold() in CODE_COLUMNS), None)
     if code_column is None:
         expected = ", ".join(CODE_COLUMNS)
-        raise CbsError(f"no municipality code column ({expected}) and no StatLine columns Perioden and Regio's")
+        raise CbsError(f"geen kolom met een gemeentecode ({expected}) en geen StatLine-kolommen Perioden en Regio's")
     mapping = column_mapping(data_dir).set_index("source_column")
     columns = [column for column in frame.columns if column in mapping.index]
     if not columns:
-        raise CbsError(f"none of the columns is mapped onto an indicator in data/{MAPPING_FILE}")
+        raise CbsError(f"geen van de kolommen is aan een indicator gekoppeld (data/{MAPPING_FILE})")
     undated = [column for column in columns if not mapping.loc[column, "period"]]
     if undated:
-        raise CbsError(f"data/{MAPPING_FILE} gives no period for {', '.join(undated)} and the file has none")
+        raise CbsError(f"data/{MAPPING_FILE} geeft geen periode voor {', '.join(undated)} en het bestand noemt er geen")
     ten = set(name_codes(data_dir).values())
     records, outside = [], 0
     for number, row in enumerate(frame.itertuples(index=False), start=2):
@@ -311,7 +311,7 @@ def _code(text: object) -> str:
     if value in COUNTRY_KEYS:
         return metadata.COUNTRY_CODE
     digits = value.removeprefix("GM")
-    return f"GM{int(digits):04d}" if digits.isdigit() else value
+    return f"GM{int(digits):04d}" if re.fullmatch(r"[0-9]{1,4}", digits) else value
 
 
 def _as_number_text(raw: str) -> str:
@@ -343,3 +343,17 @@ def _decode(content: bytes) -> str:
         return content.decode("utf-8-sig")
     except UnicodeDecodeError:
         return content.decode("cp1252")
+
+
+def _read_csv_text(text: str, separator: str) -> pd.DataFrame:
+    """A CSV text as string cells with stripped column names; CbsError (Dutch) when it is not a CSV table."""
+    try:
+        frame = pd.read_csv(io.StringIO(text), sep=separator, dtype=str, keep_default_na=False, quotechar='"')
+    except pd.errors.EmptyDataError as exc:
+        raise CbsError("het bestand is leeg") from exc
+    except pd.errors.ParserError as exc:
+        raise CbsError(
+            "het bestand is geen leesbare CSV-tabel (bijvoorbeeld een aanhalingsteken dat niet sluit)"
+        ) from exc
+    frame.columns = [str(column).strip() for column in frame.columns]
+    return frame

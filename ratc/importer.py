@@ -305,8 +305,10 @@ def read_layout(content: bytes, file_name: str, layout: str, data_dir: Path | No
 
         try:
             raw = rivm.read_rivm(content, data_dir)
+        except rivm.RivmError as exc:
+            raise DeliveryError([f"Dit is geen leesbaar RIVM-bestand: {exc}."]) from exc
         except (ValueError, KeyError) as exc:
-            raise DeliveryError([f"Dit is geen leesbaar RIVM-bestand: {exc}"]) from exc
+            raise DeliveryError(["Dit is geen leesbaar RIVM-bestand met COVID-19-cijfers per gemeente."]) from exc
         return LayoutRead(raw, True, "RIVM, COVID-19 aantallen per gemeente")
     if layout == "cbs":
         from ratc import cbs
@@ -315,13 +317,17 @@ def read_layout(content: bytes, file_name: str, layout: str, data_dir: Path | No
             try:
                 document = json.loads(content)
                 raw = cbs.read_odata(document["table_id"], document["rows"], data_dir)
+            except cbs.CbsError as exc:
+                raise DeliveryError([f"Dit is geen leesbare CBS-tabel: {exc}."]) from exc
             except (ValueError, KeyError, TypeError) as exc:
-                raise DeliveryError([f"Dit is geen leesbare CBS-tabel (python -m ratc fetch cbs): {exc}"]) from exc
+                raise DeliveryError(
+                    ["Dit is geen CBS-tabel zoals `python -m ratc fetch cbs` die schrijft (JSON met table_id en rows)."]
+                ) from exc
             return LayoutRead(raw, True, f"{document.get('source', 'CBS')}, tabel {document['table_id']}")
         try:
             table = cbs.read_cbs_csv(content, data_dir)
         except cbs.CbsError as exc:
-            raise DeliveryError([f"Dit is geen leesbaar CBS-bestand: {exc}"]) from exc
+            raise DeliveryError([f"Dit is geen leesbaar CBS-bestand: {exc}."]) from exc
         return LayoutRead(table.rows, True, f"CBS, {file_name}", table.notes)
     if layout == "aanlevering":
         return LayoutRead(read_delivery(content, file_name), False, None)

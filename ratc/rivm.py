@@ -59,7 +59,9 @@ def read_raw(content: bytes | Path) -> tuple[pd.DataFrame, str]:
     columns = [name.strip().strip('"') for name in header.strip().split(separator)]
     missing = {"Date_of_report", "Municipality_code", *COUNTS} - set(columns)
     if missing:
-        raise RivmError(f"not a RIVM COVID-19 municipality file: missing columns {sorted(missing)}")
+        raise RivmError(
+            f"geen RIVM-bestand met COVID-19-cijfers per gemeente: de kolommen {', '.join(sorted(missing))} ontbreken"
+        )
     layout = PER_DAY if "Date_of_publication" in columns else CUMULATIVE
     frame = pd.read_csv(
         io.StringIO(text),
@@ -71,7 +73,7 @@ def read_raw(content: bytes | Path) -> tuple[pd.DataFrame, str]:
         values = pd.to_numeric(frame[column], errors="coerce")
         if values.isna().any():
             line = int(values.isna().to_numpy().argmax()) + 2
-            raise RivmError(f"line {line}: {column} is not a number")
+            raise RivmError(f"regel {line}: {column} is geen getal")
         frame[column] = values.astype("int64")
     frame["Municipality_code"] = frame["Municipality_code"].fillna("").str.strip()
     return frame, layout
@@ -122,7 +124,7 @@ def weekly_counts(content: bytes | Path, data_dir: Path | None = None) -> pd.Dat
     start = first_daily + dt.timedelta(days=(7 - first_daily.weekday()) % 7)  # first Monday
     end = last_day - dt.timedelta(days=(last_day.weekday() + 1) % 7)  # last Sunday
     if end < start:
-        raise RivmError(f"the file covers {first_day} to {last_day}: no complete week")
+        raise RivmError(f"het bestand loopt van {first_day} tot {last_day}: geen enkele volledige week")
     daily = daily[(daily["day"] >= start) & (daily["day"] <= end)]
     daily = daily.assign(periode=[period_containing(day, "week").key for day in daily["day"]])
     weekly = daily.groupby(["area_code", "periode"], as_index=False)[list(COUNTS)].sum()

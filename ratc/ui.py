@@ -39,8 +39,9 @@ def current_context() -> context.Context:
         st.session_state["ctx_periode"] = from_url.periode
         st.session_state["ctx_indicator"] = from_url.indicator
         for notice in notices:
-            st.toast(notice, icon=":material/info:")
-            st.caption(f":material/info: {notice}")
+            # a notice quotes what the link said, and a link can say anything
+            st.toast(text.escape_markdown(notice), icon=":material/info:")
+            st.caption(f":material/info: {text.escape_markdown(notice)}")
     gemeente = st.session_state.get("ctx_gemeente", from_url.gemeente)
     chosen = context.Context(
         gemeente=None if gemeente == metadata.REGION_CODE else gemeente,

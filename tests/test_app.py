@@ -1,6 +1,7 @@
 """Every page runs under AppTest, deep links work, and the context survives page switches."""
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -61,13 +62,29 @@ def test_deep_link_opens_dordrecht_profile(warehouse_file):
     assert len(app.metric) >= 20
 
 
+def shown(markdown: str) -> str:
+    """What markdown shows: the text without its escaping backslashes and invisible word joiners."""
+    return re.sub(r"\\(.)", r"\1", markdown).replace("\u2060", "")
+
+
 def test_invalid_parameters_fall_back_with_a_notice(warehouse_file):
     app = run_app(warehouse_file, {"gemeente": "GM9999", "periode": "1999-01", "indicator": "bestaat_niet"})
-    notices = " ".join(caption.value for caption in app.caption)
+    notices = " ".join(shown(caption.value) for caption in app.caption)
     assert "Gemeente 'GM9999' is onbekend" in notices
     assert "Periode '1999-01' is niet beschikbaar" in notices
     assert "Indicator 'bestaat_niet' bestaat niet" in notices
     assert dict(app.query_params) == {}
+
+
+def test_a_link_cannot_put_markup_into_the_notice(warehouse_file):
+    payload = "[klik hier](https://evil.example) **vet** <b>x</b>"
+    app = run_app(warehouse_file, {"indicator": payload})
+    captions = [caption.value for caption in app.caption if "bestaat niet" in shown(caption.value)]
+    toasts = [toast.value for toast in app.toast]
+    assert captions and toasts
+    for markdown in captions + toasts:
+        assert payload in shown(markdown)  # the reader sees exactly what the link said, as text
+        assert "](" not in markdown and "**" not in markdown and "<b>" not in markdown
 
 
 def test_context_survives_a_page_switch_and_widget_changes_reach_the_url(warehouse_file):

@@ -50,7 +50,7 @@ def test_statline_names_match_forgiving_case_spacing_and_hyphens():
 
 
 def test_a_file_without_regions_is_refused():
-    with pytest.raises(cbs.CbsError, match="Regio's are missing"):
+    with pytest.raises(cbs.CbsError, match="Regio's ontbreken"):
         cbs.read_statline_csv(b'"a";"b"\n"1";"2"\n')
 
 
@@ -106,14 +106,14 @@ def test_cbs_period_codes_and_titles(key, frequency, expected):
 
 
 def test_odata_refuses_unknown_tables_changed_columns_and_ambiguous_rows():
-    with pytest.raises(cbs.CbsError, match="not known"):
+    with pytest.raises(cbs.CbsError, match="niet bekend"):
         cbs.read_odata("12345NED", [])
-    with pytest.raises(cbs.CbsError, match="not mapped"):
+    with pytest.raises(cbs.CbsError, match="niet aan een indicator"):
         cbs.read_odata("84897NED", [])
-    with pytest.raises(cbs.CbsError, match="missing columns"):
+    with pytest.raises(cbs.CbsError, match="ontbreken; is de tabel veranderd"):
         cbs.read_odata("82522NED", [{"RegioS": "GM0505", "Perioden": "2020MM04"}])
     row = {"RegioS": "GM0505    ", "Perioden": "2020MM04", "Bijstandsuitkeringen_1": 5}
-    with pytest.raises(cbs.CbsError, match="rows 1 and 2 both give GM0505 2020-04"):
+    with pytest.raises(cbs.CbsError, match="de rijen 1 en 2 geven allebei GM0505 2020-04"):
         cbs.read_odata("82015NED", [row, row])
 
 
@@ -198,9 +198,12 @@ def test_a_code_table_maps_columns_to_years_and_reports_text_values_by_row(tmp_p
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (b"a;b\n1;2\n", "no municipality code column"),
-        (b"statcode;onbekend\nGM0505;1\n", "none of the columns is mapped"),
-        (statline_bytes([("2020", "Dordrecht", "1")]).replace(b"Totale bevolking", b"Iets anders"), "none of the"),
+        (b"a;b\n1;2\n", "geen kolom met een gemeentecode"),
+        (b"statcode;onbekend\nGM0505;1\n", "geen van de kolommen is aan een indicator gekoppeld"),
+        (
+            statline_bytes([("2020", "Dordrecht", "1")]).replace(b"Totale bevolking", b"Iets anders"),
+            "geen van de StatLine-onderwerpen",
+        ),
     ],
 )
 def test_cbs_files_the_monitor_cannot_use_are_refused(content, message):
@@ -211,3 +214,22 @@ def test_cbs_files_the_monitor_cannot_use_are_refused(content, message):
 @pytest.mark.parametrize(("key", "expected"), [("2020JJ00", "2020"), ("2020", "2020"), ("2020*", "2020")])
 def test_cbs_years(key, expected):
     assert cbs.cbs_period(key, "jaar") == expected
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "het bestand is leeg"),
+        (b'statcode;bevolking_2020_01_01\n"GM0505;1\n', "geen leesbare CSV-tabel"),
+        ("statcode;bevolking_2020_01_01\n²;1\n".encode(), None),  # a code that is no number: left out, no crash
+    ],
+)
+def test_broken_cbs_files_give_a_dutch_message_not_a_crash(content, message):
+    from ratc import importer
+
+    if message is None:
+        assert importer.read_layout(content, "x.csv", "cbs").rows.empty
+        return
+    with pytest.raises(importer.DeliveryError) as refused:
+        importer.read_layout(content, "x.csv", "cbs")
+    assert message in refused.value.messages[0] and refused.value.messages[0].startswith("Dit is geen leesbaar")

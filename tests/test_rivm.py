@@ -159,7 +159,7 @@ def test_a_slice_of_the_real_file_reads_the_same_in_the_per_day_layout():
 
 
 def test_a_file_of_another_kind_is_refused():
-    with pytest.raises(rivm.RivmError, match="missing columns"):
+    with pytest.raises(rivm.RivmError, match="ontbreken"):
         rivm.read_rivm(b"a;b;c\n1;2;3\n")
 
 
