@@ -1,4 +1,5 @@
-"""The hang-out pages under AppTest: a whole session from creation to report, and what participants may see."""
+"""The hang-out pages under AppTest: a whole session from creation to report, pinning views from the monitor's
+pages, and what participants may see."""
 
 from __future__ import annotations
 
@@ -7,12 +8,13 @@ import json
 
 import docx
 import pytest
-from conftest import run_app
+from conftest import chart_data, run_app
 
-from ratc import board, session, text
+from ratc import board, scenario_data, scenario_settings, session, text
 from ratc import session_ui as sui
 
 HANGOUT, JOIN, PRACTICES = "pages/hangout.py", "pages/join.py", "pages/practices_page.py"
+SCENARIOS = "pages/scenario_explorer.py"
 
 
 def button(app, label):
@@ -285,3 +287,35 @@ def test_facilitator_adds_edits_groups_and_merges_cards_on_the_page(warehouse_fi
     [merged] = board.cards(facilitator)
     assert merged.merged == ("Regionale pool van banen",)
     assert "samengevoegd met\\: Regionale pool van banen" in texts(app)
+
+
+def test_a_pinned_scenario_view_restores_every_setting(warehouse_file, store_url):
+    app = create_session(warehouse_file)
+    facilitator = app.session_state[sui.FACILITATOR]
+    app.switch_page(SCENARIOS).run()
+    app.selectbox(key="ctx_gemeente").select("GM0610").run()
+    app.selectbox(key=scenario_settings.PRESET_KEY).select("cpb4").run()
+    app.selectbox(key="sc_toon").select("bijstand_uitkeringen").run()
+    app.slider(key="sc_gv_GM0610").set_value(1.6).run()
+    app.button(key="scenario_pin_knop").click()
+    no_exception(app.run())
+    assert "Vastgezet op de agenda" in texts(app)
+    [view] = session.agenda(facilitator)
+    assert view.url_path == "scenarios"
+    assert view.title == "Lopende bijstandsuitkeringen: scenario tot eind 2021 — CPB-scenario 4, Sliedrecht"
+    assert {name: view.params[name] for name in ("gemeente", "scenario", "toon", "gv_sliedrecht")} == {
+        "gemeente": "GM0610", "scenario": "cpb4", "toon": "bijstand_uitkeringen", "gv_sliedrecht": "1.6"
+    }  # fmt: skip
+    shown = app.session_state["_scenario_settings"]
+    assert scenario_settings.from_params(view.params, scenario_data.load()) == (shown, "bijstand_uitkeringen", [])
+    page_chart = chart_data(app, 0)
+
+    # the view's link opens the page as it was pinned; the presentation draws the same chart
+    reopened = run_app(warehouse_file, view.params, SCENARIOS)
+    assert reopened.session_state["_scenario_settings"] == shown
+    assert reopened.selectbox(key=scenario_settings.PRESET_KEY).value == "cpb4"
+    app.switch_page(HANGOUT).run()
+    app.button(key=f"agenda_toon_{view.view_id}").click()
+    no_exception(app.run())
+    assert app.header[0].value == text.escape_markdown(view.title)
+    assert chart_data(app, 0).equals(page_chart)
