@@ -575,6 +575,24 @@ def headline_table(params: Mapping[str, str], query: Query | None = None) -> pd.
     return table.rename(columns={"area_code": "gebied_code"}).reset_index(drop=True)
 
 
+def headline_display(params: Mapping[str, str], query: Query | None = None) -> pd.DataFrame:
+    """The headline numbers of a share link for its own area, rounded and in Dutch, as a pinned view shows them."""
+    projection, _, area_code = _from_params(params, query)
+    rows = headline(projection)
+    rows = rows[rows["area_code"] == area_code]
+    return pd.DataFrame(
+        {
+            "Indicator": [projection.observed.indicators[key]["name"] for key in rows["indicator_id"]],
+            "Maat": list(rows["maat"]),
+            "Scenario": [fmt.number(rounded(value)) for value in rows["scenario"]],
+            "Zonder crisis": [fmt.number(rounded(value)) for value in rows["zonder_crisis"]],
+            "Verschil": [_signed(rounded(value)) for value in rows["verschil"]],
+            "Band": [f"{fmt.number(rounded(low))} – {fmt.number(rounded(high))}"
+                     for low, high in zip(rows["laag"], rows["hoog"], strict=True)],
+        }
+    )  # fmt: skip
+
+
 def _from_params(params: Mapping[str, str], query: Query | None) -> tuple[Projection, str, str]:
     """Projection, indicator and area for share-link parameters."""
     if query is None:

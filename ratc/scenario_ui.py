@@ -113,7 +113,7 @@ def restore_settings(data: ScenarioData) -> None:
             apply_settings(settings, data)
             st.session_state["sc_toon"] = shown
             for notice in notices:
-                st.toast(notice, icon=":material/info:")
+                st.toast(text.escape_markdown(notice), icon=":material/info:")  # it quotes the link
                 st.caption(f":material/info: {text.escape_markdown(notice)}")
     last = st.session_state.get(SETTINGS) or scenario_settings.default(data)
     for key, value in scenario_settings.widget_state(last, data).items():

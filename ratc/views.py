@@ -223,7 +223,9 @@ def _scenario(query: Query, params: dict[str, str]) -> Rendered:
     if module is None:
         raise ViewError("De scenariopagina is in deze versie van de monitor niet beschikbaar.")
     figure = module.view_figure(params)
-    headline = module.headline_table(params)
+    # the rounded Dutch table for the view's own area when the module offers it, else the full numbers
+    display = getattr(module, "headline_display", None)
+    headline = display(params) if callable(display) else module.headline_table(params)
     describe = getattr(module, "view_settings", None)
     settings = list(describe(params)) if describe else [(name, value) for name, value in sorted(params.items())]
     return Rendered("scenarios", "Scenario's", _figure_title(figure, "Scenario"), figure, settings, headline)

@@ -113,3 +113,16 @@ def test_scenario_views_are_used_when_the_scenario_module_offers_them(query, mon
     assert views.parse_link("https://x/scenarios?preset=cpb3") == ("scenarios", {"preset": "cpb3"})
     monkeypatch.setitem(sys.modules, "ratc.scenario", types.ModuleType("ratc.scenario"))  # no views offered
     assert "scenarios" not in views.kinds()
+
+
+def test_a_pinned_scenario_shows_its_own_area_rounded_in_dutch(warehouse_file):
+    from ratc import scenario
+
+    table = scenario.headline_display({"scenario": "cpb3", "gemeente": "GM0505"})
+    assert list(table.columns) == ["Indicator", "Maat", "Scenario", "Zonder crisis", "Verschil", "Band"]
+    assert len(table) == len(scenario.INDICATORS)  # one row per indicator of Dordrecht, not 44 technical rows
+    full = scenario.headline_table({"scenario": "cpb3", "gemeente": "GM0505"})
+    ww = full[(full["gebied_code"] == "GM0505") & (full["indicator_id"] == "ww_uitkeringen")].iloc[0]
+    row = table[table["Indicator"] == ww["indicator"]].iloc[0]
+    assert row["Scenario"] == scenario.fmt.number(scenario.rounded(ww["scenario"]))
+    assert row["Verschil"][0] in "+-±"
