@@ -9,7 +9,7 @@ import docx
 import pytest
 from conftest import run_app
 
-from ratc import board, session, text
+from ratc import board, keys, session, text
 from ratc import session_ui as sui
 
 HANGOUT, JOIN, PRACTICES = "pages/hangout.py", "pages/join.py", "pages/practices_page.py"
@@ -285,3 +285,29 @@ def test_facilitator_adds_edits_groups_and_merges_cards_on_the_page(warehouse_fi
     [merged] = board.cards(facilitator)
     assert merged.merged == ("Regionale pool van banen",)
     assert "samengevoegd met\\: Regionale pool van banen" in texts(app)
+
+
+def test_without_a_hangout_key_the_create_form_warns_and_has_no_key_field(warehouse_file, store_url, monkeypatch):
+    monkeypatch.delenv(keys.HANGOUT, raising=False)
+    app = run_app(warehouse_file, page=HANGOUT)
+    assert f"Er is geen sleutel ingesteld ({keys.HANGOUT})" in texts(app)
+    with pytest.raises(KeyError):
+        app.text_input(key="sessie_nieuw_sleutel")
+
+
+def test_with_a_hangout_key_only_its_holder_creates_a_session(warehouse_file, store_url, monkeypatch):
+    monkeypatch.setenv(keys.HANGOUT, "samen-duiden")
+    app = run_app(warehouse_file, page=HANGOUT)
+    assert keys.HANGOUT not in texts(app)  # no "open to anyone" warning
+    app.text_input(key="sessie_nieuw_titel").input("Hang-out werk")
+    app.text_area(key="sessie_nieuw_themas").input("Werk")
+    app.text_input(key="sessie_nieuw_sleutel").input("fout")
+    button(app, "Sessie aanmaken").click()
+    no_exception(app.run())
+    assert "er is geen sessie aangemaakt" in app.error[0].value and sui.FACILITATOR not in app.session_state
+    assert app.text_input(key="sessie_nieuw_titel").value == "Hang-out werk"  # what was typed stays
+    app.text_input(key="sessie_nieuw_sleutel").input("samen-duiden")
+    button(app, "Sessie aanmaken").click()
+    no_exception(app.run())
+    facilitator = app.session_state[sui.FACILITATOR]
+    assert session.session(facilitator).title == "Hang-out werk"
