@@ -76,18 +76,17 @@ else:
         if st.form_submit_button(
             "Koppeling vastleggen", type="primary", icon=":material/link:", key="koppeling_opslaan"
         ):
-            if not keys.may_couple(given):
-                st.error("Deze sleutel is niet juist; de koppeling is niet vastgelegd.", icon=":material/lock:")
+            try:
+                continuity_region.record_coupling(need, offer, note, who, key=given)
+            except keys.AccessDenied as error:
+                st.error(str(error), icon=":material/lock:")
+            except checks.Invalid as invalid:
+                ui.form_problems(invalid.problems)
+            except store.StoreUnavailable as error:
+                st.error(str(error), icon=":material/cloud_off:")
             else:
-                try:
-                    continuity_region.record_coupling(need, offer, note, who)
-                except checks.Invalid as invalid:
-                    ui.form_problems(invalid.problems)
-                except store.StoreUnavailable as error:
-                    st.error(str(error), icon=":material/cloud_off:")
-                else:
-                    ui.flash("bedrijfsvoering_bericht", "De koppeling is vastgelegd.")
-                    st.rerun()
+                ui.flash("bedrijfsvoering_bericht", "De koppeling is vastgelegd.")
+                st.rerun()
     if not keys.configured(keys.CONTINUITY):
         ui.open_warning(keys.CONTINUITY, "koppelingen vastleggen")
 

@@ -104,7 +104,9 @@ with st.form(f"melding_{version}"):
 if submitted:
     try:
         report = continuity.validate(area, week, absence, statuses, bottlenecks, offers, reporter, note)
-        continuity.save_report(report)
+        continuity.save_report(report, key=given)
+    except keys.AccessDenied as error:
+        st.error(f"{error} Uw invoer staat nog in het formulier.", icon=":material/lock:")
     except checks.Invalid as invalid:
         ui.form_problems(invalid.problems)
     except store.StoreUnavailable as error:

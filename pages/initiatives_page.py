@@ -96,18 +96,17 @@ with match_tab:
             if st.form_submit_button(
                 "Coalitie vastleggen", type="primary", icon=":material/handshake:", key="coalitie_opslaan"
             ):
-                if not keys.may_register(given):
-                    st.error("Deze sleutel is niet juist; de coalitie is niet vastgelegd.", icon=":material/lock:")
+                try:
+                    initiatives.record_coalition(need, offer, amount, note, who, key=given)
+                except keys.AccessDenied as error:
+                    st.error(str(error), icon=":material/lock:")
+                except checks.Invalid as invalid:
+                    ui.form_problems(invalid.problems)
+                except store.StoreUnavailable as error:
+                    st.error(str(error), icon=":material/cloud_off:")
                 else:
-                    try:
-                        initiatives.record_coalition(need, offer, amount, note, who)
-                    except checks.Invalid as invalid:
-                        ui.form_problems(invalid.problems)
-                    except store.StoreUnavailable as error:
-                        st.error(str(error), icon=":material/cloud_off:")
-                    else:
-                        ui.flash("initiatieven_bericht", "De coalitie is vastgelegd.")
-                        st.rerun()
+                    ui.flash("initiatieven_bericht", "De coalitie is vastgelegd.")
+                    st.rerun()
 
 with coalition_tab:
     groups = initiative_view.coalition_groups(registry)
@@ -152,19 +151,18 @@ with register_tab, st.form("aanmelden"):
     if st.form_submit_button(
         "Initiatief aanmelden", type="primary", icon=":material/add_circle:", key="aanmelden_opslaan"
     ):
-        if not keys.may_register(given):
-            st.error("Deze sleutel is niet juist; er is niets opgeslagen.", icon=":material/lock:")
+        try:
+            registration = initiatives.validate(name, party, home, items, place, about, person, email, phone, site)
+            initiatives.register(registration, key=given)
+        except keys.AccessDenied as error:
+            st.error(f"{error} Uw invoer staat nog in het formulier.", icon=":material/lock:")
+        except checks.Invalid as invalid:
+            ui.form_problems(invalid.problems)
+        except store.StoreUnavailable as error:
+            st.error(f"{error} Uw invoer staat nog in het formulier.", icon=":material/cloud_off:")
         else:
-            try:
-                registration = initiatives.validate(name, party, home, items, place, about, person, email, phone, site)
-                initiatives.register(registration)
-            except checks.Invalid as invalid:
-                ui.form_problems(invalid.problems)
-            except store.StoreUnavailable as error:
-                st.error(f"{error} Uw invoer staat nog in het formulier.", icon=":material/cloud_off:")
-            else:
-                ui.flash("initiatieven_bericht", "Het initiatief is aangemeld en staat in de lijst.")
-                ui.forget("aanmelden_")
-                st.rerun()
+            ui.flash("initiatieven_bericht", "Het initiatief is aangemeld en staat in de lijst.")
+            ui.forget("aanmelden_")
+            st.rerun()
 if not keys.configured(keys.INITIATIVES):
     ui.open_warning(keys.INITIATIVES, "initiatieven aanmelden en coalities vastleggen")

@@ -36,15 +36,19 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_demo_store(args: argparse.Namespace) -> int:
-    """Load (or with --remove, remove) the demo continuity reports and initiatives in the shared store."""
-    from ratc import demo_store, store
+    """Load (or with --remove, remove) the demo continuity reports and initiatives in the shared store.
+
+    The command line is trusted: whoever runs it on the server can read RATC_CONTINUITY_KEY and
+    RATC_INITIATIVES_KEY anyway, so it passes keys.TRUSTED instead of asking for them.
+    """
+    from ratc import demo_store, keys, store
 
     try:
         if args.remove:
-            demo_store.remove()
+            demo_store.remove(key=keys.TRUSTED)
             print(f"demo content removed from {store.describe()}")
             return 0
-        loaded = demo_store.load()
+        loaded = demo_store.load(key=keys.TRUSTED)
     except store.StoreUnavailable as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -147,7 +151,9 @@ def main(argv: list[str] | None = None) -> int:
     build.set_defaults(func=cmd_build)
     commands.add_parser("demo", help="regenerate the deterministic demo dataset").set_defaults(func=cmd_demo)
     demo_content = commands.add_parser(
-        "demo-store", help="load the demo continuity reports and initiatives into the shared store (RATC_STORE_URL)"
+        "demo-store",
+        help="load the demo continuity reports and initiatives into the shared store (RATC_STORE_URL); trusted: "
+        "no RATC_CONTINUITY_KEY / RATC_INITIATIVES_KEY is asked",
     )
     demo_content.add_argument("--remove", action="store_true", help="remove the demo content instead")
     demo_content.set_defaults(func=cmd_demo_store)

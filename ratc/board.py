@@ -165,6 +165,15 @@ def merge_cards(facilitator: Facilitator, target_id: str, source_ids: Iterable[s
         raise InvalidInput("Samenvoegen: kies minstens één andere kaart om samen te voegen.")
     with store.begin() as connection:
         authorise(connection, facilitator, facilitator_only=True)
+        # Lock every card involved before reading its votes: a vote or placement on a source waits until the merge
+        # is done (and then sees the source is merged), instead of landing on it after its votes were moved.
+        # Sorted by id, so two merges that share cards lock them in the same order and cannot deadlock.
+        connection.execute(
+            sa.select(CARDS.c.card_id)
+            .where(CARDS.c.card_id.in_([target_id, *sources]))
+            .order_by(CARDS.c.card_id)
+            .with_for_update()
+        ).all()
         for card_id in [target_id, *sources]:
             row = owned_row(connection, CARDS, CARDS.c.card_id, card_id, facilitator.session_id, "Kaart")
             if row.merged_into is not None:
@@ -233,7 +242,8 @@ def vote(participant: Participant, card_id: str) -> int:
         session_row = authorise(connection, participant)
         if session_row.phase != "stemmen":
             raise AccessDenied("Stemmen kan nu niet: de facilitator heeft de stemronde niet geopend.")
-        card = owned_row(connection, CARDS, CARDS.c.card_id, card_id, participant.session_id, "Kaart")
+        # locked (as in merge_cards), so a merge cannot move this card's votes while this one is being added
+        card = owned_row(connection, CARDS, CARDS.c.card_id, card_id, participant.session_id, "Kaart", lock=True)
         if card.merged_into is not None:
             raise InvalidInput("Kaart: deze kaart is samengevoegd met een andere; stem op die kaart.")
         # lock the participant's row (FOR UPDATE on PostgreSQL; SQLite's write lock is already held)
@@ -262,7 +272,7 @@ def unvote(participant: Participant, card_id: str) -> int:
         session_row = authorise(connection, participant)
         if session_row.phase != "stemmen":
             raise AccessDenied("Stemmen kan nu niet: de facilitator heeft de stemronde niet geopend.")
-        owned_row(connection, CARDS, CARDS.c.card_id, card_id, participant.session_id, "Kaart")
+        owned_row(connection, CARDS, CARDS.c.card_id, card_id, participant.session_id, "Kaart", lock=True)
         one = connection.execute(
             sa.select(VOTES.c.vote_id)
             .where(VOTES.c.card_id == card_id, VOTES.c.participant_id == participant.participant_id)
@@ -311,7 +321,7 @@ def place(participant: Participant, card_id: str, impact: int, influence: int) -
         session_row = authorise(connection, participant)
         if session_row.phase != "plaatsen":
             raise AccessDenied("Plaatsen kan nu niet: de facilitator heeft de ronde impact × invloed niet geopend.")
-        card = owned_row(connection, CARDS, CARDS.c.card_id, card_id, participant.session_id, "Kaart")
+        card = owned_row(connection, CARDS, CARDS.c.card_id, card_id, participant.session_id, "Kaart", lock=True)
         if card.kind not in PLACEABLE_KINDS or card.merged_into is not None:
             raise InvalidInput("Kaart: alleen ideeën, kansen en acties komen op de 2×2.")
         key = (PLACEMENTS.c.card_id == card_id) & (PLACEMENTS.c.participant_id == participant.participant_id)

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from ratc import text
+from ratc import fmt, text
 
 # One address, no spaces, a dot in the domain: strict enough to catch typos, loose enough for real addresses.
 EMAIL = re.compile(r"^[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
@@ -74,7 +74,8 @@ def line(problems: Collector, field: str, value: object, limit: int, required: b
     if required and not cleaned:
         problems.add(field, "vul dit in.", row)
     elif len(cleaned) > limit:
-        problems.add(field, f"te lang ({len(text.clean_line(raw, 100_000))} tekens, hoogstens {limit}).", row)
+        length = len(text.clean_line(raw, 100_000))
+        problems.add(field, f"te lang ({fmt.number(length)} tekens, hoogstens {fmt.number(limit)}).", row)
     return cleaned[:limit]
 
 
@@ -86,7 +87,8 @@ def block(problems: Collector, field: str, value: object, limit: int, required: 
     if required and not cleaned:
         problems.add(field, "vul dit in.", row)
     elif len(cleaned) > limit:
-        problems.add(field, f"te lang ({len(text.clean_block(raw, 1_000_000))} tekens, hoogstens {limit}).", row)
+        length = len(text.clean_block(raw, 1_000_000))
+        problems.add(field, f"te lang ({fmt.number(length)} tekens, hoogstens {fmt.number(limit)}).", row)
     return cleaned[:limit]
 
 
@@ -102,7 +104,8 @@ def number(problems: Collector, field: str, value: object, low: float, high: flo
         problems.add(field, f"'{text.clean_line(value, 40)}' is geen getal.", row)
         return None
     if not low <= parsed <= high:
-        problems.add(field, f"moet tussen {_plain(low)} en {_plain(high)} liggen (nu {_plain(parsed)}).", row)
+        low_text, high_text, given = (fmt.number(value, 2, trim=True) for value in (low, high, parsed))
+        problems.add(field, f"moet tussen {low_text} en {high_text} liggen (nu {given}).", row)
         return None
     return parsed
 
@@ -209,8 +212,3 @@ def website(problems: Collector, field: str, value: object) -> str:
     if parts.scheme not in ("http", "https") or not parts.netloc or " " in address or "." not in parts.netloc:
         problems.add(field, f"'{address}' is geen webadres; begin met https://.")
     return address
-
-
-def _plain(value: float) -> str:
-    """A number in Dutch without needless decimals: 100 and 4,5."""
-    return f"{value:g}".replace(".", ",")

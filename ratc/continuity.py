@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 import sqlalchemy as sa
 
-from ratc import checks, metadata, paths, periods, store, text
+from ratc import checks, keys, metadata, paths, periods, store, text
 
 STATUSES = {"groen": "Groen", "oranje": "Oranje", "rood": "Rood"}
 STATUS_MEANING = {"groen": "normaal", "oranje": "verminderd", "rood": "kritiek"}
@@ -293,8 +293,14 @@ def _key(value: object, seen: set[str]) -> str:
 
 
 def save_report(report: Report, demo: bool = False, reported_at: dt.datetime | None = None,
-                url: str | None = None) -> int:  # fmt: skip
-    """Store a validated report with its statuses, knelpunten and offers in one transaction; its number."""
+                url: str | None = None, *, key: keys.Key = None) -> int:  # fmt: skip
+    """Store a validated report with its statuses, knelpunten and offers in one transaction; its number.
+
+    `key` is the municipality's own key or the region's (keys.AccessDenied, nothing stored, when it is wrong).
+    """
+    name = catalogue().municipalities.get(report.area_code, report.area_code)
+    keys.require(keys.may_report(key, report.area_code),
+                 f"De sleutel is niet juist voor {name}; de melding is niet opgeslagen.")  # fmt: skip
     with store.begin(url) as connection:
         report_id = connection.execute(
             REPORTS.insert().values(

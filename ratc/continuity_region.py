@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import sqlalchemy as sa
 
-from ratc import checks, fmt, neighbours, periods, store
+from ratc import checks, fmt, keys, neighbours, periods, store
 from ratc.continuity import (
     BOTTLENECKS,
     COUPLINGS,
@@ -226,8 +226,13 @@ def _score(vocabulary, helper: str, asker: str, process_id: str, status: str | N
 
 
 def record_coupling(bottleneck_key: str, offer_key: str, note: object = "", recorded_by: object = "",
-                    url: str | None = None, recorded_at: dt.datetime | None = None) -> str:  # fmt: skip
-    """Record that a need and an offer were paired; Invalid (Dutch) when the pair is not a valid match or exists."""
+                    url: str | None = None, recorded_at: dt.datetime | None = None, *,
+                    key: keys.Key = None) -> str:  # fmt: skip
+    """Record that a need and an offer were paired; Invalid (Dutch) when the pair is not a valid match or exists.
+
+    `key` is the region's key (keys.AccessDenied, nothing stored, when it is wrong).
+    """
+    keys.require(keys.may_couple(key), "Deze sleutel is niet juist; de koppeling is niet vastgelegd.")
     problems = checks.Collector()
     remark = checks.block(problems, "Notitie", note, 500)
     who = checks.line(problems, "Vastgelegd door", recorded_by, LIMITS["reporter"], required=False)

@@ -1,7 +1,8 @@
 """Deterministic demo content for the shared store: weekly continuity reports of the ten municipalities
 (weeks 12-25 of 2020) and a registry of initiatives with coalitions, stored with is_demo set.
 
-Everything passes the same validation as a form. Loading replaces earlier demo content and never touches
+Everything passes the same validation as a form and the same key check (the region's continuity key, the
+initiatives key; the command line passes keys.TRUSTED). Loading replaces earlier demo content and never touches
 real reports or initiatives; the pages label it "Demodata" and never show it mixed with real content.
 The shape is an assumption of the demo, not an observation: pressure on each process follows the first
 wave (highest in weeks 13-16), a municipality-specific load, and a fixed pseudo-random jitter.
@@ -18,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ratc import continuity, continuity_region, initiative_matching, initiatives, paths, periods
+from ratc import continuity, continuity_region, initiative_matching, initiatives, keys, paths, periods
 
 FIRST_WEEK, LAST_WEEK = 12, 25
 YEAR = 2020
@@ -55,17 +56,25 @@ class Loaded:
     coalitions: int
 
 
-def load(url: str | None = None, data_dir: Path | None = None) -> Loaded:
-    """Replace the demo content of both features in the store."""
-    reports, couplings = load_continuity(url, data_dir)
-    registered, coalitions = load_initiatives(url, data_dir)
+def load(url: str | None = None, data_dir: Path | None = None, *, key: keys.Key = None) -> Loaded:
+    """Replace the demo content of both features in the store (the key must open both; keys.TRUSTED does)."""
+    _require_both(key, "Demodata laden")
+    reports, couplings = load_continuity(url, data_dir, key=key)
+    registered, coalitions = load_initiatives(url, data_dir, key=key)
     return Loaded(reports, couplings, registered, coalitions)
 
 
-def remove(url: str | None = None) -> None:
-    """Remove all demo content; real content stays."""
+def remove(url: str | None = None, *, key: keys.Key = None) -> None:
+    """Remove all demo content; real content stays (the key must open both features; keys.TRUSTED does)."""
+    _require_both(key, "Demodata verwijderen")
     continuity.remove_demo(url)
     initiatives.remove_demo(url)
+
+
+def _require_both(key: keys.Key, what: str) -> None:
+    """AccessDenied unless the key opens both the continuity reports (region) and the initiatives."""
+    keys.require(keys.may_couple(key) and keys.may_register(key),
+                 f"{what} kan alleen met de sleutels van bedrijfsvoering en initiatieven.")  # fmt: skip
 
 
 def _jitter(*parts: object) -> float:
@@ -78,8 +87,14 @@ def _key(*parts: object) -> str:
     return uuid.uuid5(NAMESPACE, "|".join(map(str, parts))).hex
 
 
-def load_continuity(url: str | None = None, data_dir: Path | None = None) -> tuple[int, int]:
-    """Replace the demo continuity reports and couplings; (reports, couplings) stored."""
+def load_continuity(url: str | None = None, data_dir: Path | None = None, *,
+                    key: keys.Key = None) -> tuple[int, int]:  # fmt: skip
+    """Replace the demo continuity reports and couplings; (reports, couplings) stored.
+
+    `key` is the region's continuity key (it reports for every municipality): AccessDenied, nothing changed,
+    when it is wrong.
+    """
+    keys.require(keys.may_couple(key), "Demodata laden kan alleen met de sleutel van de regio; er is niets veranderd.")
     folder = data_dir or paths.data_dir()
     vocabulary = continuity.catalogue(folder)
     problems = _by_process(pd.read_csv(folder / "demo" / "continuity_knelpunten.csv", dtype=str))
@@ -100,14 +115,15 @@ def load_continuity(url: str | None = None, data_dir: Path | None = None) -> tup
                     episodes[process] = (week, _key("knelpunt", area_code, process, week))
             report = _report(area_code, week, statuses, episodes, load_factor, problems, offers, vocabulary, folder)
             reported_at = _reported_at(week)
-            continuity.save_report(report, demo=True, reported_at=reported_at, url=url)
+            continuity.save_report(report, demo=True, reported_at=reported_at, url=url, key=key)
             stored += 1
             if (area_code, week) == CORRECTED:
                 corrected = dataclasses.replace(report, staff_absence_pct=round(report.staff_absence_pct + 1.2, 1),
                                                 note="Correctie: ziekteverzuim was te laag opgegeven.")  # fmt: skip
-                continuity.save_report(corrected, demo=True, reported_at=reported_at + dt.timedelta(days=1), url=url)
+                continuity.save_report(corrected, demo=True, reported_at=reported_at + dt.timedelta(days=1), url=url,
+                                       key=key)  # fmt: skip
                 stored += 1
-    return stored, _demo_couplings(url, folder)
+    return stored, _demo_couplings(url, folder, key)
 
 
 def _by_process(templates: pd.DataFrame) -> dict[str, list[dict]]:
@@ -179,19 +195,26 @@ def _reported_at(week: int) -> dt.datetime:
                                tzinfo=dt.UTC)  # fmt: skip
 
 
-def _demo_couplings(url: str | None, folder: Path) -> int:
+def _demo_couplings(url: str | None, folder: Path, key: keys.Key) -> int:
     """Record the best offer for the first three needs, as a regional meeting might have."""
     view = continuity_region.picture(demo=True, url=url)
     found = continuity_region.matches(view, folder)
     best = found[found["rang"] == 1].head(3)
     for row in best.itertuples():
         continuity_region.record_coupling(row.bottleneck_key, row.offer_key, "Afgesproken in het RAT-C-overleg.",
-                                          "Demodata", url=url, recorded_at=_reported_at(LAST_WEEK))  # fmt: skip
+                                          "Demodata", url=url, recorded_at=_reported_at(LAST_WEEK),
+                                          key=key)  # fmt: skip
     return len(best)
 
 
-def load_initiatives(url: str | None = None, data_dir: Path | None = None) -> tuple[int, int]:
-    """Replace the demo initiatives and coalitions; (initiatives, coalitions) stored."""
+def load_initiatives(url: str | None = None, data_dir: Path | None = None, *,
+                     key: keys.Key = None) -> tuple[int, int]:  # fmt: skip
+    """Replace the demo initiatives and coalitions; (initiatives, coalitions) stored.
+
+    `key` is the initiatives key: AccessDenied, nothing changed, when it is wrong.
+    """
+    keys.require(keys.may_register(key), "Demodata laden kan alleen met de sleutel voor initiatieven; er is niets "
+                                         "veranderd.")  # fmt: skip
     folder = data_dir or paths.data_dir()
     registry = pd.read_csv(folder / "demo" / "initiatives.csv", dtype=str, keep_default_na=False)
     items = pd.read_csv(folder / "demo" / "initiative_items.csv", dtype=str, keep_default_na=False)
@@ -206,7 +229,7 @@ def load_initiatives(url: str | None = None, data_dir: Path | None = None) -> tu
             row.email, row.phone, row.website, data_dir=folder,
         )  # fmt: skip
         initiatives.register(registration, demo=True, registered_at=first_day + dt.timedelta(hours=7 * number),
-                             url=url, initiative_id=_key("initiatief", row.demo_id))  # fmt: skip
+                             url=url, initiative_id=_key("initiatief", row.demo_id), key=key)  # fmt: skip
     coalitions = 0
     for _ in range(6):  # the best suggestion for a few needs, one at a time, as people would record them
         found = initiative_matching.suggestions(initiatives.registry(demo=True, url=url), top=1, data_dir=folder)
@@ -215,6 +238,6 @@ def load_initiatives(url: str | None = None, data_dir: Path | None = None) -> tu
         pick = found.iloc[(coalitions * 7) % len(found)]
         initiatives.record_coalition(pick["need_item_id"], pick["offer_item_id"], note="Afgesproken via het wijkteam.",
                                      recorded_by="Demodata", url=url,
-                                     recorded_at=first_day + dt.timedelta(days=14 + coalitions))  # fmt: skip
+                                     recorded_at=first_day + dt.timedelta(days=14 + coalitions), key=key)  # fmt: skip
         coalitions += 1
     return len(registry), coalitions

@@ -8,7 +8,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from ratc import board, cache, fmt, practices, report, session, text, views
+from ratc import board, cache, fmt, keys, practices, report, session, text, ui, views
 from ratc import session_ui as sui
 
 SECTIONS = {
@@ -47,9 +47,14 @@ def start_forms(code_in_url: str) -> None:
             placeholder="Werk en inkomen: behoud van banen of omscholing?\nJeugd: onderwijsachterstanden",
         )
         introduction = st.text_area("Inleiding voor het verslag (optioneel)", key="sessie_nieuw_inleiding")
+        given = ui.write_key("Sleutel voor hang-outs", keys.configured(keys.HANGOUT), key="sessie_nieuw_sleutel")
         submitted = st.form_submit_button("Sessie aanmaken", type="primary", icon=":material/add:")
+    if not keys.configured(keys.HANGOUT):
+        with new_tab:
+            ui.open_warning(keys.HANGOUT, "een hang-out aanmaken")
     if submitted:
-        created = sui.attempt(session.create_session, title, day, themes.splitlines(), name, introduction, int(dots))
+        created = sui.attempt(session.create_session, title, day, themes.splitlines(), name, introduction, int(dots),
+                              key=given)  # fmt: skip
         if created is not sui.FAILED:
             st.session_state[sui.FACILITATOR] = created.facilitator
             st.session_state[NEW_KEY] = created.facilitator.key
@@ -225,7 +230,7 @@ def presentation_section(facilitator: session.Facilitator, info: session.Session
         view = pinned[step]
         theme = themes.get(view.theme_id)
         theme_name = text.escape_markdown(theme.name if theme else "zonder thema")
-        where.markdown(f"Stap {step + 1} van {steps} · {theme_name}{DEMO_MARK if sui.is_demo() else ''}")
+        where.markdown(f"Stap {step + 1} van {steps} · {theme_name}{DEMO_MARK if views.is_demo(cache.query) else ''}")
         st.header(text.escape_markdown(view.title))
         if view.note:
             st.markdown(text.escape_markdown(view.note))
@@ -237,7 +242,7 @@ def presentation_section(facilitator: session.Facilitator, info: session.Session
         with cards_column:
             live_cards(facilitator, view.theme_id, {item.view_id: item.title for item in pinned})
     else:
-        where.markdown(f"Stap {steps} van {steps} · overzicht{DEMO_MARK if sui.is_demo() else ''}")
+        where.markdown(f"Stap {steps} van {steps} · overzicht{DEMO_MARK if views.is_demo(cache.query) else ''}")
         st.header("Wat we zagen en wat we samen oppakken")
         results(facilitator, session.session(facilitator), list(themes.values()))
 

@@ -8,11 +8,17 @@ import math
 from ratc.periods import MONTHS_NL, MONTHS_NL_FULL
 
 
-def number(value: float | None, decimals: int = 0) -> str:
-    """A number with a dot for thousands and a comma for decimals; '–' when missing."""
+def number(value: float | None, decimals: int = 0, trim: bool = False) -> str:
+    """A number with a dot for thousands and a comma for decimals; '–' when missing.
+
+    With `trim`, decimals that are zero are left out: 4,5 and 100 rather than 4,50 and 100,00.
+    """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
     text = f"{value:,.{decimals}f}"
+    if trim and "." in text:
+        text = text.rstrip("0").rstrip(".")
+        text = "0" if text == "-0" else text
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
 
 

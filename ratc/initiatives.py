@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 import sqlalchemy as sa
 
-from ratc import checks, metadata, paths, store
+from ratc import checks, fmt, keys, metadata, paths, store
 
 DIRECTIONS = {"aanbod": "Biedt", "vraag": "Vraagt"}
 REGION_LABEL = "Hele regio"
@@ -175,8 +175,12 @@ def _items(problems: checks.Collector, table: pd.DataFrame | None, vocabulary: C
 
 
 def register(registration: Registration, demo: bool = False, registered_at: dt.datetime | None = None,
-             url: str | None = None, initiative_id: str | None = None) -> str:  # fmt: skip
-    """Store an initiative with its offers and needs in one transaction; Invalid when it is already registered."""
+             url: str | None = None, initiative_id: str | None = None, *, key: keys.Key = None) -> str:  # fmt: skip
+    """Store an initiative with its offers and needs in one transaction; Invalid when it is already registered.
+
+    `key` is the initiatives key (keys.AccessDenied, nothing stored, when it is wrong).
+    """
+    keys.require(keys.may_register(key), "Deze sleutel is niet juist; er is niets opgeslagen.")
     initiative_id = initiative_id or store.new_id()
     values = {
         "initiative_id": initiative_id, "name": registration.name, "name_key": registration.name.casefold(),
@@ -280,13 +284,15 @@ def _frame(connection: sa.Connection, query, columns: list[str]) -> pd.DataFrame
 
 def record_coalition(need_item_id: str, offer_item_id: str, amount: object = None, note: object = "",
                      recorded_by: object = "", url: str | None = None,
-                     recorded_at: dt.datetime | None = None) -> str:  # fmt: skip
+                     recorded_at: dt.datetime | None = None, *, key: keys.Key = None) -> str:  # fmt: skip
     """Commit (part of) an offer to a need; Invalid (Dutch) when they do not fit or the amount is not available.
 
     The amount defaults to all that is possible: the smaller of what is left of the need and of the offer.
     Both items are locked while the amounts are checked (FOR UPDATE on PostgreSQL; SQLite writers queue),
-    so two people cannot commit the same capacity at the same moment.
+    so two people cannot commit the same capacity at the same moment. `key` is the initiatives key
+    (keys.AccessDenied, nothing stored, when it is wrong).
     """
+    keys.require(keys.may_register(key), "Deze sleutel is niet juist; de coalitie is niet vastgelegd.")
     problems = checks.Collector()
     remark = checks.block(problems, "Notitie", note, LIMITS["note"])
     who = checks.line(problems, "Vastgelegd door", recorded_by, LIMITS["contact"], required=False)
@@ -307,7 +313,8 @@ def record_coalition(need_item_id: str, offer_item_id: str, amount: object = Non
                 problems.add("Hoeveelheid", "moet groter dan 0 zijn.")
             elif wanted is not None and wanted > left + 1e-9:
                 unit = catalogue().units[need["category_id"]]
-                problems.add("Hoeveelheid", f"hoogstens {_plain(left)} {unit} (wat nog over is van vraag en aanbod).")
+                most = fmt.number(left, 2, trim=True)
+                problems.add("Hoeveelheid", f"hoogstens {most} {unit} (wat nog over is van vraag en aanbod).")
             problems.raise_if_any()
             connection.execute(
                 COALITIONS.insert().values(
@@ -373,8 +380,3 @@ def remove_demo(url: str | None = None) -> None:
         )  # fmt: skip
         connection.execute(ITEMS.delete().where(ITEMS.c.item_id.in_(demo_items)))
         connection.execute(INITIATIVES.delete().where(INITIATIVES.c.is_demo.is_(True)))
-
-
-def _plain(value: float) -> str:
-    """A number in Dutch without needless decimals."""
-    return f"{value:,.2f}".rstrip("0").rstrip(".").replace(",", "\x00").replace(".", ",").replace("\x00", ".")

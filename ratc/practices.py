@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 
-from ratc import store, text
+from ratc import fmt, store, text
 
 LIMITS = {"title": 120, "municipality": 80, "theme": 80, "description": 2000, "contact": 160, "link": 500}
 MAX_RESULTS = 200
@@ -67,7 +67,7 @@ def clean_link(value: object) -> str:
     if not link:
         return ""
     if len(link) > LIMITS["link"]:
-        raise InvalidPractice(f"Link: is {len(link)} tekens lang; hoogstens {LIMITS['link']}.")
+        raise InvalidPractice(f"Link: is {fmt.number(len(link))} tekens lang; hoogstens {fmt.number(LIMITS['link'])}.")
     if " " in link:
         raise InvalidPractice("Link: een webadres bevat geen spaties.")
     parts = urlsplit(link)
@@ -161,5 +161,7 @@ def _field(value: object, name: str, label: str, required: bool = False, block: 
     if required and not cleaned:
         raise InvalidPractice(f"{label}: is leeg; vul dit in.")
     if len(cleaned) > LIMITS[name]:
-        raise InvalidPractice(f"{label}: is {len(cleaned)} tekens lang; hoogstens {LIMITS[name]}.")
+        raise InvalidPractice(
+            f"{label}: is {fmt.number(len(cleaned))} tekens lang; hoogstens {fmt.number(LIMITS[name])}."
+        )
     return cleaned

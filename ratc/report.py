@@ -12,9 +12,11 @@ import base64
 import datetime as dt
 import html
 import io
+import numbers
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -136,7 +138,7 @@ def collect(
         practices=list(referred.values()),
         view_titles={view.view_id: view.title for view in pinned},
         made_on=made_on,
-        is_demo=bool(query("import_lineage")["is_demo"].any()),
+        is_demo=views.is_demo(query),
     )
 
 
@@ -412,13 +414,16 @@ def _frame_rows(frame: pd.DataFrame) -> list[list[str]]:
 
 
 def _cell(value: object) -> str:
-    """One cell as Dutch text."""
-    if isinstance(value, bool) or value is None:
-        return "" if value is None else ("ja" if value else "nee")
-    if isinstance(value, int):
-        return fmt.number(value, 0)
-    if isinstance(value, float):
-        return fmt.number(value, 0 if value.is_integer() else 1)
+    """One cell as Dutch text; numpy's numbers (what a DataFrame holds) are numbers too."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return ""
+    if isinstance(value, bool | np.bool_):
+        return "ja" if value else "nee"
+    if isinstance(value, numbers.Integral):
+        return fmt.number(int(value), 0)
+    if isinstance(value, numbers.Real):
+        number = float(value)
+        return fmt.number(number, 0 if number.is_integer() else 1)
     return str(value)
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
-from ratc import practices, store, text
+from ratc import fmt, keys, practices, store, text
 
 KINDS = {
     "nieuwsgierig": "Nieuwsgierig naar",
@@ -162,8 +162,8 @@ class InvalidInput(ValueError):
     """Input that cannot be stored; the message is Dutch, names the field and says what to do."""
 
 
-class AccessDenied(PermissionError):
-    """The caller may not do this in this session; the message is Dutch."""
+# one refusal type for every write in the store (a wrong session key or a wrong RATC_*_KEY); Dutch message
+AccessDenied = keys.AccessDenied
 
 
 @dataclass(frozen=True)
@@ -279,8 +279,15 @@ def create_session(
     facilitator_name: str = "",
     introduction: str = "",
     dots_per_participant: int = 3,
+    *,
+    key: keys.Key = None,
 ) -> Created:
-    """Create a session with its themes; returns the facilitator's pass and the join code."""
+    """Create a session with its themes; returns the facilitator's pass and the join code.
+
+    `key` is the hang-out key (RATC_HANGOUT_KEY; anyone may create a session when it is unset): AccessDenied,
+    and nothing stored, when it is wrong.
+    """
+    keys.require(keys.may_create_hangout(key), "Deze sleutel is niet juist; er is geen sessie aangemaakt.")
     title = required_line(title, "title", "Titel", "Geef de sessie een titel.")
     if not isinstance(session_date, dt.date):
         raise InvalidInput("Datum: kies de datum van de sessie.")
@@ -377,6 +384,7 @@ def add_theme(facilitator: Facilitator, name: str, description: str = "") -> str
     theme_id = store.new_id()
     with store.begin() as connection:
         authorise(connection, facilitator, facilitator_only=True)
+        lock_session(connection, facilitator.session_id)  # the count and the next position hold until we write
         existing = _themes(connection, facilitator.session_id)
         if len(existing) >= MAX_THEMES:
             raise InvalidInput(f"Thema: hoogstens {MAX_THEMES} thema's per sessie.")
@@ -450,6 +458,7 @@ def pin_view(
         authorise(connection, facilitator, facilitator_only=True)
         if theme_id is not None:
             owned_row(connection, THEMES, THEMES.c.theme_id, theme_id, facilitator.session_id, "Thema")
+        lock_session(connection, facilitator.session_id)  # two pins at once must not get the same position
         position = connection.execute(
             sa.select(sa.func.coalesce(sa.func.max(VIEWS.c.position), -1)).where(
                 VIEWS.c.session_id == facilitator.session_id
@@ -607,6 +616,15 @@ def authorise(connection: sa.Connection, who: object, facilitator_only: bool = F
     return row
 
 
+def lock_session(connection: sa.Connection, session_id: str) -> None:
+    """Lock the session's row until the transaction ends, so writers that count or number its rows take turns.
+
+    FOR UPDATE on PostgreSQL; SQLite ignores it, but there every writer already holds the database's write lock
+    (BEGIN IMMEDIATE in `ratc.store`).
+    """
+    connection.execute(sa.select(SESSIONS.c.session_id).where(SESSIONS.c.session_id == session_id).with_for_update())
+
+
 def _session_row(connection: sa.Connection, session_id: str) -> sa.Row | None:
     """The stored session row."""
     return connection.execute(sa.select(SESSIONS).where(SESSIONS.c.session_id == session_id)).one_or_none()
@@ -645,9 +663,14 @@ def _update_session(facilitator: Facilitator, **values: object) -> None:
         )
 
 
-def owned_row(connection: sa.Connection, table: sa.Table, key: sa.Column, value: str, session_id: str, label: str):
-    """The row with this id when it belongs to the session; AccessDenied when it belongs to another one."""
-    row = connection.execute(sa.select(table).where(key == value)).one_or_none()
+def owned_row(connection: sa.Connection, table: sa.Table, key: sa.Column, value: str, session_id: str, label: str,
+              lock: bool = False):  # fmt: skip
+    """The row with this id when it belongs to the session; AccessDenied when it belongs to another one.
+
+    With `lock` the row stays locked until the transaction ends (FOR UPDATE; see `lock_session` for SQLite).
+    """
+    query = sa.select(table).where(key == value)
+    row = connection.execute(query.with_for_update() if lock else query).one_or_none()
     if row is None:
         raise InvalidInput(f"{label}: bestaat niet (meer). Ververs de pagina.")
     if row.session_id != session_id:
@@ -740,4 +763,6 @@ def _check_length(value: str, limit_name: str, label: str) -> None:
     """InvalidInput when a text is longer than its limit."""
     limit = LIMITS[limit_name]
     if len(value) > limit:
-        raise InvalidInput(f"{label}: is {len(value)} tekens lang; hoogstens {limit}. Maak de tekst korter.")
+        raise InvalidInput(
+            f"{label}: is {fmt.number(len(value))} tekens lang; hoogstens {fmt.number(limit)}. Maak de tekst korter."
+        )

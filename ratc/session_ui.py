@@ -13,6 +13,7 @@ from ratc import board, cache, practices, session, store, text, ui, views
 
 FACILITATOR = "_hangout_facilitator"
 PARTICIPANT = "_hangout_participant"
+FLASH = "_hangout_flash"
 JOIN_PATH = "meedoen"
 FAILED = object()
 # Presentation mode: our own static CSS (no user text). Full width, sidebar and toolbar hidden, large type.
@@ -61,16 +62,9 @@ def attempt(action: Callable[..., object], *args: object, **kwargs: object) -> o
     return FAILED
 
 
-def flash(message: str) -> None:
-    """A success message to show after the rerun that follows a change."""
-    st.session_state["_hangout_flash"] = message
-
-
 def show_flash() -> None:
-    """Show (once) the message left by `flash`."""
-    message = st.session_state.pop("_hangout_flash", None)
-    if message:
-        st.success(message, icon=":material/check_circle:")
+    """Show (once) the success message `form_done` left for the run after it (`ui.flash`, the pages' own key)."""
+    ui.flash(FLASH)
 
 
 def empty_form_if_done(name: str, keys: list[str]) -> None:
@@ -91,7 +85,7 @@ def empty_form_if_done(name: str, keys: list[str]) -> None:
 def form_done(name: str, message: str) -> None:
     """After a form was stored: empty it on the next run, say so, and rerun."""
     st.session_state[f"_hangout_done_{name}"] = True
-    flash(message)
+    ui.flash(FLASH, message)
     st.rerun()
 
 
@@ -207,11 +201,6 @@ def practice_labels(cards_list: list[board.Card]) -> dict[str, str]:
     """'Titel (Gemeente)' of every practice the cards refer to."""
     found = practices.by_ids([card.practice_id for card in cards_list if card.practice_id])
     return {practice_id: practice.label for practice_id, practice in found.items()}
-
-
-def is_demo() -> bool:
-    """Whether the monitor shows demo figures (the presentation then says 'Demodata' at the top)."""
-    return bool(cache.query("import_lineage")["is_demo"].any())
 
 
 def presentation_style() -> None:

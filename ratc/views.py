@@ -124,8 +124,8 @@ def _context_settings(query: Query, chosen: context.Context, choices: context.Ch
     ]
 
 
-def _is_demo(query: Query) -> bool:
-    """Whether the warehouse holds demo data (every figure then says so)."""
+def is_demo(query: Query) -> bool:
+    """Whether the warehouse holds demo data (every figure, presentation and report then says so)."""
     return bool(query("import_lineage")["is_demo"].any())
 
 
@@ -169,7 +169,7 @@ def _map(query: Query, params: dict[str, str]) -> Rendered:
         notices.append(f"Weergave '{measure}' past niet bij deze indicator; de standaardweergave wordt getoond.")
         measure = map_view.default_measure(indicator)
     geometry = geo.map_geometry()
-    figure = map_view.static_figure(query, chosen, measure, _is_demo(query), geometry.description)
+    figure = map_view.static_figure(query, chosen, measure, is_demo(query), geometry.description)
     settings = _context_settings(query, chosen, choices)[1:]
     settings += [("Weergave", map_view.MEASURE_BUTTONS.get(measure, measure)), ("Kaart", geometry.description)]
     return Rendered("kaart", "Kaart", _figure_title(figure, "Kaart"), figure, settings, notices=notices)
@@ -183,7 +183,7 @@ def _profile(query: Query, params: dict[str, str]) -> Rendered:
     if not chosen.gemeente:
         raise ViewError("Een profiel hoort bij één gemeente: kies eerst een gemeente.")
     name = choices.municipalities[chosen.gemeente]
-    figure = profile.figure(query, chosen, chosen.gemeente, name, _is_demo(query))
+    figure = profile.figure(query, chosen, chosen.gemeente, name, is_demo(query))
     settings = [item for item in _context_settings(query, chosen, choices) if item[0] != "Indicator"]
     return Rendered("mijn-gemeente", "Mijn gemeente", _figure_title(figure, name), figure, settings, notices=notices)
 

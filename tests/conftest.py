@@ -10,7 +10,7 @@ import subprocess
 import tempfile
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -137,6 +137,30 @@ def any_store_url(request, tmp_path, monkeypatch) -> Iterator[str]:
 def observations(con):
     """The whole observations table as a DataFrame."""
     return con.cursor().execute("select * from observations").df()
+
+
+def at_once(function: Callable[..., object], arguments: Iterable[object]) -> list[BaseException]:
+    """Call `function(argument)` for every argument, each in its own thread, all at once; what they raised.
+
+    A tuple argument is spread over the parameters. The threads wait at a barrier, so they really start together.
+    """
+    calls = [argument if isinstance(argument, tuple) else (argument,) for argument in arguments]
+    start = threading.Barrier(len(calls))
+    errors: list[BaseException] = []
+
+    def run(call: tuple) -> None:
+        try:
+            start.wait()
+            function(*call)
+        except BaseException as error:  # noqa: BLE001 - handed back to the test, which asserts on them
+            errors.append(error)
+
+    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return errors
 
 
 def run_app(warehouse_file, params=None, page=None) -> AppTest:

@@ -4,12 +4,12 @@ the escalation list, matching of needs with other municipalities' offers, and co
 from __future__ import annotations
 
 import datetime as dt
-import threading
 
 import pandas as pd
 import pytest
+from conftest import at_once
 
-from ratc import checks, continuity, continuity_region, continuity_view, keys, store
+from ratc import checks, continuity, continuity_region, continuity_view, demo_store, keys, store
 
 TODAY = dt.date(2020, 6, 30)
 PROCESSES = list(continuity.catalogue().processes)
@@ -102,6 +102,8 @@ def test_a_valid_report_is_stored_and_read_back_whole(store_url):
         ({"stuck": [bottleneck(kind=None)]}, "Knelpunt 1 · Soort hulp", "kies een waarde"),
         ({"stuck": [bottleneck(process="zwembad")]}, "Knelpunt 1 · Proces", "geen geldige keuze"),
         ({"stuck": [bottleneck(description="x" * 501)]}, "Knelpunt 1 · Omschrijving", "te lang (501 tekens"),
+        ({"note": "x" * 1001}, "Toelichting", "te lang (1.001 tekens, hoogstens 1.000)"),
+        ({"absence": "100,5"}, "Ziekteverzuim (%)", "moet tussen 0 en 100 liggen (nu 100,5)"),
         ({"offered": [offer(description="")]}, "Aanbod 1 · Omschrijving", "vul dit in"),
         ({"offered": [offer(kind="geld")]}, "Aanbod 1 · Soort hulp", "geen geldige keuze"),
     ],
@@ -311,11 +313,7 @@ def test_the_same_pair_recorded_by_twenty_people_at_once_is_stored_once(store_ur
         except checks.Invalid as invalid:
             outcomes.append(invalid.problems[0].message)
 
-    threads = [threading.Thread(target=couple) for _ in range(20)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    assert at_once(couple, [()] * 20) == []
     assert outcomes.count("vastgelegd") == 1
     assert outcomes.count("deze koppeling is al vastgelegd.") == 19
     assert len(continuity_region.picture(demo=False).couplings) == 1
@@ -323,23 +321,14 @@ def test_the_same_pair_recorded_by_twenty_people_at_once_is_stored_once(store_ur
 
 def test_twenty_municipality_writers_at_once_lose_no_report(store_url):
     store.engine()
-    errors: list[BaseException] = []
     municipalities = list(continuity.catalogue().municipalities)
 
     def write(number: int) -> None:
-        try:
-            for week in (19, 20):
-                submit(store_url, area=municipalities[number % 10], week=f"2020-W{week}", absence=number,
-                       stuck=[bottleneck(description=f"knelpunt {number}-{week}")])  # fmt: skip
-        except BaseException as error:  # noqa: BLE001 - collected and asserted below
-            errors.append(error)
+        for week in (19, 20):
+            submit(store_url, area=municipalities[number % 10], week=f"2020-W{week}", absence=number,
+                   stuck=[bottleneck(description=f"knelpunt {number}-{week}")])  # fmt: skip
 
-    threads = [threading.Thread(target=write, args=(number,)) for number in range(20)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    assert at_once(write, range(20)) == []
     histories = pd.concat([continuity.history(code) for code in municipalities])
     assert len(histories) == 40 and histories["knelpunten"].sum() == 40
 
@@ -363,3 +352,39 @@ def test_the_matrix_exports_as_png_with_its_source(store_url):
     assert figure.meta.source_line.startswith("Bron: wekelijkse meldingen bedrijfsvoering van de gemeenten (Demodata)")
     assert export.png(figure.spec)[:8] == b"\x89PNG\r\n\x1a\n"
     assert set(figure.data.columns) >= {"gemeente", "proces", "status", "verandering", "ziekteverzuim_pct"}
+
+
+@pytest.mark.parametrize("given", [None, "", "fout", "molenlanden-geheim"])
+def test_with_a_key_set_a_report_without_the_right_key_is_refused_and_nothing_is_written(store_url, monkeypatch,
+                                                                                          given):  # fmt: skip
+    monkeypatch.setenv(keys.municipality_variable("GM0505"), "dordt-geheim")
+    monkeypatch.setenv(keys.municipality_variable("GM1978"), "molenlanden-geheim")
+    with pytest.raises(keys.AccessDenied, match="niet juist voor Dordrecht; de melding is niet opgeslagen"):
+        continuity.save_report(report(), url=store_url, key=given)
+    assert continuity.holdings(store_url) == (False, False)
+    continuity.save_report(report(), url=store_url, key="dordt-geheim")
+    monkeypatch.setenv(keys.CONTINUITY, "regio-geheim")
+    continuity.save_report(report(week="2020-W21"), url=store_url, key="regio-geheim")
+    assert continuity.history("GM0505", url=store_url)["week"].tolist() == ["2020-W21", "2020-W20"]
+
+
+def test_with_the_region_key_set_a_coupling_needs_it_and_a_wrong_one_writes_nothing(store_url, monkeypatch):
+    seeded_pair(store_url)
+    monkeypatch.setenv(keys.CONTINUITY, "regio-geheim")
+    monkeypatch.setenv(keys.municipality_variable("GM0505"), "dordt-geheim")
+    for given in (None, "", "fout", "dordt-geheim"):  # a municipality's own key does not couple
+        with pytest.raises(keys.AccessDenied, match="de koppeling is niet vastgelegd"):
+            continuity_region.record_coupling("need-d", "offer-p", url=store_url, key=given)
+    assert continuity_region.picture(demo=False, url=store_url).couplings.empty
+    continuity_region.record_coupling("need-d", "offer-p", url=store_url, key="regio-geheim")
+    assert len(continuity_region.picture(demo=False, url=store_url).couplings) == 1
+
+
+def test_demo_reports_load_only_with_the_region_key(store_url, monkeypatch):
+    monkeypatch.setenv(keys.CONTINUITY, "regio-geheim")
+    for given in (None, "fout"):
+        with pytest.raises(keys.AccessDenied, match="sleutel van de regio"):
+            demo_store.load_continuity(store_url, key=given)
+    assert continuity.holdings(store_url) == (False, False)
+    reports, couplings = demo_store.load_continuity(store_url, key="regio-geheim")
+    assert continuity.holdings(store_url) == (False, True) and reports > 100 and couplings == 3

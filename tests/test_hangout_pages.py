@@ -10,7 +10,7 @@ import docx
 import pytest
 from conftest import chart_data, run_app
 
-from ratc import board, scenario_data, scenario_settings, session, text
+from ratc import board, keys, scenario_data, scenario_settings, session, text
 from ratc import session_ui as sui
 
 HANGOUT, JOIN, PRACTICES = "pages/hangout.py", "pages/join.py", "pages/practices_page.py"
@@ -319,3 +319,29 @@ def test_a_pinned_scenario_view_restores_every_setting(warehouse_file, store_url
     no_exception(app.run())
     assert app.header[0].value == text.escape_markdown(view.title)
     assert chart_data(app, 0).equals(page_chart)
+
+
+def test_without_a_hangout_key_the_create_form_warns_and_has_no_key_field(warehouse_file, store_url, monkeypatch):
+    monkeypatch.delenv(keys.HANGOUT, raising=False)
+    app = run_app(warehouse_file, page=HANGOUT)
+    assert f"Er is geen sleutel ingesteld ({keys.HANGOUT})" in texts(app)
+    with pytest.raises(KeyError):
+        app.text_input(key="sessie_nieuw_sleutel")
+
+
+def test_with_a_hangout_key_only_its_holder_creates_a_session(warehouse_file, store_url, monkeypatch):
+    monkeypatch.setenv(keys.HANGOUT, "samen-duiden")
+    app = run_app(warehouse_file, page=HANGOUT)
+    assert keys.HANGOUT not in texts(app)  # no "open to anyone" warning
+    app.text_input(key="sessie_nieuw_titel").input("Hang-out werk")
+    app.text_area(key="sessie_nieuw_themas").input("Werk")
+    app.text_input(key="sessie_nieuw_sleutel").input("fout")
+    button(app, "Sessie aanmaken").click()
+    no_exception(app.run())
+    assert "er is geen sessie aangemaakt" in app.error[0].value and sui.FACILITATOR not in app.session_state
+    assert app.text_input(key="sessie_nieuw_titel").value == "Hang-out werk"  # what was typed stays
+    app.text_input(key="sessie_nieuw_sleutel").input("samen-duiden")
+    button(app, "Sessie aanmaken").click()
+    no_exception(app.run())
+    facilitator = app.session_state[sui.FACILITATOR]
+    assert session.session(facilitator).title == "Hang-out werk"

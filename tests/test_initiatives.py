@@ -4,12 +4,12 @@ and never overcommit, filters, the map, exports that round-trip, and the demo co
 from __future__ import annotations
 
 import json
-import threading
 
 import pandas as pd
 import pytest
+from conftest import at_once
 
-from ratc import checks, demo_store, geo, initiative_matching, initiative_view, initiatives, store
+from ratc import checks, continuity, demo_store, geo, initiative_matching, initiative_view, initiatives, keys, store
 
 HOSTILE = '<script>alert(1)</script> [klik](https://evil.example) **vet** =HYPERLINK("x") ; "quote"\nregel 2'
 
@@ -18,6 +18,13 @@ HOSTILE = '<script>alert(1)</script> [klik](https://evil.example) **vet** =HYPER
 def store_url(any_store_url):
     """Every test here runs on both stores the product supports: SQLite (WAL) and PostgreSQL."""
     return any_store_url
+
+
+@pytest.fixture(autouse=True)
+def no_keys(monkeypatch):
+    """Writing is open unless a test sets a key."""
+    for variable in (keys.INITIATIVES, keys.CONTINUITY):
+        monkeypatch.delenv(variable, raising=False)
 
 
 def items(*rows) -> pd.DataFrame:
@@ -55,6 +62,10 @@ def item_ids(registry: initiatives.Registry, name: str) -> list[str]:
         ({"area": "VR18", "neighbourhood": "Crabbehof"}, "Wijk of kern", "laat leeg"),
         ({"rows": [("aanbod", "voedsel", "Maaltijden", 0)]}, "Regel 1 · Capaciteit", "groter dan 0"),
         ({"rows": [("aanbod", "voedsel", "Maaltijden", "veel")]}, "Regel 1 · Capaciteit", "geen getal"),
+        ({"rows": [("aanbod", "geld", "Fonds", 2e7)]}, "Regel 1 · Capaciteit",
+         "moet tussen 0 en 10.000.000 liggen (nu 20.000.000)"),
+        ({"rows": [("aanbod", "geld", "Fonds", "10.000.000,5")]}, "Regel 1 · Capaciteit",
+         "moet tussen 0 en 10.000.000 liggen (nu 10.000.000,5)"),
         ({"rows": [("aanbod", "voedsel", "Maaltijden", 4), ("ruilen", "voedsel", "x", 4)]},
          "Regel 2 · Biedt of vraagt", "geen geldige keuze"),
         ({"rows": [("vraag", "kunst", "Schilderijen", 4)]}, "Regel 1 · Categorie", "geen geldige keuze"),
@@ -182,11 +193,7 @@ def test_twenty_people_committing_the_same_offer_at_once_never_overcommit_it(sto
         except checks.Invalid as invalid:
             outcomes.append(invalid.problems[0].field)
 
-    threads = [threading.Thread(target=commit, args=(need,)) for need in needs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    assert at_once(commit, needs) == []
     assert outcomes.count("vastgelegd") == 10 and outcomes.count("Hoeveelheid") == 10
     registry = initiatives.registry(demo=False)
     assert registry.coalitions["amount"].sum() == 100
@@ -195,19 +202,11 @@ def test_twenty_people_committing_the_same_offer_at_once_never_overcommit_it(sto
 
 def test_twenty_concurrent_registrations_lose_nothing(store_url):
     store.engine()
-    errors: list[BaseException] = []
 
     def register(number: int) -> None:
-        try:
-            add(store_url, f"Initiatief {number}", rows=[("aanbod", "zorg", "Hulp", number + 1)] * 3)
-        except BaseException as error:  # noqa: BLE001 - collected and asserted below
-            errors.append(error)
+        add(store_url, f"Initiatief {number}", rows=[("aanbod", "zorg", "Hulp", number + 1)] * 3)
 
-    threads = [threading.Thread(target=register, args=(number,)) for number in range(20)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    errors = at_once(register, range(20))
     registry = initiatives.registry(demo=False)
     assert errors == [] and len(registry.initiatives) == 20 and len(registry.items) == 60
 
@@ -323,3 +322,45 @@ def test_a_name_of_the_longest_length_is_stored_also_when_casefolding_lengthens_
     assert initiatives.registry(demo=False).initiatives["name"].tolist() == [name]
     with pytest.raises(checks.Invalid, match="staat al in het register"):
         add(store_url, name.lower())  # the same name in other capitals
+
+
+@pytest.mark.parametrize("given", [None, "", "fout"])
+def test_with_the_key_set_registering_and_coalitions_need_it_and_a_wrong_one_writes_nothing(store_url, monkeypatch,
+                                                                                            given):  # fmt: skip
+    add(store_url, "Vraagt", rows=[("vraag", "voedsel", "Maaltijden", 40)])
+    add(store_url, "Biedt", area="GM0642", rows=[("aanbod", "voedsel", "Maaltijden", 25)])
+    registry = initiatives.registry(demo=False, url=store_url)
+    need, offer = item_ids(registry, "Vraagt")[0], item_ids(registry, "Biedt")[0]
+    monkeypatch.setenv(keys.INITIATIVES, "samen-sterk")
+    with pytest.raises(keys.AccessDenied, match="er is niets opgeslagen"):
+        initiatives.register(registration("Nieuw"), url=store_url, key=given)
+    with pytest.raises(keys.AccessDenied, match="de coalitie is niet vastgelegd"):
+        initiatives.record_coalition(need, offer, url=store_url, key=given)
+    registry = initiatives.registry(demo=False, url=store_url)
+    assert registry.initiatives["name"].tolist() == ["Biedt", "Vraagt"] and registry.coalitions.empty
+    initiatives.register(registration("Nieuw"), url=store_url, key="samen-sterk")
+    initiatives.record_coalition(need, offer, url=store_url, key="samen-sterk")
+    registry = initiatives.registry(demo=False, url=store_url)
+    assert len(registry.initiatives) == 3 and len(registry.coalitions) == 1
+
+
+def test_demo_content_loads_only_with_the_keys_and_the_command_line_is_trusted(store_url, monkeypatch, capsys):
+    from ratc.__main__ import main
+
+    monkeypatch.setenv(keys.INITIATIVES, "samen-sterk")
+    monkeypatch.setenv(keys.CONTINUITY, "regio-geheim")
+    for given in (None, "fout"):
+        with pytest.raises(keys.AccessDenied, match="sleutel voor initiatieven"):
+            demo_store.load_initiatives(store_url, key=given)
+    with pytest.raises(keys.AccessDenied):
+        demo_store.load(store_url, key="samen-sterk")  # opens the initiatives, not the continuity reports
+    assert initiatives.holdings(store_url) == (False, False) and continuity.holdings(store_url) == (False, False)
+    assert demo_store.load_initiatives(store_url, key="samen-sterk")[0] == 30
+    assert initiatives.holdings(store_url) == (False, True)
+    with pytest.raises(keys.AccessDenied):
+        demo_store.remove(store_url)
+    assert main(["demo-store"]) == 0  # no key asked: whoever runs the command line can read the keys anyway
+    assert "30 initiatives" in capsys.readouterr().out
+    assert continuity.holdings(store_url) == (False, True)
+    assert main(["demo-store", "--remove"]) == 0
+    assert initiatives.holdings(store_url) == (False, False) and continuity.holdings(store_url) == (False, False)

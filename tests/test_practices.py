@@ -78,7 +78,7 @@ def test_adding_needs_a_session_pass_and_valid_fields(participant):
         practices.add(None, "Titel", "Beschrijving")
     with pytest.raises(practices.InvalidPractice, match="Titel: is leeg"):
         practices.add(participant, " ", "Beschrijving")
-    with pytest.raises(practices.InvalidPractice, match="Beschrijving: is 2001 tekens lang"):
+    with pytest.raises(practices.InvalidPractice, match="Beschrijving: is 2.001 tekens lang; hoogstens 2.000"):
         practices.add(participant, "Titel", "x" * 2001)
     assert practices.search() == []
 

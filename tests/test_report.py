@@ -9,6 +9,8 @@ import io
 from html.parser import HTMLParser
 
 import docx
+import numpy as np
+import pandas as pd
 import pytest
 
 from ratc import board, db, practices, report, session
@@ -136,3 +138,17 @@ def test_report_of_an_empty_session(query, store_url):
     assert "Bij dit thema zijn geen kaarten geschreven." in text and "Er zijn geen acties vastgelegd." in text
     assert "Er deden geen deelnemers mee via de sessiecode." in text
     assert html.escape(report.DEFAULT_INTRODUCTION) in report.to_html(made)
+
+
+def test_headline_numbers_from_a_dataframe_are_in_dutch_format_whatever_their_type():
+    frame = pd.DataFrame({
+        "aantal": np.array([12345, 7], dtype="int64"), "aandeel": np.array([1234.5, 2.0], dtype="float32"),
+        # a column of mixed values keeps numpy's own scalars (as a headline built from .iloc values does)
+        "waarde": pd.Series([np.int64(12345), np.float64(2345.5)], dtype=object),
+        "stijging": [True, np.bool_(False)], "gemeente": ["Dordrecht", None],
+    })  # fmt: skip
+    assert report._frame_rows(frame) == [
+        ["12.345", "1.234,5", "12.345", "ja", "Dordrecht"],
+        ["7", "2", "2.345,5", "nee", "–"],
+    ]
+    assert [report._cell(value) for value in (np.int32(4321), np.float32(0.5), pd.NA, None)] == ["4.321", "0,5", "", ""]

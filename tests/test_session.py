@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import threading
+import time
 
 import pytest
 import sqlalchemy as sa
+from conftest import at_once
 
-from ratc import board, session, store
+from ratc import board, keys, session, store
 
 DAY = dt.date(2020, 6, 4)
 
@@ -288,23 +289,14 @@ def test_deleting_a_session_removes_everything_in_it(created, facilitator, theme
 
 def test_twenty_participants_adding_cards_at_once_lose_none(created, facilitator, theme_id):
     store.engine()
-    errors: list[BaseException] = []
     per_participant = 10
 
     def write(number: int) -> None:
-        try:
-            participant = session.join(created.join_code, f"Deelnemer {number}")
-            for card in range(per_participant):
-                board.add_card(participant, theme_id, "idee", f"Kaart {number}-{card}")
-        except BaseException as error:  # noqa: BLE001 - collected and asserted below
-            errors.append(error)
+        participant = session.join(created.join_code, f"Deelnemer {number}")
+        for card in range(per_participant):
+            board.add_card(participant, theme_id, "idee", f"Kaart {number}-{card}")
 
-    threads = [threading.Thread(target=write, args=(number,)) for number in range(20)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    assert at_once(write, range(20)) == []
     texts = {card.text for card in board.cards(facilitator)}
     assert texts == {f"Kaart {number}-{card}" for number in range(20) for card in range(per_participant)}
     assert len(session.participants(facilitator)) == 20
@@ -323,11 +315,7 @@ def test_twenty_concurrent_voters_never_exceed_their_dots(created, facilitator, 
             except session.InvalidInput as error:
                 refused.append(error)
 
-    threads = [threading.Thread(target=spend, args=(participant,)) for participant in participants]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    assert at_once(spend, participants) == []
     session.reveal_votes(facilitator)
     assert board.cards(facilitator)[0].votes == 20 * 3
     assert len(refused) == 20 * 2
@@ -338,3 +326,75 @@ def test_cards_keep_the_order_they_were_written_in_within_one_second(created, th
     for number in range(8):
         board.add_card(participant, theme_id, "beeld", f"Kaart {number}")
     assert [card.text for card in board.cards(participant)] == [f"Kaart {number}" for number in range(8)]
+
+
+def test_with_the_hangout_key_set_only_its_holder_creates_a_session(any_store_url, monkeypatch):
+    monkeypatch.setenv(keys.HANGOUT, "samen-duiden")
+    for given in (None, "", "fout", "samen-duiden "):
+        with pytest.raises(session.AccessDenied, match="er is geen sessie aangemaakt"):
+            session.create_session("Hang-out", DAY, ["Werk"], key=given)
+    with store.read() as connection:
+        assert connection.execute(sa.select(sa.func.count()).select_from(session.SESSIONS)).scalar_one() == 0
+    created = session.create_session("Hang-out", DAY, ["Werk"], key="samen-duiden")
+    assert session.session(created.facilitator).title == "Hang-out"
+    monkeypatch.delenv(keys.HANGOUT)
+    session.create_session("Open", DAY, ["Werk"])  # open when no key is set
+
+
+def test_an_introduction_too_long_says_so_in_dutch_numbers(any_store_url):
+    with pytest.raises(session.InvalidInput, match="Inleiding: is 3.001 tekens lang; hoogstens 3.000"):
+        session.create_session("Hang-out", DAY, ["Werk"], introduction="x" * 3001)
+
+
+def test_merging_while_twelve_people_vote_loses_no_dot(created, facilitator, theme_id):
+    """Votes on a card that is being merged wait for the merge and then go to the merged card, never get lost."""
+    groups = [[board.add_card(facilitator, theme_id, "idee", f"Kaart {group}-{n}") for n in range(3)]
+              for group in range(6)]  # fmt: skip
+    every_card = [card for group in groups for card in group]
+    participants = [session.join(created.join_code, f"Deelnemer {number}") for number in range(12)]
+    session.set_dots(facilitator, 10)
+    session.set_phase(facilitator, "stemmen")
+
+    def act(kind: str, number: int) -> None:
+        if kind == "merge":  # the groups one after another while the votes come in
+            time.sleep(0.004 * number)
+            board.merge_cards(facilitator, groups[number][0], groups[number][1:])
+            return
+        participant, spent, turn = participants[number], 0, number
+        while spent < 10:  # every dot is spent: a refused vote (card merged meanwhile) goes to the next card
+            card_id = every_card[turn % len(every_card)]
+            turn += 1
+            try:
+                board.vote(participant, card_id)
+                spent += 1
+            except session.InvalidInput as refused:
+                assert "samengevoegd" in str(refused)
+
+    calls = [("merge", group) for group in range(6)] + [("vote", number) for number in range(12)]
+    assert at_once(act, calls) == []
+    active = {card.card_id: card.votes for card in board.cards(facilitator, with_votes=True)}
+    assert set(active) == {group[0] for group in groups}
+    assert sum(active.values()) == 12 * 10
+    for participant in participants:
+        mine = board.my_votes(participant)
+        assert set(mine) <= set(active) and sum(mine.values()) == 10
+
+
+def test_two_cards_merged_into_each_other_at_once_one_merge_wins(created, facilitator, theme_id):
+    for _ in range(5):
+        first, second = (board.add_card(facilitator, theme_id, "idee", f"Paar {n}") for n in range(2))
+        errors = at_once(board.merge_cards, [(facilitator, first, [second]), (facilitator, second, [first])])
+        assert [type(error) for error in errors] == [session.InvalidInput]
+        assert "al samengevoegd" in str(errors[0])
+        assert len({first, second} & {card.card_id for card in board.cards(facilitator)}) == 1
+
+
+def test_themes_and_pins_added_at_once_keep_the_limit_and_distinct_places(created, facilitator):
+    errors = at_once(session.add_theme, [(facilitator, f"Thema {number}") for number in range(16)])
+    themes = session.themes(facilitator)
+    assert len(themes) == session.MAX_THEMES and len(errors) == 16 - (session.MAX_THEMES - 2)
+    assert all("hoogstens 12 thema's" in str(error) for error in errors)
+    assert len({theme.position for theme in themes}) == len(themes)
+    pins = [(facilitator, "trends", {"indicator": "ww_uitkeringen"}, f"Weergave {number}") for number in range(12)]
+    assert at_once(session.pin_view, pins) == []
+    assert [view.position for view in session.agenda(facilitator)] == list(range(12))

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 import sqlalchemy as sa
+from conftest import at_once
 
 from ratc import store
 
@@ -32,22 +31,13 @@ def test_default_is_sqlite_in_wal_mode(store_url):
 
 def test_twenty_concurrent_writers_lose_nothing(any_store_url):
     store.engine()
-    errors: list[BaseException] = []
 
     def write(writer: int) -> None:
-        try:
-            for row in range(25):
-                with store.begin() as connection:
-                    connection.execute(PROBE.insert().values(writer=writer, value=f"{writer}-{row}"))
-        except BaseException as error:  # noqa: BLE001 - collected and asserted below
-            errors.append(error)
+        for row in range(25):
+            with store.begin() as connection:
+                connection.execute(PROBE.insert().values(writer=writer, value=f"{writer}-{row}"))
 
-    threads = [threading.Thread(target=write, args=(writer,)) for writer in range(20)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    assert at_once(write, range(20)) == []
     assert count(any_store_url) == 20 * 25
 
 
