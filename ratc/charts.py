@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import altair as alt
 import pandas as pd
+import pyarrow as pa
 
 from ratc import fmt
 
@@ -89,13 +90,31 @@ def publication(chart: alt.TopLevelMixin, meta: ChartMeta) -> alt.VConcatChart:
 
 @dataclass(frozen=True)
 class Figure:
-    """A published chart ready to show and export: its Vega-Lite spec, data, metadata, description and table."""
+    """A published chart ready to show and export: its spec as shown, data, metadata, description and table.
 
-    spec: dict
+    `screen_spec` holds the chart's tables as Arrow IPC bytes, the form `st.vega_lite_chart` sends them in: made
+    once when the figure is published and cached, instead of on every rerun (for 355 municipalities or 100
+    indicators that conversion took a few hundred ms per rerun, bench/run.py). `spec` gives them back as rows.
+    `screen_table` does the same for the table under the chart (a wide one took 27 ms to convert per rerun).
+    """
+
+    screen_spec: dict
     data: pd.DataFrame
     meta: ChartMeta
     description: str
     table: pd.DataFrame | None = None
+    screen_table: bytes | None = None  # the table shown under the chart (`table`, else `data`) as Arrow IPC
+
+    @property
+    def spec(self) -> dict:
+        """The full Vega-Lite spec with its data as rows, for exports (PNG, SVG, PDF)."""
+        if "datasets" not in self.screen_spec:
+            return dict(self.screen_spec)
+        datasets = {
+            name: arrow_rows(values) if isinstance(values, bytes) else values
+            for name, values in self.screen_spec["datasets"].items()
+        }
+        return {**self.screen_spec, "datasets": datasets}
 
 
 def make_figure(
@@ -106,7 +125,56 @@ def make_figure(
     table: pd.DataFrame | None = None,
 ) -> Figure:
     """Publish a chart once into a plain spec (skipping Altair's slow schema check; the tests run it)."""
+    # Altair refuses inline data over 5,000 rows unless told; the heatmap and the profile of a monitor with all
+    # 355 municipalities or 100 indicators have tens of thousands (bench/run.py). Idempotent, so thread-safe.
+    alt.data_transformers.disable_max_rows()
     spec = publication(chart, meta).to_dict(validate=False)
     # Vega-Lite puts the description on the chart as its ARIA label, so a screen reader reads it out
     spec["description"] = description
-    return Figure(spec, data, meta, description, table)
+    if "datasets" in spec:
+        spec["datasets"] = {name: _screen_form(rows) for name, rows in spec["datasets"].items()}
+    return Figure(spec, data, meta, description, table, frame_bytes(data if table is None else table))
+
+
+def arrow_bytes(rows: list[dict]) -> bytes:
+    """Table rows as an Arrow IPC stream, converted as Streamlit converts a chart's rows (via a DataFrame)."""
+    return _ipc(pa.Table.from_pandas(pd.DataFrame.from_records(rows)))
+
+
+def frame_bytes(frame: pd.DataFrame) -> bytes | None:
+    """A DataFrame as an Arrow IPC stream, or None when a column holds values Arrow cannot type."""
+    try:
+        return _ipc(pa.Table.from_pandas(frame))
+    except (pa.ArrowException, ValueError, TypeError):
+        return None
+
+
+def arrow_table(stream: bytes) -> pa.Table:
+    """The table in an Arrow IPC stream."""
+    return pa.ipc.open_stream(stream).read_all()
+
+
+def arrow_rows(stream: bytes) -> list[dict]:
+    """The rows of an Arrow IPC stream."""
+    return arrow_table(stream).to_pylist()
+
+
+def _ipc(table: pa.Table) -> bytes:
+    """A table as an Arrow IPC stream."""
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return sink.getvalue().to_pybytes()
+
+
+def _screen_form(rows: object) -> object:
+    """A dataset as Arrow bytes when it is a flat table that survives the round trip; else as it is (GeoJSON)."""
+    if not isinstance(rows, list) or not rows or not isinstance(rows[0], dict):
+        return rows
+    if any(isinstance(value, dict | list) for value in rows[0].values()):
+        return rows  # GeoJSON features: Streamlit keeps them in the spec, as Vega-Lite needs
+    try:
+        converted = arrow_bytes(rows)
+    except (pa.ArrowException, ValueError, TypeError):
+        return rows  # mixed types in a column: leave them to Streamlit, which turns them into text
+    return converted if arrow_rows(converted) == rows else rows
