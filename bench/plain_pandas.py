@@ -239,7 +239,8 @@ def ended(derived: dict, chosen: Context) -> pd.DataFrame:
 def latest_by_area(derived: dict, chosen: Context) -> pd.DataFrame:
     """The latest observation per indicator and municipality or region, with population, per 10,000 and change."""
     rows = ended(derived, chosen)
-    rows = rows[rows["area_code"].map(derived["area_type"]).isin(["gemeente", "regio"])]
+    area_type = derived["area_type"]
+    rows = rows[rows["area_code"].isin(area_type.index[area_type.isin(["gemeente", "regio"])])]
     rows = rows.drop_duplicates(["indicator_id", "area_code"], keep="last")
     population = rows["area_code"].map(derived["areas"].set_index("area_code")["population_2020"])
     return rows.assign(
@@ -251,7 +252,8 @@ def latest_by_area(derived: dict, chosen: Context) -> pd.DataFrame:
 def ranked(latest: pd.DataFrame, derived: dict) -> pd.DataFrame:
     """The municipalities' rows with their rank per indicator (per 10,000 where the indicator says so)."""
     catalog = derived["catalog"].set_index("indicator_id")
-    rows = latest[latest["area_code"].map(derived["area_type"]).eq("gemeente")]
+    area_type = derived["area_type"]
+    rows = latest[latest["area_code"].isin(area_type.index[area_type.eq("gemeente")])]
     measure = rows["value"].where(~rows["indicator_id"].map(catalog["per_10k"]).fillna(False).astype(bool),
                                   rows["per_10k"])  # fmt: skip
     return rows.assign(rank=measure.groupby(rows["indicator_id"]).rank(ascending=False, method="min"))

@@ -3,7 +3,7 @@ indicator as a small multiple against the region and the Netherlands."""
 
 import streamlit as st
 
-from ratc import cache, metadata, overview, periods, profile, ui
+from ratc import cache, overview, periods, profile, ui
 
 chosen = ui.context_in_use()
 month = periods.parse_period(chosen.periode, "maand")
@@ -28,8 +28,7 @@ ui.show_signals(
     empty_text=f"{name} wijkt op dit moment nergens duidelijk af van de regio.",
 )
 
-ranks = cache.computed(profile.ranks, chosen, chosen.gemeente)
-ui.show_tiles(cache.computed(overview.area_tiles, chosen.gemeente, chosen, metadata.REGION_CODE, notes=ranks))
+ui.show_tiles(cache.computed(profile.tiles, chosen, chosen.gemeente))
 
 st.header("Alle indicatoren naast regio en Nederland", divider="gray")
 ui.figure_block(cache.computed(profile.figure, chosen, chosen.gemeente, name, is_demo), key="profiel")

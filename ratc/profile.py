@@ -7,8 +7,9 @@ import pandas as pd
 
 from ratc import charts, export, fmt, metadata
 from ratc.context import Context
-from ratc.overview import SPARKLINE_FROM, Query
+from ratc.overview import SPARKLINE_FROM, Query, area_tiles
 from ratc.periods import parse_period
+from ratc.tiles import Tile
 
 COMPARISON_COLOURS = {"gemeente": charts.PALETTE[0], "regio": charts.PALETTE[1], "land": charts.NEUTRAL}
 
@@ -29,6 +30,12 @@ def ranks(query: Query, chosen: Context, area_code: str) -> dict[str, str]:
         indicator: f"rang {int(rank)} van {int(count)}"
         for indicator, rank, count in zip(mine["indicator_id"], mine["rank"], mine["count"], strict=True)
     }
+
+
+def tiles(query: Query, chosen: Context, area_code: str) -> dict[str, list[Tile]]:
+    """The municipality's KPI tiles beside the region's change, each with its rank among the municipalities."""
+    notes = ranks(query, chosen, area_code)
+    return area_tiles(query, area_code, chosen, metadata.REGION_CODE, notes=notes)
 
 
 def comparison_frame(query: Query, chosen: Context, area_code: str) -> pd.DataFrame:

@@ -223,14 +223,14 @@ def figure_block(figure: charts.Figure, key: str) -> None:
     """A published figure with its text description, its data as a table, and downloads for papers."""
     st.vega_lite_chart(figure.screen_spec, theme=None)
     st.caption(figure.description)
-    data, meta = figure.data, figure.meta
-    downloads = [  # figure.spec (rows from Arrow) only when someone downloads
+    meta = figure.meta
+    downloads = [  # figure.spec and figure.data (from Arrow) only when someone downloads
         ("PNG", "png", "image/png", lambda: export.png(figure.spec)),
         ("SVG", "svg", "image/svg+xml", lambda: export.svg(figure.spec)),
         ("PDF", "pdf", "application/pdf", lambda: export.pdf(figure.spec)),
-        ("CSV", "csv", "text/csv", lambda: export.csv(data)),
+        ("CSV", "csv", "text/csv", lambda: export.csv(figure.data)),
         ("Excel", "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-         lambda: export.xlsx(data, meta)),
+         lambda: export.xlsx(figure.data, meta)),
     ]  # fmt: skip
     for column, (label, extension, mime, make) in zip(st.columns(len(downloads)), downloads, strict=True):
         column.download_button(
@@ -238,9 +238,7 @@ def figure_block(figure: charts.Figure, key: str) -> None:
             on_click="ignore", icon=":material/download:", width="stretch",
         )  # fmt: skip
     with st.expander("Tabel bij deze grafiek"):
-        shown = figure.table if figure.table is not None else data
-        st.dataframe(shown if figure.screen_table is None else charts.arrow_table(figure.screen_table),
-                     hide_index=True, width="stretch")  # fmt: skip
+        st.dataframe(figure.screen_table, hide_index=True, width="stretch")
 
 
 def delivery_errors(messages: list[str]) -> None:
