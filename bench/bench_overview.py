@@ -13,34 +13,29 @@ from __future__ import annotations
 import argparse
 import contextlib
 import dataclasses
+import functools
 import math
 import os
 import platform
 import shutil
 import statistics
-import sys
 import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+import duckdb
+import pandas as pd
+import plain_pandas
+import streamlit
+import streamlit.logger
+from common import ROOT, percentile, set_widget
+from streamlit.navigation.page import Page
+from streamlit.testing.v1 import AppTest
 
-import duckdb  # noqa: E402
-import pandas as pd  # noqa: E402
-import streamlit  # noqa: E402
-import streamlit.logger  # noqa: E402
-
-streamlit.logger.set_log_level("error")  # AppTest outside a server warns about a missing ScriptRunContext
-
-from streamlit.navigation.page import Page  # noqa: E402
-from streamlit.testing.v1 import AppTest  # noqa: E402
-
-from ratc import baseline, cache, context, db, metadata, overview, ui, warehouse  # noqa: E402
-from ratc.context import Context  # noqa: E402
+from ratc import cache, context, db, metadata, overview, ui, warehouse
+from ratc.context import Context
 
 # One cycle = these widget changes, alternating month and indicator; it ends where it started
 # (latest month, default indicator), so cycles can be chained.
@@ -75,12 +70,6 @@ def ms(seconds: float) -> float:
     return seconds * 1000
 
 
-def p90(values: list[float]) -> float:
-    """Nearest-rank 90th percentile."""
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(0.9 * len(ordered)) - 1)]
-
-
 class Accumulator:
     """Seconds spent in named functions during one measured run (wrapped by `instrument`)."""
 
@@ -92,6 +81,8 @@ class Accumulator:
         self.runs: list[tuple[dict[str, float], dict[str, int]]] = []
 
     def wrap(self, name: str, function: Callable) -> Callable:
+        # wraps: cache.computed finds a page's function by module and name, so the wrapper keeps them
+        @functools.wraps(function)
         def timed(*args, **kwargs):
             # Nested calls of the same part count once, the innermost: Streamlit runs app.py itself through
             # Page.run, and app.py then calls page.run() for pages/overview.py.
@@ -109,7 +100,6 @@ class Accumulator:
                     self.calls[name] += 1
                     self.inner_counted[name] = self.depth[name] > 0
 
-        timed.__wrapped__ = function
         return timed
 
     def discard(self) -> None:
@@ -213,214 +203,14 @@ def duckdb_query(con: duckdb.DuckDBPyConnection, accumulator: Accumulator) -> Ca
 # --------------------------------------------------------------------- 3b. plain pandas, CSVs every run
 
 
-def _periods(keys: pd.Series, frequency: str) -> pd.DataFrame:
-    """Start, end, year and number of period keys (2020-W14, 2020-04, 2020-Q2), vectorised."""
-    year = keys.str.slice(0, 4).astype(int)
-    if frequency == "week":
-        start = pd.to_datetime(keys + "-1", format="%G-W%V-%u")
-        number = keys.str.slice(6, 8).astype(int)
-        end = start + pd.Timedelta(days=6)
-    elif frequency == "maand":
-        start = pd.to_datetime(keys, format="%Y-%m")
-        number = start.dt.month
-        end = start + pd.offsets.MonthEnd(0)
-    else:
-        number = keys.str.slice(6, 7).astype(int)
-        start = pd.to_datetime(pd.DataFrame({"year": year, "month": 3 * number - 2, "day": 1}))
-        end = start + pd.offsets.QuarterEnd(0)
-    return pd.DataFrame(
-        {
-            "period_key": keys,
-            "period_start_date": start,
-            "period_end_date": end,
-            "period_year": year,
-            "period_number": number,
-        }
-    )
-
-
-def pandas_read(data_dir: Path) -> dict[str, pd.DataFrame]:
-    """Read the metadata and every observation file listed in the import ledger (today: demo/observations.csv)."""
-    areas = pd.read_csv(data_dir / "areas.csv", dtype={"area_code": str})
-    domains = pd.read_csv(data_dir / "domains.csv")
-    indicators = pd.read_csv(data_dir / "indicators.csv", dtype=str, keep_default_na=False)
-    imports = pd.read_csv(data_dir / "imports.csv", dtype={"is_demo": str})
-    observations = pd.concat(
-        [
-            pd.read_csv(
-                data_dir / file_path,
-                dtype={"area_code": str, "indicator_id": str, "period": str, "value": "float64"},
-            ).assign(import_id=import_id)
-            for import_id, file_path in zip(imports["import_id"], imports["file_path"], strict=True)
-        ],
-        ignore_index=True,
-    ).rename(columns={"period": "period_key"})
-    return {
-        "areas": areas,
-        "domains": domains,
-        "indicators": indicators,
-        "imports": imports,
-        "observations": observations,
-    }
-
-
-def pandas_derive(raw: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    """Region sums, rates, period dates, baselines and previous values: the warehouse's work, in pandas."""
-    areas, indicators, imports = raw["areas"], raw["indicators"].copy(), raw["imports"].copy()
-    for column in indicators.columns:  # is_count, is_stock, per_10k, is_seasonal, has_baseline, ...
-        if indicators[column].isin(["true", "false"]).all():
-            indicators[column] = indicators[column].eq("true")
-    indicators["scale"] = pd.to_numeric(indicators["scale"])
-    indicators["decimals"] = indicators["decimals"].astype(int)
-    imports["is_demo"] = imports["is_demo"].str.lower().eq("true")
-    area_type = areas.set_index("area_code")["area_type"]
-    population = areas.set_index("area_code")["population_2020"]
-    municipalities = areas.loc[areas["area_type"] == "gemeente", "area_code"]
-    region_code = areas.loc[areas["area_type"] == "regio", "area_code"].iloc[0]
-    count_ids = set(indicators.loc[indicators["is_count"], "indicator_id"])
-    delivered_ids = set(indicators.loc[indicators["is_count"] | indicators["numerator_id"].eq(""), "indicator_id"])
-
-    # delivered counts and rates; the newest import wins
-    obs = raw["observations"]
-    obs = obs[obs["area_code"].map(area_type).isin(["gemeente", "land"]) & obs["indicator_id"].isin(delivered_ids)]
-    obs = obs.sort_values("import_id").drop_duplicates(["indicator_id", "area_code", "period_key"], keep="last")
-    obs = obs.assign(derivation="aangeleverd")
-
-    # the region as the sum of all its municipalities (only where every municipality delivered)
-    sums = (
-        obs[obs["area_code"].isin(municipalities) & obs["indicator_id"].isin(count_ids)]
-        .groupby(["indicator_id", "period_key"], as_index=False)
-        .agg(value=("value", "sum"), import_id=("import_id", "max"), n=("value", "size"))
-    )
-    sums = (
-        sums[sums["n"] == len(municipalities)]
-        .drop(columns="n")
-        .assign(area_code=region_code, derivation="som van de gemeenten")
-    )
-    counts = pd.concat([obs, sums], ignore_index=True)
-
-    # rates from a numerator and the population (or another indicator)
-    rate_defs = indicators.loc[
-        ~indicators["is_count"] & indicators["numerator_id"].ne(""),
-        ["indicator_id", "numerator_id", "denominator", "scale"],
-    ]
-    numerators = counts.drop(columns="derivation").merge(
-        rate_defs.rename(columns={"indicator_id": "rate_id"}), left_on="indicator_id", right_on="numerator_id"
-    )
-    denominators = counts[["indicator_id", "area_code", "period_key", "value", "import_id"]].rename(
-        columns={"indicator_id": "denominator", "value": "den_value", "import_id": "den_import_id"}
-    )
-    numerators = numerators.merge(denominators, on=["denominator", "area_code", "period_key"], how="left")
-    numerators = numerators[numerators["denominator"].eq("population") | (numerators["den_value"] > 0)]
-    rates = pd.DataFrame(
-        {
-            "indicator_id": numerators["rate_id"],
-            "area_code": numerators["area_code"],
-            "period_key": numerators["period_key"],
-            "value": numerators["value"]
-            / numerators["den_value"].fillna(numerators["area_code"].map(population))
-            * numerators["scale"],
-            "import_id": numerators[["import_id", "den_import_id"]].max(axis=1).astype("int64"),
-            "derivation": "berekend",
-        }
-    )
-    every = pd.concat([counts, rates], ignore_index=True)
-
-    # period dates
-    ind = indicators.set_index("indicator_id")
-    every["frequency"] = every["indicator_id"].map(ind["frequency"])
-    keys = every[["frequency", "period_key"]].drop_duplicates()
-    periods = pd.concat(
-        [
-            _periods(group["period_key"].reset_index(drop=True), frequency).assign(frequency=frequency)
-            for frequency, group in keys.groupby("frequency")
-        ],
-        ignore_index=True,
-    )
-    every = every.merge(periods, on=["frequency", "period_key"])
-    every = every.sort_values(["indicator_id", "area_code", "period_start_date"], ignore_index=True)
-    every["is_seasonal"] = every["indicator_id"].map(ind["is_seasonal"])
-    every["has_baseline"] = every["indicator_id"].map(ind["has_baseline"])
-
-    # baselines: the mean over the fixed window, or the same period of 2019 for seasonal indicators
-    window_first = every["frequency"].map({f: pd.Timestamp(w[0]) for f, w in baseline.BASELINE_WINDOWS.items()})
-    window_last = every["frequency"].map({f: pd.Timestamp(w[1]) for f, w in baseline.BASELINE_WINDOWS.items()})
-    in_window = ~every["is_seasonal"] & every["period_start_date"].between(window_first, window_last)
-    fixed = every[in_window].groupby(["indicator_id", "area_code"], as_index=False)["value"].mean()
-    fixed = fixed.rename(columns={"value": "fixed_baseline"})
-    same_2019 = every.loc[
-        every["is_seasonal"] & every["period_year"].eq(2019), ["indicator_id", "area_code", "period_number", "value"]
-    ].rename(columns={"value": "seasonal_baseline"})
-    every = every.merge(fixed, on=["indicator_id", "area_code"], how="left")
-    every = every.merge(same_2019, on=["indicator_id", "area_code", "period_number"], how="left")
-    every["baseline_value"] = (
-        every["seasonal_baseline"].where(every["is_seasonal"], every["fixed_baseline"]).where(every["has_baseline"])
-    )
-    every["previous_value"] = every.groupby(["indicator_id", "area_code"])["value"].shift(1)
-    every = every.sort_values(["indicator_id", "area_code", "period_start_date"], ignore_index=True)
-
-    domains = raw["domains"].rename(columns={"sort_order": "domain_order"})
-    catalog = indicators.merge(domains, on="domain_id").sort_values(["domain_order", "indicator_id"], ignore_index=True)
-    type_order = areas["area_type"].map({"gemeente": 1, "regio": 2}).fillna(3)
-    area_list = (
-        areas.assign(_order=type_order)
-        .sort_values(["_order", "area_name"])
-        .drop(columns="_order")
-        .reset_index(drop=True)
-    )
-    used = every[every["derivation"].eq("aangeleverd")].groupby("import_id").size()
-    lineage = imports.assign(observations_used=imports["import_id"].map(used).fillna(0).astype(int))
-    return {
-        "observations": every,
-        "catalog": catalog,
-        "areas": area_list,
-        "imports": lineage,
-        "region_code": region_code,
-        "area_type": area_type,
-    }
-
-
-def pandas_query(derived: dict) -> Callable:
-    """Answer the named queries the overview asks from the derived frames (no caching)."""
-    every, area_type = derived["observations"], derived["area_type"]
-
-    def latest(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-        # `every` is sorted by indicator, area and start date, so the last row per key is the latest
-        return frame.drop_duplicates(keys, keep="last").reset_index(drop=True)
-
-    def query(name: str, **params: object) -> pd.DataFrame:
-        if name == "indicator_catalog":
-            return derived["catalog"]
-        if name == "area_list":
-            return derived["areas"]
-        if name == "import_lineage":
-            return derived["imports"]
-        as_of = pd.Timestamp(params["as_of_date"])
-        ended = every[every["period_end_date"] <= as_of]
-        if name == "latest_value_by_indicator":
-            return latest(ended[ended["area_code"] == params["area_code"]], ["indicator_id"])
-        if name == "observations_by_area":
-            return ended[
-                (ended["area_code"] == params["area_code"])
-                & (ended["period_start_date"] >= pd.Timestamp(params["from_date"]))
-            ].reset_index(drop=True)
-        if name == "latest_value_by_area":
-            return latest(
-                ended[ended["area_code"].map(area_type).isin(["gemeente", "regio"])], ["indicator_id", "area_code"]
-            )
-        raise KeyError(name)
-
-    return query
-
-
 def plain_pandas_run(data_dir: Path, chosen: Context, accumulator: Accumulator) -> tuple:
     """One 'run' of a plain implementation: read the CSVs, derive everything, build the overview."""
     started = time.perf_counter()
-    raw = pandas_read(data_dir)
+    raw = plain_pandas.read(data_dir)
     read = time.perf_counter()
-    derived = pandas_derive(raw)
+    derived = plain_pandas.derive(raw)
     derived_at = time.perf_counter()
-    result = ratc_overview(pandas_query(derived), chosen)
+    result = ratc_overview(plain_pandas.query_function(derived), chosen)
     done = time.perf_counter()
     accumulator.current["read"] += read - started
     accumulator.current["derive"] += derived_at - read
@@ -451,12 +241,6 @@ def same(a: object, b: object) -> bool:
 
 def context_for(month: str, indicator: str) -> Context:
     return Context(gemeente=None, indicator=indicator, periode=month)
-
-
-def set_widget(app: AppTest, key: str, value: str) -> AppTest:
-    if key == "ctx_periode":
-        return app.select_slider(key=key).set_value(value)
-    return app.selectbox(key=key).select(value)
 
 
 def apptest_floor(samples: int) -> list[float]:
@@ -539,7 +323,8 @@ def main() -> None:
 
             with contextlib.nullcontext() if warm_up else instrument(app_timer):
                 started = time.perf_counter()
-                set_widget(app, key, value).run()
+                set_widget(app, key, value)
+                app.run()
                 elapsed = time.perf_counter() - started
                 app_timer.current["total"] = elapsed
             if app.exception:
@@ -572,7 +357,7 @@ def main() -> None:
     ) -> str:
         if times:
             median = statistics.median(ms(t) for t in times)
-        tail = f"{ms(p90(times)):9.1f}" if times and len(times) > 1 else " " * 9
+        tail = f"{ms(percentile(times, 0.9)):9.1f}" if times and len(times) > 1 else " " * 9
         share = f"{median / base:8.2f}x" if ratio else " " * 9
         return f"{label:<66}{median:9.1f}{tail}{share}  {note}".rstrip()
 
@@ -602,7 +387,7 @@ def main() -> None:
         row("  of which app.py frame (warehouse check, context, sidebar)", median=app_timer.median_ms(*frame)),
         row("    of which cache.ensure_warehouse (fingerprint check)", median=app_timer.median_ms(frame[0])),
         row("  of which pages/overview.py", median=app_timer.median_ms("page")),
-        row("    of which ratc.overview logic, queries are cache hits", median=app_timer.median_ms(*logic)),
+        row("    of which ratc.overview logic (cache.computed: only on a miss)", median=app_timer.median_ms(*logic)),
         *(row(f"      {label.removeprefix('page: ')}", median=app_timer.median_ms(label)) for label in logic),
         row(
             "    of which Streamlit element calls and other page code",

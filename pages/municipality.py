@@ -3,7 +3,7 @@ indicator as a small multiple against the region and the Netherlands."""
 
 import streamlit as st
 
-from ratc import cache, metadata, overview, periods, profile, session_ui, ui
+from ratc import cache, overview, periods, profile, session_ui, ui
 
 chosen = ui.context_in_use()
 month = periods.parse_period(chosen.periode, "maand")
@@ -24,12 +24,11 @@ is_demo = ui.demo_notice()
 
 st.header("Waar wijkt de gemeente af?", divider="orange")
 ui.show_signals(
-    overview.area_signals(cache.query, chosen, area_code=chosen.gemeente, limit=12),
+    cache.computed(overview.area_signals, chosen, area_code=chosen.gemeente, limit=12),
     empty_text=f"{name} wijkt op dit moment nergens duidelijk af van de regio.",
 )
 
-ranks = profile.ranks(cache.query, chosen, chosen.gemeente)
-ui.show_tiles(overview.area_tiles(cache.query, chosen.gemeente, chosen, metadata.REGION_CODE, notes=ranks))
+ui.show_tiles(cache.computed(profile.tiles, chosen, chosen.gemeente))
 
 st.header("Alle indicatoren naast regio en Nederland", divider="gray")
 ui.figure_block(cache.computed(profile.figure, chosen, chosen.gemeente, name, is_demo), key="profiel")

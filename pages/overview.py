@@ -21,15 +21,15 @@ if chosen.gemeente:
         query_params=st.session_state["_context_url"],
     )
 
-ui.show_tiles(overview.area_tiles(cache.query, metadata.REGION_CODE, chosen))
+ui.show_tiles(cache.computed(overview.area_tiles, metadata.REGION_CODE, chosen))
 
 st.header("Signalen", divider="orange")
 st.caption(
     "Gemeenten die het duidelijkst afwijken van de regio sinds de periode vóór de crisis "
     "(kleine aantallen en toevalsschommelingen tellen niet mee)."
 )
-ui.show_signals(overview.area_signals(cache.query, chosen), "pages/municipality.py")
+ui.show_signals(cache.computed(overview.area_signals, chosen), "pages/municipality.py")
 
 st.header("Per gemeente", divider="gray")
 ui.indicator_picker(chosen)
-ui.show_municipality_table(overview.municipality_table(cache.query, chosen))
+ui.show_municipality_table(cache.computed(overview.municipality_table, chosen))

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import json
 from dataclasses import dataclass
 
 import altair as alt
 import pandas as pd
+import pyarrow as pa
 
 from ratc import fmt
 
@@ -89,13 +92,48 @@ def publication(chart: alt.TopLevelMixin, meta: ChartMeta) -> alt.VConcatChart:
 
 @dataclass(frozen=True)
 class Figure:
-    """A published chart ready to show and export: its Vega-Lite spec, data, metadata, description and table."""
+    """A published chart ready to show and export: its spec as shown, data, metadata, description and table.
 
-    spec: dict
-    data: pd.DataFrame
+    A figure is made once and cached, then shown on every rerun. So it keeps its tables in the form the screen
+    takes: the chart's rows as Arrow IPC bytes inside `screen_spec` (what `st.vega_lite_chart` sends), map
+    geometry as one data URL, and its data and table as Arrow bytes, which unpickle from the cache as one copy
+    instead of object by object. For 355 municipalities or 100 indicators, converting them on every rerun took a
+    few hundred ms (bench/run.py). `spec`, `data` and `table` give them back as rows and DataFrames, for exports
+    (vl-convert reads data URLs) and tests.
+    """
+
+    screen_spec: dict
+    stored_data: bytes | pd.DataFrame
     meta: ChartMeta
     description: str
-    table: pd.DataFrame | None = None
+    stored_table: bytes | pd.DataFrame | None = None
+
+    @property
+    def spec(self) -> dict:
+        """The full Vega-Lite spec with its data as rows, for exports (PNG, SVG, PDF)."""
+        if "datasets" not in self.screen_spec:
+            return dict(self.screen_spec)
+        datasets = {
+            name: arrow_rows(values) if isinstance(values, bytes) else values
+            for name, values in self.screen_spec["datasets"].items()
+        }
+        return {**self.screen_spec, "datasets": datasets}
+
+    @property
+    def data(self) -> pd.DataFrame:
+        """The chart's data as a table, for the CSV and Excel downloads."""
+        return _frame(self.stored_data)
+
+    @property
+    def table(self) -> pd.DataFrame | None:
+        """The Dutch table shown under the chart, when it differs from the data."""
+        return None if self.stored_table is None else _frame(self.stored_table)
+
+    @property
+    def screen_table(self) -> pa.Table | pd.DataFrame:
+        """The table under the chart (`table`, else `data`) as `st.dataframe` takes it without converting."""
+        stored = self.stored_data if self.stored_table is None else self.stored_table
+        return arrow_table(stored) if isinstance(stored, bytes) else stored
 
 
 def make_figure(
@@ -106,7 +144,95 @@ def make_figure(
     table: pd.DataFrame | None = None,
 ) -> Figure:
     """Publish a chart once into a plain spec (skipping Altair's slow schema check; the tests run it)."""
+    # Altair refuses inline data over 5,000 rows unless told; the heatmap and the profile of a monitor with all
+    # 355 municipalities or 100 indicators have tens of thousands (bench/run.py). Idempotent, so thread-safe.
+    alt.data_transformers.disable_max_rows()
     spec = publication(chart, meta).to_dict(validate=False)
     # Vega-Lite puts the description on the chart as its ARIA label, so a screen reader reads it out
     spec["description"] = description
-    return Figure(spec, data, meta, description, table)
+    for name, rows in list(spec.get("datasets", {}).items()):
+        if _is_geometry(rows):
+            # one string instead of tens of thousands of nested lists: Streamlit decodes and encodes the spec
+            # several times per rerun, and for 355 municipalities' boundaries that was most of the Kaart page
+            del spec["datasets"][name]
+            spec = _named_to_url(spec, name, "data:application/json;base64," + _base64_json(rows))
+        else:
+            spec["datasets"][name] = _screen_form(rows)
+    if spec.get("datasets") == {}:
+        del spec["datasets"]
+    return Figure(spec, _stored(data), meta, description, None if table is None else _stored(table))
+
+
+def arrow_bytes(rows: list[dict]) -> bytes:
+    """Table rows as an Arrow IPC stream, converted as Streamlit converts a chart's rows (via a DataFrame)."""
+    return _ipc(pa.Table.from_pandas(pd.DataFrame.from_records(rows)))
+
+
+def _stored(frame: pd.DataFrame) -> bytes | pd.DataFrame:
+    """A DataFrame as Arrow IPC bytes when it comes back from them unchanged (dtypes too), else itself."""
+    try:
+        stored = _ipc(pa.Table.from_pandas(frame))
+        pd.testing.assert_frame_equal(_frame(stored), frame)
+    except (pa.ArrowException, ValueError, TypeError, AssertionError):
+        return frame
+    return stored
+
+
+def _frame(stored: bytes | pd.DataFrame) -> pd.DataFrame:
+    """A DataFrame kept by `_stored`."""
+    return arrow_table(stored).to_pandas() if isinstance(stored, bytes) else stored
+
+
+def arrow_table(stream: bytes) -> pa.Table:
+    """The table in an Arrow IPC stream."""
+    return pa.ipc.open_stream(stream).read_all()
+
+
+def arrow_rows(stream: bytes) -> list[dict]:
+    """The rows of an Arrow IPC stream."""
+    return arrow_table(stream).to_pylist()
+
+
+def _ipc(table: pa.Table) -> bytes:
+    """A table as an Arrow IPC stream."""
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return sink.getvalue().to_pybytes()
+
+
+def _is_geometry(values: object) -> bool:
+    """Whether a dataset is GeoJSON features or a TopoJSON topology rather than a table."""
+    if isinstance(values, dict):
+        return values.get("type") in ("Topology", "FeatureCollection")
+    first = values[0] if isinstance(values, list) and values else None
+    return isinstance(first, dict) and first.get("type") == "Feature"
+
+
+def _named_to_url(spec: object, name: str, url: str) -> object:
+    """The spec with every reference to the named dataset (`{"name": …, "format": …}`) turned into the URL."""
+    if isinstance(spec, dict):
+        if spec.get("name") == name and set(spec) <= {"name", "format"}:
+            return {**{key: value for key, value in spec.items() if key != "name"}, "url": url}
+        return {key: _named_to_url(value, name, url) for key, value in spec.items()}
+    if isinstance(spec, list):
+        return [_named_to_url(value, name, url) for value in spec]
+    return spec
+
+
+def _base64_json(values: object) -> str:
+    """Values as compact JSON, base64-encoded for a data URL."""
+    return base64.b64encode(json.dumps(values, separators=(",", ":")).encode()).decode("ascii")
+
+
+def _screen_form(rows: object) -> object:
+    """A dataset as Arrow bytes when it is a flat table that survives the round trip; else as it is."""
+    if not isinstance(rows, list) or not rows or not isinstance(rows[0], dict):
+        return rows
+    if any(isinstance(value, dict | list) for value in rows[0].values()):
+        return rows  # nested values: Streamlit keeps them in the spec
+    try:
+        converted = arrow_bytes(rows)
+    except (pa.ArrowException, ValueError, TypeError):
+        return rows  # mixed types in a column: leave them to Streamlit, which turns them into text
+    return converted if arrow_rows(converted) == rows else rows

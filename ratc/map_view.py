@@ -6,6 +6,7 @@ No Streamlit here: the page lays out what these functions return.
 from __future__ import annotations
 
 import html
+import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ import pydeck as pdk
 
 from ratc import charts, export, fmt, geo, metadata
 from ratc.context import Context
-from ratc.geo import RD_NEW, MapGeometry, to_feature_collection
+from ratc.geo import RD_NEW, MapGeometry, display_shapes, to_feature_collection
 from ratc.overview import Query
 from ratc.periods import parse_period
 
@@ -42,6 +43,11 @@ BORDER, CHOSEN_OUTLINE = "#CBD2D9", "#1F2933"
 # The initial view fits the region into this much canvas: the narrowest the wide layout gives the map at
 # 1280 px with the sidebar open; wider screens get more margin, and the map can be dragged.
 MAP_WIDTH_PX, MAP_HEIGHT_PX = 720, 420
+TOPOLOGY_OBJECT = "gemeenten"
+TOOLTIP = {
+    "html": "<b>{gemeente}</b><br/>{tekst}<br/>{periode} · {rang_tekst}",
+    "style": {"backgroundColor": "#1F2933", "color": "#FFFFFF", "fontSize": "14px"},
+}
 
 
 @dataclass(frozen=True)
@@ -343,7 +349,7 @@ def deck(frame: pd.DataFrame, geometry: MapGeometry, measure: str, indicator: Ma
     `"mapStyle": "__MAP_STYLE__"`, a sentinel the frontend deletes without substituting anything, and
     with no style left it renders no base map component at all: no tiles, no style, no request.
     """
-    features = to_feature_collection(geometry.frame[["statcode", "geometry"]])
+    features = to_feature_collection(display_shapes(geometry.frame[["statcode", "geometry"]], MAP_WIDTH_PX))
     rows = frame.set_index("gemeentecode")
     # drawn in order: the chosen municipality last, so its dark outline is not covered by a neighbour's
     features["features"].sort(key=lambda feature: bool(rows.loc[feature["properties"]["statcode"], "is_gekozen"]))
@@ -406,11 +412,45 @@ def deck(frame: pd.DataFrame, geometry: MapGeometry, measure: str, indicator: Ma
         initial_view_state=view_state(geometry.frame.total_bounds),
         views=[pdk.View(type="MapView", controller={"scrollZoom": False, "dragRotate": False, "touchRotate": False})],
         map_provider=None,  # no basemap and no request: see the docstring
-        tooltip={
-            "html": "<b>{gemeente}</b><br/>{tekst}<br/>{periode} · {rang_tekst}",
-            "style": {"backgroundColor": "#1F2933", "color": "#FFFFFF", "fontSize": "14px"},
-        },
+        tooltip=TOOLTIP,
     )
+
+
+@dataclass(frozen=True)
+class DeckJson:
+    """A pydeck map serialised once, for `st.pydeck_chart`, which only calls `to_json()` and reads the tooltip.
+
+    pydeck serialises on every call, indented, in pure Python: for 355 municipalities that took over a second
+    per rerun of the Kaart page (bench/run.py). Cached as a string, a rerun costs a few milliseconds.
+    """
+
+    text: str
+    tooltip: Mapping
+    layers: tuple = ()  # Streamlit converts DataFrames in a deck's layers before serialising; there are none
+
+    def to_json(self) -> str:
+        """The deck's JSON spec, as pydeck's `Deck.to_json()` gives it."""
+        return self.text
+
+    @property
+    def _tooltip(self) -> Mapping:
+        """Where Streamlit looks for a pydeck deck's tooltip (pydeck's own attribute name)."""
+        return self.tooltip
+
+
+def serialised(deck_object: pdk.Deck) -> DeckJson:
+    """The deck as JSON, equal to `deck_object.to_json()` but with the layers' data encoded by the fast C encoder."""
+    data = [layer.data for layer in deck_object.layers]
+    for layer in deck_object.layers:
+        layer.data = []
+    try:
+        spec = json.loads(deck_object.to_json())
+    finally:
+        for layer, layer_data in zip(deck_object.layers, data, strict=True):
+            layer.data = layer_data
+    for layer_spec, layer_data in zip(spec["layers"], data, strict=True):
+        layer_spec["data"] = layer_data
+    return DeckJson(json.dumps(spec, sort_keys=True, separators=(",", ":")), deck_object._tooltip)
 
 
 def view_state(bounds, width_px: int = MAP_WIDTH_PX, height_px: int = MAP_HEIGHT_PX) -> pdk.ViewState:
@@ -444,8 +484,9 @@ def selected_code(selection: Mapping | None) -> str | None:
 def static_chart(frame: pd.DataFrame, geometry: MapGeometry, measure: str, indicator: Mapping) -> alt.LayerChart:
     """The publication map: Altair geoshapes by class with a classed legend and municipality labels."""
     legend = legend_entries(frame, measure, indicator)
-    shapes = to_feature_collection(geometry.frame[["statcode", "geometry"]])["features"]
-    lookup = alt.LookupData(data=alt.InlineData(values=shapes), key="properties.statcode")
+    shapes = geo.to_topology(geometry.frame[["statcode", "geometry"]], TOPOLOGY_OBJECT, charts.WIDTH)
+    topojson = alt.DataFormat(type="topojson", feature=TOPOLOGY_OBJECT)
+    lookup = alt.LookupData(data=alt.InlineData(values=shapes, format=topojson), key="properties.statcode")
     base = alt.Chart(frame)
     fills = (
         base.mark_geoshape(stroke=BORDER)
@@ -621,7 +662,7 @@ class InteractiveMap:
     """What the Kaart page shows above the publication map, computed once per context, measure and geometry."""
 
     title: str
-    deck: pdk.Deck
+    deck: DeckJson
     legend_title: str
     legend_html: str
     description: str
@@ -636,7 +677,7 @@ def interactive_map(query: Query, chosen: Context, measure: str, geometry_versio
     month = parse_period(chosen.periode, "maand")
     return InteractiveMap(
         title=f"{measure_title(indicator, measure)}, {common_period(frame, month.label)}",
-        deck=deck(frame, geometry, measure, indicator),
+        deck=serialised(deck(frame, geometry, measure, indicator)),
         legend_title=legend_title(indicator, measure),
         legend_html=legend_html(legend_entries(frame, measure, indicator)),
         description=text,

@@ -13,6 +13,7 @@ from ratc.tiles import Tile
 
 DEFAULT_INDICATOR = "ww_uitkeringen"
 FAVICON = Path(__file__).parent / "static" / "favicon.png"
+LINK_LIST_LIMIT = 40
 DEMO_TEXT = (
     "**Demodata** — deze cijfers zijn gegenereerd voor demonstratie en training. "
     "Het zijn geen waarnemingen van gemeenten, CBS of RIVM."
@@ -222,29 +223,42 @@ def show_municipality_table(table, profile_url_path: str = "mijn-gemeente") -> N
 
 
 def municipality_links(profile_page: str) -> None:
-    """A link to the profile of each of the ten municipalities, keeping the rest of the context."""
+    """A link to the profile of each of the ten municipalities, keeping the rest of the context.
+
+    With more than LINK_LIST_LIMIT municipalities (a national monitor) a list of links is a wall that costs
+    a third of a millisecond per link on every rerun: a searchable choice then leads to one link.
+    """
+    municipalities = choices_in_use().municipalities
+    context_url = st.session_state.get("_context_url", {})
+    if len(municipalities) > LINK_LIST_LIMIT:
+        code = st.selectbox("Gemeente", list(municipalities), index=None, format_func=municipalities.get,
+                            placeholder="Typ om te zoeken", key="profiel_zoeken")  # fmt: skip
+        if code:
+            st.page_link(profile_page, label=f"Profiel van {municipalities[code]}", icon=":material/location_city:",
+                         query_params={**context_url, "gemeente": code})  # fmt: skip
+        return
     columns = st.columns(4)
-    for number, (code, name) in enumerate(choices_in_use().municipalities.items()):
+    for number, (code, name) in enumerate(municipalities.items()):
         columns[number % 4].page_link(
             profile_page,
             label=name,
             icon=":material/location_city:",
-            query_params={**st.session_state.get("_context_url", {}), "gemeente": code},
+            query_params={**context_url, "gemeente": code},
         )
 
 
 def figure_block(figure: charts.Figure, key: str) -> None:
     """A published figure with its text description, its data as a table, and downloads for papers."""
-    st.vega_lite_chart(figure.spec, theme=None)
+    st.vega_lite_chart(figure.screen_spec, theme=None)
     st.caption(figure.description)
-    spec, data, meta = figure.spec, figure.data, figure.meta
-    downloads = [
-        ("PNG", "png", "image/png", lambda: export.png(spec)),
-        ("SVG", "svg", "image/svg+xml", lambda: export.svg(spec)),
-        ("PDF", "pdf", "application/pdf", lambda: export.pdf(spec)),
-        ("CSV", "csv", "text/csv", lambda: export.csv(data)),
+    meta = figure.meta
+    downloads = [  # figure.spec and figure.data (from Arrow) only when someone downloads
+        ("PNG", "png", "image/png", lambda: export.png(figure.spec)),
+        ("SVG", "svg", "image/svg+xml", lambda: export.svg(figure.spec)),
+        ("PDF", "pdf", "application/pdf", lambda: export.pdf(figure.spec)),
+        ("CSV", "csv", "text/csv", lambda: export.csv(figure.data)),
         ("Excel", "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-         lambda: export.xlsx(data, meta)),
+         lambda: export.xlsx(figure.data, meta)),
     ]  # fmt: skip
     for column, (label, extension, mime, make) in zip(st.columns(len(downloads)), downloads, strict=True):
         column.download_button(
@@ -252,7 +266,7 @@ def figure_block(figure: charts.Figure, key: str) -> None:
             on_click="ignore", icon=":material/download:", width="stretch",
         )  # fmt: skip
     with st.expander("Tabel bij deze grafiek"):
-        st.dataframe(data if figure.table is None else figure.table, hide_index=True, width="stretch")
+        st.dataframe(figure.screen_table, hide_index=True, width="stretch")
 
 
 def delivery_errors(messages: list[str]) -> None:

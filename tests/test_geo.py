@@ -89,6 +89,32 @@ def test_oriented_boundaries_render_a_map_and_unoriented_ones_fill_the_canvas():
     assert 0.2 < filled_fraction(geo.orient_for_altair(selected)) < 0.8
 
 
+def drawn(values: object, data_format: alt.DataFormat | None = None) -> np.ndarray:
+    """The pixels (True = drawn) of a small Vega-Lite geoshape map of GeoJSON features or a TopoJSON topology."""
+    data = alt.InlineData(values=values, format=data_format) if data_format else alt.Data(values=values)
+    chart = alt.Chart(data).mark_geoshape(fill="#0072B2", stroke="#FFFFFF", strokeWidth=0.5).project(type="mercator")
+    png = vl_convert.vegalite_to_png(chart.properties(width=360, height=220).configure_view(stroke=None).to_dict())
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int).sum(axis=2) < 3 * 250
+
+
+@pytest.mark.parametrize("key", [*REAL_FILES, "tiles"])
+def test_the_topology_draws_the_same_map_as_the_geojson_of_the_display_shapes(key):
+    if key == "tiles":
+        frame = geo.hexagon_tiles()[["statcode", "geometry"]]
+    else:
+        frame = geo.orient_for_altair(geo.read_geojson(real_file(key))[["statcode", "geometry"]].set_crs(geo.WGS84))
+    topology = geo.to_topology(frame, "gemeenten", 720)
+    assert len(topology["objects"]["gemeenten"]["geometries"]) == len(frame)
+    assert all(isinstance(step, int) for arc in topology["arcs"] for point in arc for step in point)
+    features = geo.to_feature_collection(geo.display_shapes(frame, 720))["features"]
+    from_topology = drawn(topology, alt.DataFormat(type="topojson", feature="gemeenten"))
+    from_geojson = drawn(features)
+    assert from_topology.mean() > 0.2, "the municipalities are drawn, not an empty or globe-filling canvas"
+    assert (from_topology != from_geojson).mean() < 0.001
+    if key != "tiles":  # hexagons are too simple to gain; boundaries are where size matters
+        assert len(json.dumps(topology)) < 0.6 * len(json.dumps(features))
+
+
 def test_hexagon_tiles_are_ten_oriented_non_overlapping_tiles():
     tiles = geo.hexagon_tiles(ROOT / "data")
     assert list(tiles["statcode"]) == list(TEN)

@@ -206,6 +206,31 @@ def test_deck_has_no_basemap_and_strings_stay_strings(query, geometry_name, requ
 
 
 @pytest.mark.parametrize("geometry_name", ["tiles", "boundaries"])
+def test_the_deck_serialised_once_is_the_deck_pydeck_would_send(query, geometry_name, request):
+    geometry = request.getfixturevalue(geometry_name)
+    indicator = map_view.indicator_row(query, "ww_uitkeringen")
+    frame = map_view.map_frame(query, context("ww_uitkeringen", gemeente="GM0505"), "verandering", geometry)
+    deck = map_view.deck(frame, geometry, "verandering", indicator)
+    fast = map_view.serialised(deck)
+    assert json.loads(fast.to_json()) == json.loads(deck.to_json())
+    assert fast._tooltip == map_view.TOOLTIP
+    assert json.loads(deck.to_json())["layers"][0]["data"]["features"], "the deck keeps its data"
+
+
+@pytest.mark.parametrize("geometry_name", ["tiles", "boundaries"])
+def test_shapes_are_simplified_below_a_pixel_and_stay_clockwise(geometry_name, request):
+    geometry = request.getfixturevalue(geometry_name)
+    shown = geo.display_shapes(geometry.frame, map_view.MAP_WIDTH_PX)
+    min_lon, min_lat, max_lon, max_lat = geometry.frame.total_bounds
+    pixel = max(max_lon - min_lon, max_lat - min_lat) / map_view.MAP_WIDTH_PX
+    for original, simple in zip(geometry.frame.geometry, shown.geometry, strict=True):
+        assert original.hausdorff_distance(simple) < pixel / 2
+        assert simple.is_valid and simple.area == pytest.approx(original.area, rel=0.02)
+    outer = [part.exterior for shape in shown.geometry for part in getattr(shape, "geoms", [shape])]
+    assert not any(ring.is_ccw for ring in outer), "outer rings clockwise, as Altair needs"
+
+
+@pytest.mark.parametrize("geometry_name", ["tiles", "boundaries"])
 def test_the_initial_view_shows_the_whole_region(request, geometry_name):
     geometry = request.getfixturevalue(geometry_name)
     view = map_view.view_state(geometry.frame.total_bounds)

@@ -27,6 +27,22 @@ def test_rank_is_per_10000_among_the_ten(query, observations):
     assert len(ranks) == len(query("indicator_catalog"))  # every indicator of the monitor has a rank
 
 
+def test_a_rate_is_ranked_by_its_value_and_ties_share_a_rank(query, observations):
+    ranks = profile.ranks(query, DORDRECHT_DEC_2021, "GM0505")
+    december = observations.query("indicator_id == 'bijstand_per_1000' and period_key == '2021-12'")
+    december = december[december["area_code"].str.startswith("GM")].set_index("area_code")["value"]
+    higher = int((december > december["GM0505"]).sum())  # not per 10,000: a rate is compared as it is
+    assert ranks["bijstand_per_1000"] == f"rang {higher + 1} van 10"
+
+
+def test_every_tile_names_the_rank_and_the_regions_change(query):
+    tiles = [tile for domain in profile.tiles(query, DORDRECHT_DEC_2021, "GM0505").values() for tile in domain]
+    ranks = profile.ranks(query, DORDRECHT_DEC_2021, "GM0505")
+    assert {tile.indicator_id for tile in tiles} == set(ranks)
+    ww = next(tile for tile in tiles if tile.indicator_id == "ww_uitkeringen")
+    assert ww.comparison_text.startswith("De regio: ") and ww.comparison_text.endswith(ranks["ww_uitkeringen"])
+
+
 def test_comparison_frame_is_per_10000_for_all_three_areas(query, observations):
     frame = profile.comparison_frame(query, DORDRECHT_DEC_2021, "GM0505")
     assert set(frame["gebied"]) == {"Dordrecht", "Zuid-Holland-Zuid", "Nederland"}

@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from ratc import metadata, signals
+from ratc import context, db, fmt, metadata, signals
 
 AREAS = metadata.read_areas()
 CATALOG = metadata.read_indicators()
@@ -143,3 +143,53 @@ def test_one_signal_per_indicator_by_default_and_filter_by_area():
 def test_rates_do_not_repeat_their_counts():
     latest = latest_frame([("bijstand_per_1000", "VR18", 20, 19), ("bijstand_per_1000", "GM0505", 40, 30)])
     assert signals.find_signals(latest, CATALOG, AREAS, "VR18") == []
+
+
+def row_by_row_signals(latest, catalog, areas, region_code, area_code=None, limit=8, per_indicator=1):
+    """The rules of find_signals applied one row at a time, as first written: the oracle for the vectorised one."""
+    names = dict(zip(areas["area_code"], areas["area_name"], strict=True))
+    counts = catalog[catalog["is_count"]].set_index("indicator_id").to_dict("index")
+    region = latest[latest["area_code"] == region_code].set_index("indicator_id").to_dict("index")
+    candidates = []
+    for row in latest[latest["area_code"] != region_code].itertuples():
+        if row.indicator_id not in counts or row.indicator_id not in region:
+            continue
+        if area_code and row.area_code != area_code:
+            continue
+        if pd.isna(row.baseline_value) or row.baseline_value < signals.MIN_BASELINE:
+            continue
+        region_row = region[row.indicator_id]
+        if region_row["period_key"] != row.period_key:
+            continue
+        change = fmt.relative_change(row.value, row.baseline_value)
+        region_change = fmt.relative_change(region_row["value"], region_row["baseline_value"])
+        if change is None or region_change is None or abs(change - region_change) < signals.MIN_DEVIATION:
+            continue
+        expected = row.baseline_value * (1 + region_change)
+        variance = signals.OVERDISPERSION * (expected + row.baseline_value * (1 + region_change) ** 2)
+        z = (row.value - expected) / max(variance, 1.0) ** 0.5
+        if not counts[row.indicator_id]["is_stock"] and abs(z) < signals.MIN_Z:
+            continue
+        candidates.append((row.area_code, row.indicator_id, change, region_change))
+    candidates.sort(key=lambda found: abs(found[2] - found[3]), reverse=True)
+    chosen, used = [], {}
+    for found in candidates:
+        if used.get(found[1], 0) < per_indicator:
+            chosen.append(found)
+            used[found[1]] = used.get(found[1], 0) + 1
+        if len(chosen) == limit:
+            break
+    return [(code, indicator, change, region_change, names[code]) for code, indicator, change, region_change in chosen]
+
+
+@pytest.mark.parametrize("month", ["2020-04", "2020-12", "2021-12"])
+@pytest.mark.parametrize(("area_code", "limit", "per_indicator"), [(None, 8, 1), (None, 40, 3), ("GM0610", 12, 1)])
+def test_signals_equal_the_rules_applied_row_by_row(con, month, area_code, limit, per_indicator):
+    as_of = context.Context(None, "ww_uitkeringen", month).as_of_date
+    latest = db.run_query(con, "latest_value_by_area", as_of_date=as_of)
+    catalog, areas = db.run_query(con, "indicator_catalog"), db.run_query(con, "area_list")
+    found = signals.find_signals(latest, catalog, areas, "VR18", area_code=area_code, limit=limit,
+                                 per_indicator=per_indicator)  # fmt: skip
+    expected = row_by_row_signals(latest, catalog, areas, "VR18", area_code, limit, per_indicator)
+    assert [(s.area_code, s.indicator_id, s.change, s.region_change, s.area_name) for s in found] == expected
+    assert found, "the demo data has signals in every tested month"
