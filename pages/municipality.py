@@ -28,7 +28,7 @@ ui.show_signals(
     empty_text=f"{name} wijkt op dit moment nergens duidelijk af van de regio.",
 )
 
-ui.show_tiles(cache.computed(profile.tiles, chosen, chosen.gemeente))
+cache.shown(ui.show_tiles, profile.tiles, chosen, chosen.gemeente)
 
 st.header("Alle indicatoren naast regio en Nederland", divider="gray")
 ui.figure_block(cache.computed(profile.figure, chosen, chosen.gemeente, name, is_demo), key="profiel")

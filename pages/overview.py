@@ -21,7 +21,7 @@ if chosen.gemeente:
         query_params=st.session_state["_context_url"],
     )
 
-ui.show_tiles(cache.computed(overview.area_tiles, metadata.REGION_CODE, chosen))
+cache.shown(ui.show_tiles, overview.area_tiles, metadata.REGION_CODE, chosen)
 
 st.header("Signalen", divider="orange")
 st.caption(

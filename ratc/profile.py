@@ -70,8 +70,10 @@ def small_multiples(frame: pd.DataFrame, meta_area: str, chosen: Context, is_dem
     order = list(dict.fromkeys(frame["indicator"]))
     kinds = frame.drop_duplicates("gebied").set_index("soort")["gebied"]
     names = [kinds[kind] for kind in ("gemeente", "regio", "land") if kind in kinds.index]
+    # only the columns the chart draws: with 100 indicators its data is sent (and hashed) on every rerun
+    drawn = frame[["indicator", "gebied", "periode", "period_start_date", "waarde"]]
     chart = (
-        alt.Chart(frame)
+        alt.Chart(drawn)
         .mark_line(strokeWidth=1.8)
         .encode(
             x=alt.X("period_start_date:T", title=None, axis=alt.Axis(format="%Y", tickCount=3, labelFontSize=10)),

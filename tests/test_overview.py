@@ -3,6 +3,7 @@
 import functools
 
 import pytest
+from conftest import run_app
 
 from ratc import context, db, fmt, overview
 
@@ -78,3 +79,20 @@ def test_region_signals_are_sentences_about_municipalities(query):
     found = overview.area_signals(query, DECEMBER)
     assert found and all(s.sentence.startswith("In ") and s.sentence.endswith(").") for s in found)
     assert len({s.indicator_id for s in found}) == len(found)
+
+
+def shown_tiles(app) -> list[tuple[str, str, str]]:
+    """Label, value and change of every KPI tile on the page, in order."""
+    return [(metric.label, metric.value, metric.proto.delta) for metric in app.metric]
+
+
+def test_tiles_drawn_again_from_the_cache_are_those_of_the_chosen_month(warehouse_file, query):
+    app = run_app(warehouse_file, {"periode": "2021-12"})
+    december = shown_tiles(app)
+    expected = [tile for tiles in overview.area_tiles(query, "VR18", DECEMBER).values() for tile in tiles]
+    assert december == [(tile.label, tile.value_text, tile.delta_text) for tile in expected]
+    app.select_slider(key="ctx_periode").set_value("2020-06").run()
+    june = shown_tiles(app)
+    app.select_slider(key="ctx_periode").set_value("2021-12").run()
+    assert shown_tiles(app) == december, "the replayed tiles are December's, not June's"
+    assert june != december and len(june) == len(december)
