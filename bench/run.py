@@ -6,7 +6,8 @@ In one run it builds two warehouses into a temporary folder — the shipped data
 indicators) and a generated national one (bench/scaled_data.py: 355 municipalities × 100 indicators, weekly
 2019–2021) — and, per scale, replays each page's cycle of widget changes under AppTest with warm caches,
 interleaved step by step with the plain-pandas baseline computing the same page data (bench/plain_pandas.py).
-The two scales and the baseline take turns change by change, so that machine load hits them alike.
+The two scales and the baseline take turns change by change (which scale goes first alternates), so that
+machine load hits them alike.
 Then it starts the app (`python -m ratc serve`) on each scale, opens every page once in headless Chromium and
 reads the server's peak resident memory (VmHWM in /proc/<pid>/status). Prints one table; never fails on a time.
 
@@ -128,8 +129,9 @@ def time_page(page: str, cycle: PageCycle, scales: list[Scale], repeat: int) -> 
             results[scale.name].error = str(exc)
     baseline = plain_pandas.PAGE_DATA.get(page)
     for round_number in range(repeat + 1):
-        for key, value in cycle.changes:
-            for scale in scales:
+        for step, (key, value) in enumerate(cycle.changes):
+            # the scales take turns going first, so that neither always follows the other's rerun
+            for scale in scales if (round_number + step) % 2 == 0 else scales[::-1]:
                 app, result = apps.get(scale.name), results[scale.name]
                 if result.error:
                     continue

@@ -137,7 +137,7 @@ def show_tiles(tiles_by_domain: dict[str, list[Tile]], per_row: int = 4) -> None
 
 def show_tile(tile: Tile, box=None) -> None:
     """One KPI tile in a bordered box: value, change, sparkline, previous period and provenance in the tooltip."""
-    box = box or st.container(border=True)
+    box = st.container(border=True) if box is None else box
     box.metric(
         tile.label,
         tile.value_text,
