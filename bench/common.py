@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ast
 import math
-import os
 import sys
 import time
 from dataclasses import dataclass, field
@@ -15,11 +14,11 @@ for folder in (ROOT, ROOT / "bench"):
     if str(folder) not in sys.path:
         sys.path.insert(0, str(folder))
 
-os.environ.setdefault("STREAMLIT_CLIENT_SHOW_ERROR_DETAILS", "full")  # the benchmark shows what broke
-
 import streamlit.logger  # noqa: E402
+from streamlit import config  # noqa: E402
 
 streamlit.logger.set_log_level("error")  # AppTest outside a server warns about a missing ScriptRunContext
+config.set_option("client.showErrorDetails", "full")  # production hides errors; the benchmark says what broke
 
 from streamlit.testing.v1 import AppTest  # noqa: E402
 

@@ -6,7 +6,8 @@ In one run it builds two warehouses into a temporary folder — the shipped data
 indicators) and a generated national one (bench/scaled_data.py: 355 municipalities × 100 indicators, weekly
 2019–2021) — and, per scale, replays each page's cycle of widget changes under AppTest with warm caches,
 interleaved step by step with the plain-pandas baseline computing the same page data (bench/plain_pandas.py).
-The two scales and the baseline take turns change by change, so that machine load hits them alike.
+The two scales and the baseline take turns change by change (which scale goes first alternates), so that
+machine load hits them alike.
 Then it starts the app (`python -m ratc serve`) on each scale, opens every page once in headless Chromium and
 reads the server's peak resident memory (VmHWM in /proc/<pid>/status). Prints one table; never fails on a time.
 
@@ -86,6 +87,7 @@ class PageResult:
 
     app: list[float] = field(default_factory=list)
     pandas: list[float] = field(default_factory=list)
+    error: str | None = None  # the page raised: it is reported, and the other pages are still timed
 
 
 @dataclass(frozen=True)
@@ -118,18 +120,27 @@ def time_page(page: str, cycle: PageCycle, scales: list[Scale], repeat: int) -> 
     After each change the plain-pandas baseline computes the same state's data. Interleaving the scales and the
     baseline step by step lets the load of other processes on the machine hit them alike.
     """
-    apps = {}
+    apps, results = {}, {scale.name: PageResult() for scale in scales}
     for scale in scales:
         scale.use()
-        apps[scale.name] = open_page(page, cycle.params)
+        try:
+            apps[scale.name] = open_page(page, cycle.params)
+        except RuntimeError as exc:
+            results[scale.name].error = str(exc)
     baseline = plain_pandas.PAGE_DATA.get(page)
-    results = {scale.name: PageResult() for scale in scales}
     for round_number in range(repeat + 1):
-        for key, value in cycle.changes:
-            for scale in scales:
+        for step, (key, value) in enumerate(cycle.changes):
+            # the scales take turns going first, so that neither always follows the other's rerun
+            for scale in scales if (round_number + step) % 2 == 0 else scales[::-1]:
+                app, result = apps.get(scale.name), results[scale.name]
+                if result.error:
+                    continue
                 scale.use()
-                app, result = apps[scale.name], results[scale.name]
-                elapsed = timed_change(app, page, key, value)
+                try:
+                    elapsed = timed_change(app, page, key, value)
+                except RuntimeError as exc:
+                    result.error = str(exc)
+                    continue
                 if round_number == 0:
                     continue  # the warm-up round fills Streamlit's caches
                 result.app.append(elapsed)
@@ -259,17 +270,24 @@ def table(pages, times, builds, loads, memory, sizes, args, total_s: float) -> s
         f"{'page':<24}{'median':>8}{'p90':>8}{'pandas':>9}{'÷ pandas':>9}  {'median':>8}{'p90':>8}{'pandas':>9}"
         f"{'÷ pandas':>9}{'÷ regio':>9}",
     ]
+    errors = []
     for page in pages:
         cells = []
         for scale in ("regionaal", "landelijk"):
             result = times[(page.file, scale)]
+            if result.error:
+                errors.append(f"{page.title} ({scale}): {result.error.splitlines()[0][:160]}")
+                cells.append(f"{'fout':>8}{'':>8}{'':>9}{'':>9}")
+                continue
             middle = median(result.app)
             base = median(result.pandas) if result.pandas else None
             cells.append(f"{middle:8.0f}{percentile(result.app, 0.9):8.0f}"
                          + (f"{base:9.0f}{middle / base:8.2f}x" if base else f"{'–':>9}{'–':>9}"))  # fmt: skip
-        ratio = median(times[(page.file, "landelijk")].app) / median(times[(page.file, "regionaal")].app)
+        small, large = times[(page.file, "regionaal")], times[(page.file, "landelijk")]
+        ratio = f"{median(large.app) / median(small.app):8.2f}x" if not (small.error or large.error) else f"{'–':>9}"
         name = page.title + ("" if page.file in PAGES else " *")
-        lines.append(f"{name:<24}{cells[0]}  {cells[1]}{ratio:8.2f}x")
+        lines.append(f"{name:<24}{cells[0]}  {cells[1]}{ratio}")
+    lines += [f"fout: {error}" for error in errors]
     lines += [
         "",
         f"{'Warehouse build':<24}{builds['regionaal']:8.0f} ms{'':<23}{builds['landelijk']:8.0f} ms",

@@ -172,11 +172,11 @@ def make_data_dir(target: Path, count: int = 355, indicators: int = 100, source:
 
     real = pd.read_csv(source / "indicators.csv", dtype=str, keep_default_na=False)
     extra = generated_indicators(max(0, indicators - len(real)))
-    pd.concat([real, extra], ignore_index=True).to_csv(target / "indicators.csv", index=False)
-    frame = pd.concat(
-        [scaled_demo_observations(municipalities, source), generated_observations(municipalities, extra)],
-        ignore_index=True,
-    )
+    pd.concat([real, extra], ignore_index=True).to_csv(target / "indicators.csv", index=False, columns=real.columns)
+    frames = [scaled_demo_observations(municipalities, source)]
+    if len(extra):
+        frames.append(generated_observations(municipalities, extra))
+    frame = pd.concat(frames, ignore_index=True)
     observations = target / "scaled" / "observations.csv"
     observations.parent.mkdir(exist_ok=True)
     # Arrow writes the 4 million rows in about a second, where DataFrame.to_csv takes ten or more

@@ -154,15 +154,18 @@ def show_tiles(tiles_by_domain: dict[str, list[Tile]], per_row: int = 4) -> None
     for domain, tiles in tiles_by_domain.items():
         st.subheader(domain, divider="gray")
         for start in range(0, len(tiles), per_row):
-            columns = st.columns(per_row)
-            for column, tile in zip(columns, tiles[start : start + per_row], strict=False):
-                with column:
-                    show_tile(tile)
+            row = tiles[start : start + per_row]
+            if len(row) == per_row:  # bordered columns are the boxes: one element less per tile to send
+                for column, tile in zip(st.columns(per_row, border=True), row, strict=True):
+                    show_tile(tile, column)
+            else:
+                for column, tile in zip(st.columns(per_row), row, strict=False):
+                    show_tile(tile, column.container(border=True))
 
 
-def show_tile(tile: Tile) -> None:
-    """One KPI tile: value, change, sparkline, previous period and provenance in the tooltip."""
-    box = st.container(border=True)
+def show_tile(tile: Tile, box=None) -> None:
+    """One KPI tile in a bordered box: value, change, sparkline, previous period and provenance in the tooltip."""
+    box = st.container(border=True) if box is None else box
     box.metric(
         tile.label,
         tile.value_text,
