@@ -72,6 +72,15 @@ PAGES: dict[str, PageCycle] = {
         + MONTHS[1:2]
         + MONTHS[3:]  # fmt: skip
     ),
+    "pages/scenario_explorer.py": PageCycle(
+        [
+            ("sc_preset", "cpb3"),
+            ("sc_toon", "bijstand_uitkeringen"),
+            ("sc_bbp2020", -9.0),
+            ("sc_preset", "cpb-juni"),
+            ("sc_toon", "ww_uitkeringen"),
+        ]
+    ),  # a full rerun per change here; in the browser a slider reruns only its fragment (bench_scenario.py)
     "pages/sources.py": PageCycle(MONTHS),
     "pages/delivery.py": PageCycle(
         [("aanlevering_soort", "rivm"), ("aanlevering_soort", "cbs"), ("aanlevering_soort", "aanlevering")]

@@ -33,6 +33,9 @@ NAME_LIMIT = 60
 OWN = "eigen"
 
 
+AVERAGE_SENSITIVITY = 1.0
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything the sliders set: restrictions, GDP, support, recovery and each municipality's sensitivity."""
@@ -46,8 +49,8 @@ class Settings:
     gevoeligheid: tuple[tuple[str, float], ...]
 
     def sensitivity(self, area_code: str) -> float:
-        """One municipality's sensitivity."""
-        return dict(self.gevoeligheid)[area_code]
+        """One municipality's sensitivity; average (1) for a municipality parameters.csv does not name."""
+        return dict(self.gevoeligheid).get(area_code, AVERAGE_SENSITIVITY)
 
     def national(self) -> tuple:
         """The settings a preset fixes (everything but the sensitivities)."""

@@ -191,7 +191,7 @@ def settings_controls(inputs: Inputs) -> tuple[str, bool]:
     with st.expander("Gevoeligheid per gemeente"):
         st.caption(
             "1 = gemiddeld; hoger = reageert sterker op de crisis (economische structuur). "
-            "De standaardwaarden zijn demo-aannames."
+            "De standaardwaarden zijn demo-aannames; een gemeente zonder eigen waarde rekent met 1."
         )
         for code, name in observations.names.items():
             if code in data.parameters.sensitivities:

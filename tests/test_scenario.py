@@ -204,6 +204,22 @@ def test_a_more_sensitive_municipality_moves_further_from_no_crisis(observed):
     assert relative["GM0610"] > relative["GM1978"] > 1
 
 
+def test_a_municipality_without_its_own_sensitivity_reacts_as_the_average(observed):
+    # A warehouse may hold municipalities parameters.csv does not name (a national data dir): they count with 1.
+    named = preset("cpb3")
+    unnamed = dataclasses.replace(named, gevoeligheid=tuple(p for p in named.gevoeligheid if p[0] != "GM0610"))
+    average = dataclasses.replace(
+        named, gevoeligheid=tuple((code, 1.0 if code == "GM0610" else value) for code, value in named.gevoeligheid)
+    )
+    assert named.sensitivity("GM0610") != 1.0 and unnamed.sensitivity("GM0610") == 1.0
+    paths = {
+        label: scenario.project(observed["2021-12"], settings, DATA).paths[("ww_uitkeringen", "GM0610")]["scenario"]
+        for label, settings in (("named", named), ("unnamed", unnamed), ("average", average))
+    }
+    assert np.array_equal(paths["unnamed"], paths["average"])
+    assert not np.array_equal(paths["unnamed"], paths["named"])
+
+
 @pytest.mark.parametrize("month", START_MONTHS)
 def test_region_is_the_sum_of_its_municipalities_and_the_band_holds_the_scenario(observed, month):
     projection = scenario.project(observed[month], preset("cpb4"), DATA)
