@@ -23,7 +23,9 @@ config.set_option("client.showErrorDetails", "full")  # production hides errors;
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 # The widget kinds a change can go to, tried in this order; a list value goes to a multiselect.
-WIDGET_KINDS = ("selectbox", "select_slider", "segmented_control", "radio", "button_group", "text_input")
+WIDGET_KINDS = (
+    "selectbox", "select_slider", "slider", "segmented_control", "radio", "button_group", "text_input", "toggle"
+)  # fmt: skip
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -81,7 +83,7 @@ def set_widget(app: AppTest, key: str, value: object) -> None:
             continue
         widget.select(value) if kind == "selectbox" else widget.set_value(value)
         return
-    raise KeyError(f"no widget with key {key!r} on this page")
+    raise RuntimeError(f"no widget with key {key!r} on this page")
 
 
 def open_page(page: str, params: dict[str, str], timeout: float = 300) -> AppTest:

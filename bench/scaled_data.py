@@ -156,9 +156,11 @@ def make_data_dir(target: Path, count: int = 355, indicators: int = 100, source:
     """Write a complete data dir with `count` municipalities and `indicators` indicators into `target`."""
     source = source or ROOT / "data"
     target.mkdir(parents=True, exist_ok=True)
-    for name in ("domains.csv", "measures.csv", "geo/hexagons.csv"):
+    for name in ("domains.csv", "measures.csv", "neighbours.csv", "geo/hexagons.csv"):
         (target / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source / name, target / name)
+    for folder in ("scenario", "continuity", "initiatives"):  # catalogues and model parameters, as shipped
+        shutil.copytree(source / folder, target / folder)
     if CBS_BOUNDARIES.exists():  # a temporary copy for the map at national scale; never committed
         shutil.copyfile(CBS_BOUNDARIES, target / "geo" / "gemeenten_2020.geojson")
     municipalities = national_areas(count)

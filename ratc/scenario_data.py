@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ratc import metadata, paths
+from ratc import paths
 
 INDICATORS = ("ww_uitkeringen", "bijstand_uitkeringen", "schuldhulp_aanmeldingen", "faillissementen")
 NATIONAL = (
@@ -137,8 +137,6 @@ def read_parameters(data_dir: Path | None = None) -> Parameters:
     required = [(name, "NL") for name in NATIONAL]
     required += [(name, indicator) for indicator in INDICATORS for name in PER_INDICATOR]
     required += [(name, "faillissementen") for name in BANKRUPTCY] + [(name, "regio") for name in ANCHORING]
-    municipalities = metadata.read_areas(data_dir).query("area_type == 'gemeente'")["area_code"]
-    required += [("gevoeligheid", code) for code in municipalities]
     problems += [
         f"{name} voor {applies_to} ontbreekt" for name, applies_to in required if (name, applies_to) not in central
     ]

@@ -133,7 +133,7 @@ def to_params(settings: Settings, data: ScenarioData, indicator: str | None = No
     params.update(differences(nearest))
     defaults = data.parameters.sensitivities
     for code, slug in slugs().items():
-        if not math.isclose(settings.sensitivity(code), defaults[code]):
+        if not math.isclose(settings.sensitivity(code), defaults.get(code, AVERAGE_SENSITIVITY)):
             params[f"gv_{slug}"] = _plain(settings.sensitivity(code))
     if indicator and indicator != default_indicator():
         params["toon"] = indicator
@@ -182,7 +182,7 @@ def from_params(raw: Mapping[str, str | None], data: ScenarioData) -> tuple[Sett
             notices.append(f"'{name}' is geen gemeente in deze regio; de parameter wordt genegeerd.")
         elif parsed is None:
             notices.append(f"'{name}={value}' is ongeldig (verwacht: een factor van 0,5 tot en met 2 in stappen van "
-                           f"0,05); {fmt.number(sensitivities[code], 2)} wordt gebruikt.")  # fmt: skip
+                           f"0,05); {fmt.number(settings.sensitivity(code), 2)} wordt gebruikt.")  # fmt: skip
         else:
             sensitivities[code] = parsed
     settings = replace(settings, **changes, gevoeligheid=tuple(sorted(sensitivities.items())))

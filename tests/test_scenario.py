@@ -462,6 +462,25 @@ def test_a_broken_parameter_file_is_refused_naming_the_row(tmp_path, row, expect
     assert expected in str(error.value) and f"rij {len(lines)}" in str(error.value)
 
 
+def test_parameter_file_without_a_row_for_some_municipality_loads_and_counts_it_as_average(tmp_path):
+    folder = tmp_path / "data"
+    (folder / "scenario").mkdir(parents=True)
+    (folder / "areas.csv").write_text((scenario_data.scenario_dir().parent / "areas.csv").read_text())
+    original = (scenario_data.scenario_dir() / "parameters.csv").read_text().splitlines()
+    lines = [line for line in original if not line.startswith("gevoeligheid,GM0505,")]
+    assert len(lines) == len(original) - 1
+    (folder / "scenario" / "parameters.csv").write_text("\n".join(lines) + "\n")
+    parameters = scenario_data.read_parameters(folder)
+    assert "GM0505" not in parameters.sensitivities and len(parameters.sensitivities) == 9
+    settings = dataclasses.replace(preset("cpb3"), gevoeligheid=tuple(sorted(parameters.sensitivities.items())))
+    assert settings.sensitivity("GM0505") == scenario_settings.AVERAGE_SENSITIVITY == 1.0
+    data = dataclasses.replace(DATA, parameters=parameters)
+    assert "gv_dordrecht" not in scenario_settings.to_params(settings, data, None)  # average is its default
+    moved = dataclasses.replace(settings, gevoeligheid=(*settings.gevoeligheid, ("GM0505", 1.5)))
+    back, _, notices = scenario_settings.from_params(scenario_settings.to_params(moved, data, None), data)
+    assert back.sensitivity("GM0505") == 1.5 and not notices
+
+
 def test_view_figure_and_headline_table_work_from_link_parameters(query):
     params = {"scenario": "cpb3", "toon": "bijstand_uitkeringen", "gemeente": "GM0505", "periode": "2020-06"}
     figure = scenario.view_figure(params, query)
