@@ -18,7 +18,7 @@ name = ui.choices_in_use().municipalities[chosen.gemeente]
 st.title(name)
 st.caption(
     f"Stand per eind {month.long_label} · vergeleken met vóór de crisis en met de regio Zuid-Holland-Zuid. "
-    "Rang: de hoogste van de tien gemeenten (per 10.000 inwoners waar dat kan) is 1."
+    f"Rang: de hoogste van de {ui.municipality_count_word()} gemeenten (per 10.000 inwoners waar dat kan) is 1."
 )
 is_demo = ui.demo_notice()
 
@@ -28,8 +28,12 @@ ui.show_signals(
     empty_text=f"{name} wijkt op dit moment nergens duidelijk af van de regio.",
 )
 
-cache.shown(ui.show_tiles, profile.tiles, chosen, chosen.gemeente)
+st.header("Kerncijfers", divider="gray")
+domain = ui.linked_choice("Domein", cache.computed(profile.domain_options), cache.computed(profile.default_domain),
+                          key="profiel_domein", param="domein")  # fmt: skip
+cache.shown(ui.show_tiles, profile.tiles, chosen, chosen.gemeente, domain)
 
 st.header("Alle indicatoren naast regio en Nederland", divider="gray")
-ui.figure_block(cache.computed(profile.figure, chosen, chosen.gemeente, name, is_demo), key="profiel")
-session_ui.pin_control("mijn-gemeente", {}, f"{name} naast de regio en Nederland", key="profiel")
+ui.figure_block(cache.computed(profile.figure, chosen, chosen.gemeente, name, is_demo, domain), key="profiel")
+session_ui.pin_control("mijn-gemeente", {"domein": domain if domain != profile.ALL_DOMAINS else ""},
+                       f"{name} naast de regio en Nederland", key="profiel")  # fmt: skip

@@ -9,7 +9,8 @@ month = periods.parse_period(chosen.periode, "maand")
 
 st.title("Regio-overzicht Zuid-Holland-Zuid")
 st.caption(
-    f"Stand per eind {month.long_label} · de tien gemeenten samen, vergeleken met vóór de crisis. "
+    f"Stand per eind {month.long_label} · de {ui.municipality_count_word()} gemeenten samen, "
+    "vergeleken met vóór de crisis. "
     "Beweeg over het vraagteken van een tegel voor de definitie en de bron."
 )
 ui.demo_notice()

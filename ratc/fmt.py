@@ -51,3 +51,11 @@ def date_long(day: dt.date) -> str:
 def _isnan(value: float) -> bool:
     """True for a float NaN (pandas' missing value)."""
     return isinstance(value, float) and math.isnan(value)
+
+
+WORDS = ("nul", "een", "twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen", "tien", "elf", "twaalf")
+
+
+def count_word(count: int) -> str:
+    """A count as Dutch writes it in a sentence: words up to twelve ('tien'), digits above ('355')."""
+    return WORDS[count] if 0 <= count < len(WORDS) else number(count)

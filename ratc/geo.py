@@ -6,7 +6,7 @@ import json
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import geopandas as gpd
@@ -27,6 +27,7 @@ HEX_ORIGIN_RD = (97_300.0, 422_500.0)
 # Generous bounding box of the Netherlands in lon/lat: catches swapped axes and other coordinate systems.
 NL_LON, NL_LAT = (3.0, 7.6), (50.6, 53.8)
 TILES_DESCRIPTION = "Tegelkaart: elke gemeente even groot"
+DISPLAY_WIDTH_PX = 720  # the interactive maps' width: what their shapes are simplified for
 
 
 class GeoError(ValueError):
@@ -42,11 +43,16 @@ class MapGeometry:
     description: str
     source: str | None = None
     notice: str | None = None
+    shown: str | None = field(default=None, repr=False)  # display_text(frame), made once when loaded
 
     @property
     def is_tiles(self) -> bool:
         """Whether this is the hexagon tile map rather than real boundaries."""
         return self.kind == "tegels"
+
+    def display_features(self) -> dict:
+        """A fresh GeoJSON FeatureCollection of the display shapes (statcode only), to add properties to."""
+        return json.loads(self.shown if self.shown is not None else display_text(self.frame))
 
 
 def geo_dir(data_dir: Path | None = None) -> Path:
@@ -194,11 +200,23 @@ def map_geometry(data_dir: Path | None = None) -> MapGeometry:
         except (GeoError, OSError) as exc:
             problems.append(f"{path.name}: {exc}")
             continue
-        return MapGeometry(frame, "grenzen", f"Gemeentegrenzen CBS/PDOK {year}", source=f"CBS, PDOK ({year})")
+        return with_display(
+            MapGeometry(frame, "grenzen", f"Gemeentegrenzen CBS/PDOK {year}", source=f"CBS, PDOK ({year})")
+        )
     notice = None
     if problems:
         notice = "De gemeentegrenzen in data/geo/ zijn onbruikbaar; de tegelkaart wordt getoond. " + "; ".join(problems)
-    return MapGeometry(hexagon_tiles(data_dir), "tegels", TILES_DESCRIPTION, notice=notice)
+    return with_display(MapGeometry(hexagon_tiles(data_dir), "tegels", TILES_DESCRIPTION, notice=notice))
+
+
+def with_display(geometry: MapGeometry) -> MapGeometry:
+    """The geometry with its display shapes made once: both interactive maps draw them on every rerun."""
+    return replace(geometry, shown=display_text(geometry.frame))
+
+
+def display_text(frame: gpd.GeoDataFrame) -> str:
+    """The display shapes of the interactive maps (see display_shapes) with their statcode, as GeoJSON text."""
+    return json.dumps(to_feature_collection(display_shapes(frame[["statcode", "geometry"]], DISPLAY_WIDTH_PX)))
 
 
 def to_feature_collection(frame: gpd.GeoDataFrame, **members: object) -> dict:

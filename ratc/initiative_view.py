@@ -134,7 +134,7 @@ def counts_text(numbers: dict[str, int]) -> str:
 class InitiativeMap:
     """The map of initiatives per municipality, with its legend and a text alternative."""
 
-    deck: pdk.Deck
+    deck: map_view.DeckJson
     legend: list[map_view.LegendEntry]
     description: str
 
@@ -145,17 +145,16 @@ def map_frame(registry: Registry, filters: Filters, geometry: geo.MapGeometry,
     vocabulary = catalogue(data_dir)
     items = filtered_items(registry, filters)
     local = items[items["area_code"] != metadata.REGION_CODE]
-    rows = []
-    for code in geometry.frame["statcode"]:
-        mine = local[local["area_code"] == code]
-        rows.append({
-            "gemeentecode": code,
-            "gemeente": vocabulary.areas[code],
-            "initiatieven": mine["initiative_id"].nunique(),
-            "aanbod": int((mine["direction"] == "aanbod").sum()),
-            "open_vragen": int(((mine["direction"] == "vraag") & (mine["remaining"] > 0)).sum()),
-        })  # fmt: skip
-    return pd.DataFrame(rows)
+    per_area = local.assign(
+        is_offer=local["direction"] == "aanbod", is_open_need=(local["direction"] == "vraag") & (local["remaining"] > 0)
+    ).groupby("area_code").agg(
+        initiatieven=("initiative_id", "nunique"), aanbod=("is_offer", "sum"), open_vragen=("is_open_need", "sum")
+    )  # fmt: skip
+    codes = geometry.frame["statcode"]
+    counts = per_area.reindex(codes, fill_value=0).astype(int).reset_index(drop=True)
+    return pd.DataFrame({"gemeentecode": codes.to_numpy(), "gemeente": codes.map(vocabulary.areas).to_numpy()}).join(
+        counts
+    )
 
 
 def map_classes(frame: pd.DataFrame) -> tuple[list[int], list[map_view.LegendEntry]]:
@@ -185,28 +184,32 @@ def initiative_map(registry: Registry, filters: Filters, geometry: geo.MapGeomet
     classes, legend = map_classes(frame)
     colours = MAP_COLOURS
     by_code = frame.assign(klasse=classes).set_index("gemeentecode")
-    features = geo.to_feature_collection(geometry.frame[["statcode", "geometry"]])
+    properties = {
+        code: {
+            "gemeente": row.gemeente,
+            "tekst": f"{_count(row.initiatieven, 'initiatief', 'initiatieven')} · {row.aanbod} aanbod · "
+                     f"{_count(row.open_vragen, 'open vraag', 'open vragen')}",
+            "fill": [*_rgb(colours[int(row.klasse)]), 235],
+        }
+        for code, row in zip(by_code.index, by_code.itertuples(), strict=True)
+    }  # fmt: skip
+    features = geometry.display_features()
     for feature in features["features"]:
-        row = by_code.loc[feature["properties"]["statcode"]]
-        feature["properties"].update({
-            "gemeente": row["gemeente"],
-            "tekst": f"{_count(row['initiatieven'], 'initiatief', 'initiatieven')} · {row['aanbod']} aanbod · "
-                     f"{_count(row['open_vragen'], 'open vraag', 'open vragen')}",
-            "fill": [*_rgb(colours[int(row["klasse"])]), 235],
-        })  # fmt: skip
+        feature["properties"].update(properties[feature["properties"]["statcode"]])
     shapes = pdk.Layer(
         "GeoJsonLayer", data=features, id="initiatieven", pickable=True, stroked=True, filled=True,
         get_fill_color="properties.fill", get_line_color=[154, 165, 177, 255], get_line_width=1,
         line_width_units="'pixels'",
     )  # fmt: skip
-    points = geometry.frame.set_index("statcode")
+    points = geometry.frame.set_index("statcode")[["label_lon", "label_lat"]].reindex(by_code.index)
     labels = pdk.Layer(
         "TextLayer",
         data=[
-            {"position": [float(points.loc[code, "label_lon"]), float(points.loc[code, "label_lat"])],
-             "text": f"{map_view.label_name(code, row['gemeente'], geometry.is_tiles)}\n{row['initiatieven']}",
-             "color": [255, 255, 255, 255] if int(row["klasse"]) >= 3 else [31, 41, 51, 255]}
-            for code, row in by_code.iterrows()
+            {"position": [float(lon), float(lat)],
+             "text": f"{map_view.label_name(code, row.gemeente, geometry.is_tiles)}\n{row.initiatieven}",
+             "color": [255, 255, 255, 255] if int(row.klasse) >= 3 else [31, 41, 51, 255]}
+            for code, row, lon, lat in zip(by_code.index, by_code.itertuples(), points["label_lon"],
+                                           points["label_lat"], strict=True)
         ],
         id="namen", get_position="position", get_text="text", get_color="color", get_size=13,
         size_units="'pixels'", font_family="'Source Sans Pro, Helvetica, Arial, sans-serif'", font_weight=600,
@@ -220,7 +223,8 @@ def initiative_map(registry: Registry, filters: Filters, geometry: geo.MapGeomet
         tooltip={"html": "<b>{gemeente}</b><br/>{tekst}",
                  "style": {"backgroundColor": "#1F2933", "color": "#FFFFFF", "fontSize": "14px"}},
     )  # fmt: skip
-    return InitiativeMap(deck, legend, describe_map(frame, registry, filters))
+    # serialised once here: pydeck's own to_json took longer than the rest of the page with 355 boundaries
+    return InitiativeMap(map_view.serialised(deck), legend, describe_map(frame, registry, filters))
 
 
 def describe_map(frame: pd.DataFrame, registry: Registry, filters: Filters) -> str:

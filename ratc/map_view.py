@@ -18,7 +18,7 @@ import pydeck as pdk
 
 from ratc import charts, export, fmt, geo, metadata
 from ratc.context import Context
-from ratc.geo import RD_NEW, MapGeometry, display_shapes, to_feature_collection
+from ratc.geo import RD_NEW, MapGeometry
 from ratc.overview import Query
 from ratc.periods import parse_period
 
@@ -42,7 +42,7 @@ FILL_ALPHA = 235
 BORDER, CHOSEN_OUTLINE = "#CBD2D9", "#1F2933"
 # The initial view fits the region into this much canvas: the narrowest the wide layout gives the map at
 # 1280 px with the sidebar open; wider screens get more margin, and the map can be dragged.
-MAP_WIDTH_PX, MAP_HEIGHT_PX = 720, 420
+MAP_WIDTH_PX, MAP_HEIGHT_PX = geo.DISPLAY_WIDTH_PX, 420
 TOPOLOGY_OBJECT = "gemeenten"
 TOOLTIP = {
     "html": "<b>{gemeente}</b><br/>{tekst}<br/>{periode} · {rang_tekst}",
@@ -316,14 +316,17 @@ def description(frame: pd.DataFrame, indicator: Mapping, measure: str, geometry:
     what = f"{measure_title(indicator, measure)}, {common_period(frame)}"
     kind = "tegelkaart (elke gemeente even groot)" if geometry.is_tiles else "kaart met de gemeentegrenzen"
     if present.empty:
-        return f"{kind.capitalize()} van de tien gemeenten: {what}. Er zijn geen gegevens voor deze periode."
+        return (
+            f"{kind.capitalize()} van de {fmt.count_word(len(frame))} gemeenten: {what}. "
+            "Er zijn geen gegevens voor deze periode."
+        )
     highest, lowest = present.iloc[0], present.iloc[-1]
     word = ("hoogste", "laagste")
     if measure == "verandering":
         word = (_change_word(highest["kaartwaarde"], "sterkste stijging", "kleinste daling", "hoogste"),
                 _change_word(lowest["kaartwaarde"], "kleinste stijging", "sterkste daling", "laagste"))  # fmt: skip
     parts = [
-        f"{kind.capitalize()} van de tien gemeenten: {what}.",
+        f"{kind.capitalize()} van de {fmt.count_word(len(frame))} gemeenten: {what}.",
         f"De {word[0]}: {highest['gemeente']} ({highest['tekst']}); de {word[1]}: {lowest['gemeente']} "
         f"({lowest['tekst']}).",
     ]
@@ -349,7 +352,7 @@ def deck(frame: pd.DataFrame, geometry: MapGeometry, measure: str, indicator: Ma
     `"mapStyle": "__MAP_STYLE__"`, a sentinel the frontend deletes without substituting anything, and
     with no style left it renders no base map component at all: no tiles, no style, no request.
     """
-    features = to_feature_collection(display_shapes(geometry.frame[["statcode", "geometry"]], MAP_WIDTH_PX))
+    features = geometry.display_features()
     rows = frame.set_index("gemeentecode")
     # drawn in order: the chosen municipality last, so its dark outline is not covered by a neighbour's
     features["features"].sort(key=lambda feature: bool(rows.loc[feature["properties"]["statcode"], "is_gekozen"]))
@@ -532,7 +535,7 @@ def chart_meta(frame: pd.DataFrame, indicator: Mapping, measure: str, geometry: 
                month_label: str) -> charts.ChartMeta:  # fmt: skip
     """Title, subtitle, source and a telling file name ('ww-uitkeringen_per-10000_dec-2021') for the map."""
     period = common_period(frame, fallback=month_label)
-    subtitle = f"De tien gemeenten van Zuid-Holland-Zuid, {period} · {geometry.description}"
+    subtitle = f"De {fmt.count_word(len(frame))} gemeenten van Zuid-Holland-Zuid, {period} · {geometry.description}"
     if measure == "verandering":
         subtitle += " · verandering t.o.v. de basisperiode vóór de crisis"
     source = str(indicator["source"])

@@ -12,6 +12,22 @@ from ratc.periods import parse_period
 from ratc.tiles import Tile
 
 COMPARISON_COLOURS = {"gemeente": charts.PALETTE[0], "regio": charts.PALETTE[1], "land": charts.NEUTRAL}
+ALL_DOMAINS = "alle"
+# With more indicators than this (a national warehouse has a hundred), the page opens on one domain: a wall of
+# tiles helps no one, and drawing them made the page's rerun grow with the number of indicators (bench/run.py).
+ONE_DOMAIN_FROM = 40
+
+
+def domain_options(query: Query) -> dict[str, str]:
+    """'Alle domeinen' and the monitor's domains by id, in display order."""
+    catalog = query("indicator_catalog").drop_duplicates("domain_id")
+    return {ALL_DOMAINS: "Alle domeinen", **dict(zip(catalog["domain_id"], catalog["domain_name"], strict=True))}
+
+
+def default_domain(query: Query) -> str:
+    """All domains at once for a regional monitor; the first domain when there are very many indicators."""
+    catalog = query("indicator_catalog")
+    return ALL_DOMAINS if len(catalog) <= ONE_DOMAIN_FROM else str(catalog["domain_id"].iloc[0])
 
 
 def ranks(query: Query, chosen: Context, area_code: str) -> dict[str, str]:
@@ -32,15 +48,22 @@ def ranks(query: Query, chosen: Context, area_code: str) -> dict[str, str]:
     }
 
 
-def tiles(query: Query, chosen: Context, area_code: str) -> dict[str, list[Tile]]:
+def tiles(query: Query, chosen: Context, area_code: str, domain: str = ALL_DOMAINS) -> dict[str, list[Tile]]:
     """The municipality's KPI tiles beside the region's change, each with its rank among the municipalities."""
     notes = ranks(query, chosen, area_code)
-    return area_tiles(query, area_code, chosen, metadata.REGION_CODE, notes=notes)
+    shown = area_tiles(query, area_code, chosen, metadata.REGION_CODE, notes=notes)
+    if domain == ALL_DOMAINS:
+        return shown
+    name = domain_options(query).get(domain)
+    return {domain_name: tiles for domain_name, tiles in shown.items() if domain_name == name}
 
 
-def comparison_frame(query: Query, chosen: Context, area_code: str) -> pd.DataFrame:
-    """Every indicator for the municipality, the region and the Netherlands, comparable: per 10,000 or as a rate."""
+def comparison_frame(query: Query, chosen: Context, area_code: str, domain: str = ALL_DOMAINS) -> pd.DataFrame:
+    """Every indicator (of a domain) for the municipality, the region and the Netherlands, comparable: per 10,000
+    or as a rate."""
     catalog = query("indicator_catalog").set_index("indicator_id")
+    if domain != ALL_DOMAINS:
+        catalog = catalog[catalog["domain_id"] == domain]
     areas = query("area_list").set_index("area_code")
     frames = []
     for code in (area_code, metadata.REGION_CODE, metadata.COUNTRY_CODE):
@@ -65,8 +88,10 @@ def comparison_frame(query: Query, chosen: Context, area_code: str) -> pd.DataFr
     )
 
 
-def small_multiples(frame: pd.DataFrame, meta_area: str, chosen: Context, is_demo: bool) -> tuple:
-    """The small-multiples chart, its metadata and a text description."""
+def small_multiples(
+    frame: pd.DataFrame, meta_area: str, chosen: Context, is_demo: bool, domain_name: str | None = None
+) -> tuple:
+    """The small-multiples chart, its metadata and a text description (of one domain when its name is given)."""
     order = list(dict.fromkeys(frame["indicator"]))
     kinds = frame.drop_duplicates("gebied").set_index("soort")["gebied"]
     names = [kinds[kind] for kind in ("gemeente", "regio", "land") if kind in kinds.index]
@@ -92,13 +117,15 @@ def small_multiples(frame: pd.DataFrame, meta_area: str, chosen: Context, is_dem
     month = parse_period(chosen.periode, "maand")
     meta = charts.ChartMeta(
         title=f"{meta_area} naast de regio en Nederland",
-        subtitle=f"Alle indicatoren, jan 2019 – {month.label}; aantallen per 10.000 inwoners",
+        subtitle=f"{f'{domain_name}: alle' if domain_name else 'Alle'} indicatoren, jan 2019 – {month.label}; "
+        "aantallen per 10.000 inwoners",
         source="RAT-C monitor (zie Bronnen & imports per indicator)",
-        file_stem=export.file_stem("profiel", meta_area, month.label),
+        file_stem=export.file_stem("profiel", meta_area, domain_name or "", month.label),
         is_demo=is_demo,
     )
     description = (
-        f"Kleine grafieken van {len(order)} indicatoren voor {meta_area} (blauw), de regio Zuid-Holland-Zuid "
+        f"Kleine grafieken van {len(order)} indicatoren{f' ({domain_name})' if domain_name else ''} voor "
+        f"{meta_area} (blauw), de regio Zuid-Holland-Zuid "
         "(oranje) en Nederland (grijs gestippeld), elk met een eigen schaal."
     )
     return chart, meta, description
@@ -114,8 +141,11 @@ def table(frame: pd.DataFrame) -> pd.DataFrame:
     })  # fmt: skip
 
 
-def figure(query: Query, chosen: Context, area_code: str, area_name: str, is_demo: bool) -> charts.Figure:
-    """The published small multiples of one municipality, with its data and table."""
-    frame = comparison_frame(query, chosen, area_code)
-    chart, meta, description = small_multiples(frame, area_name, chosen, is_demo)
+def figure(
+    query: Query, chosen: Context, area_code: str, area_name: str, is_demo: bool, domain: str = ALL_DOMAINS
+) -> charts.Figure:
+    """The published small multiples of one municipality (all indicators or one domain's), with data and table."""
+    frame = comparison_frame(query, chosen, area_code, domain)
+    domain_name = None if domain == ALL_DOMAINS else domain_options(query).get(domain)
+    chart, meta, description = small_multiples(frame, area_name, chosen, is_demo, domain_name)
     return charts.make_figure(chart, frame, meta, description, table(frame))

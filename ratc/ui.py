@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import urlencode
 
 import streamlit as st
 
-from ratc import cache, charts, context, export, metadata, periods, text
+from ratc import cache, charts, context, export, fmt, metadata, periods, text
 from ratc.signals import Signal
 from ratc.tiles import Tile
 
@@ -62,6 +63,26 @@ def write_context(chosen: context.Context) -> dict[str, str]:
         st.query_params.from_dict(wanted)
     st.session_state["_context_url"] = params
     return params
+
+
+def municipality_count_word() -> str:
+    """How many municipalities the monitor holds, as a sentence says it ('tien')."""
+    return fmt.count_word(len(choices_in_use().municipalities))
+
+
+def linked_choice(label: str, options: Mapping[str, str], default: str, key: str, param: str) -> str:
+    """A row of buttons whose choice is also in the URL (`param`), so that a link opens the page on it."""
+    if key not in st.session_state:
+        wanted = st.query_params.get(param)
+        st.session_state[key] = wanted if wanted in options else default
+        if wanted is not None and wanted not in options:
+            st.caption(f":material/info: {text.escape_markdown(f'{param}={wanted} bestaat niet; {options[default]}.')}")
+    choice = st.segmented_control(label, list(options), format_func=options.get, key=key, required=True)
+    if choice == default:
+        st.query_params.pop(param, None)
+    elif st.query_params.get(param) != choice:
+        st.query_params[param] = choice
+    return choice
 
 
 # The sidebar groups the pages by the mission's tracks; a page not listed here goes under "Overig".

@@ -37,3 +37,10 @@ def test_relative_change_refuses_zero_or_missing_reference():
 def test_dutch_dates():
     assert fmt.date_short(dt.date(2020, 3, 15)) == "15 mrt 2020"
     assert fmt.date_long(dt.date(2020, 3, 23)) == "23 maart 2020"
+
+
+@pytest.mark.parametrize(
+    ("count", "expected"), [(10, "tien"), (1, "een"), (12, "twaalf"), (355, "355"), (1234, "1.234")]
+)
+def test_counts_read_as_a_sentence_writes_them(count, expected):
+    assert fmt.count_word(count) == expected

@@ -3,6 +3,7 @@
 import functools
 import json
 
+import pandas as pd
 import pytest
 from conftest import chart_data, run_app
 
@@ -75,3 +76,33 @@ def test_profile_page_as_an_alderman_opens_it(warehouse_file, periode):
     )
     labels = {button.proto.label for button in app.get("download_button")}
     assert labels == {"PNG", "SVG", "PDF", "CSV", "Excel"}
+
+
+def test_a_domain_narrows_tiles_and_small_multiples_to_its_indicators(query):
+    catalog = query("indicator_catalog")
+    work = set(catalog.loc[catalog["domain_id"] == "werk_economie", "short_name"])
+    assert set(profile.tiles(query, DORDRECHT_DEC_2021, "GM0505", "werk_economie")) == {"Werk & economie"}
+    assert len(profile.tiles(query, DORDRECHT_DEC_2021, "GM0505")) == 5
+    figure = profile.figure(query, DORDRECHT_DEC_2021, "GM0505", "Dordrecht", True, "werk_economie")
+    assert {name.removesuffix(" /10.000") for name in figure.data["indicator"]} <= work
+    assert figure.meta.subtitle.startswith("Werk & economie: alle indicatoren")
+    assert figure.meta.file_stem == "profiel_dordrecht_werk-economie_dec-2021"
+
+
+def test_the_page_opens_on_all_domains_for_the_region_and_on_one_with_very_many_indicators(query):
+    assert profile.default_domain(query) == profile.ALL_DOMAINS  # 28 indicators: everything at once
+    catalog = query("indicator_catalog")
+    many = pd.concat([catalog] * 2, ignore_index=True)
+    assert len(many) > profile.ONE_DOMAIN_FROM
+    assert profile.default_domain(lambda name, **_: many) == "gezondheid"
+
+
+def test_an_alderman_picks_a_domain_and_the_link_keeps_it(warehouse_file):
+    app = run_app(warehouse_file, {"gemeente": "GM0505", "domein": "inkomen_schulden"}, "pages/municipality.py")
+    assert [header.value for header in app.subheader] == ["Inkomen & schulden"]
+    assert app.query_params["domein"] == ["inkomen_schulden"] or app.query_params["domein"] == "inkomen_schulden"
+    app.segmented_control(key="profiel_domein").set_value(profile.ALL_DOMAINS).run()
+    assert len(app.subheader) == 5 and "domein" not in app.query_params
+    wrong = run_app(warehouse_file, {"gemeente": "GM0505", "domein": "<b>x</b>"}, "pages/municipality.py")
+    assert len(wrong.subheader) == 5
+    assert any("bestaat niet" in caption.value and "<b>" not in caption.value for caption in wrong.caption)

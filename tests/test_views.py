@@ -55,6 +55,18 @@ def test_profile_and_coherence_views(query):
         views.render(query, "mijn-gemeente", {})
 
 
+def test_a_pinned_profile_keeps_its_domain_and_an_unknown_domain_falls_back(query):
+    chosen = context.Context("GM0610", "ww_uitkeringen", "2021-03")
+    params = {"gemeente": "GM0610", "periode": "2021-03", "domein": "gezondheid"}
+    rendered = views.render(query, "mijn-gemeente", params)
+    expected = profile.figure(query, chosen, "GM0610", "Sliedrecht", True, "gezondheid")
+    pd.testing.assert_frame_equal(rendered.figure.data, expected.data)
+    assert ("Domein", "Gezondheid") in rendered.settings and rendered.notices == []
+    unknown = views.render(query, "mijn-gemeente", {**params, "domein": "sport"})
+    assert ("Domein", "Alle domeinen") in unknown.settings
+    assert unknown.notices == ["Domein 'sport' bestaat niet; alle domeinen worden getoond."]
+
+
 def test_map_view_draws_the_publication_map(query):
     rendered = views.render(query, "kaart", {"indicator": "bijstand_uitkeringen", "maat": "per_10k"})
     assert isinstance(rendered.figure, charts.Figure)
