@@ -29,11 +29,13 @@ ui.show_signals(
 )
 
 st.header("Kerncijfers", divider="gray")
-domain = ui.linked_choice("Domein", cache.computed(profile.domain_options), cache.computed(profile.default_domain),
-                          key="profiel_domein", param="domein")  # fmt: skip
+domains = cache.computed(profile.domain_options)
+domain = ui.linked_choice("Domein", domains, cache.computed(profile.default_domain), key="profiel_domein",
+                          param="domein")  # fmt: skip
 cache.shown(ui.show_tiles, profile.tiles, chosen, chosen.gemeente, domain)
 
-st.header("Alle indicatoren naast regio en Nederland", divider="gray")
+shown = "Alle indicatoren" if domain == profile.ALL_DOMAINS else domains[domain]
+st.header(f"{shown} naast regio en Nederland", divider="gray")
 ui.figure_block(cache.computed(profile.figure, chosen, chosen.gemeente, name, is_demo, domain), key="profiel")
 session_ui.pin_control("mijn-gemeente", {"domein": domain if domain != profile.ALL_DOMAINS else ""},
                        f"{name} naast de regio en Nederland", key="profiel")  # fmt: skip
