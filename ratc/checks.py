@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -69,25 +70,24 @@ def is_blank(value: object) -> bool:
 def line(problems: Collector, field: str, value: object, limit: int, required: bool = True,
          row: int | None = None) -> str:  # fmt: skip
     """One line of text, cleaned; a problem when required and empty or when it was longer than `limit`."""
-    raw = "" if is_blank(value) else str(value)
-    cleaned = text.clean_line(raw, limit + 1)
-    if required and not cleaned:
-        problems.add(field, "vul dit in.", row)
-    elif len(cleaned) > limit:
-        length = len(text.clean_line(raw, 100_000))
-        problems.add(field, f"te lang ({fmt.number(length)} tekens, hoogstens {fmt.number(limit)}).", row)
-    return cleaned[:limit]
+    return _cleaned(problems, field, value, limit, required, row, text.clean_line, 100_000)
 
 
 def block(problems: Collector, field: str, value: object, limit: int, required: bool = False,
           row: int | None = None) -> str:  # fmt: skip
     """A multi-line text, cleaned; a problem when required and empty or longer than `limit`."""
+    return _cleaned(problems, field, value, limit, required, row, text.clean_block, 1_000_000)
+
+
+def _cleaned(problems: Collector, field: str, value: object, limit: int, required: bool, row: int | None,
+             clean: Callable[[object, int], str], counted: int) -> str:  # fmt: skip
+    """Text cleaned by `clean`; a problem when required and empty or longer than `limit` (counted up to `counted`)."""
     raw = "" if is_blank(value) else str(value)
-    cleaned = text.clean_block(raw, limit + 1)
+    cleaned = clean(raw, limit + 1)
     if required and not cleaned:
         problems.add(field, "vul dit in.", row)
     elif len(cleaned) > limit:
-        length = len(text.clean_block(raw, 1_000_000))
+        length = len(clean(raw, counted))
         problems.add(field, f"te lang ({fmt.number(length)} tekens, hoogstens {fmt.number(limit)}).", row)
     return cleaned[:limit]
 
