@@ -74,13 +74,11 @@ def help_table(view: continuity_region.Picture) -> None:
 
 def coupling_form(view: continuity_region.Picture) -> None:
     """Choose a request for help and an offer for it, and record the pair with a note."""
-    needs = continuity_view.need_options(view)
-    if not needs:
-        st.write("Er is nu geen hulpvraag met een passend aanbod dat nog niet gekoppeld is.")
+    need = ui.pick_need(continuity_view.need_options(view), "Hulpvraag", "koppeling_knelpunt",
+                        "Er is nu geen hulpvraag met een passend aanbod dat nog niet gekoppeld is.",
+                        lambda chosen: continuity_view.offers_table(view, chosen))  # fmt: skip
+    if need is None:
         return
-    need = st.selectbox("Hulpvraag", list(needs), format_func=needs.get, key="koppeling_knelpunt")
-    st.dataframe(continuity_view.offers_table(view, need), hide_index=True, width="stretch",
-                 column_config={"Waarom": st.column_config.TextColumn(width="large")})  # fmt: skip
     offers = continuity_view.offer_options(view, need)
     with st.form("koppeling"):
         offer = st.selectbox("Aanbod (beste eerst)", list(offers), format_func=offers.get, key="koppeling_aanbod")

@@ -408,6 +408,18 @@ def save(write: Callable[[], T], flash_key: str, message: str | Callable[[T], st
         st.rerun()
 
 
+def pick_need(needs: dict[str, str], label: str, key: str, nothing: str,
+              offers: Callable[[str], object]) -> str | None:  # fmt: skip
+    """A select box of open needs and the table of ranked offers for the one chosen; None (saying `nothing`) if none."""
+    if not needs:
+        st.write(nothing)
+        return None
+    need = st.selectbox(label, list(needs), format_func=needs.get, key=key)
+    st.dataframe(offers(need), hide_index=True, width="stretch",
+                 column_config={"Waarom": st.column_config.TextColumn(width="large")})  # fmt: skip
+    return need
+
+
 def table_downloads(files: dict[str, object], stem: str, key: str) -> None:
     """CSV and Excel downloads of a table: files keyed 'csv' and 'xlsx', as bytes or as a function that makes
     them (made only when someone clicks)."""
