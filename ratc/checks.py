@@ -5,13 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 from ratc import fmt, text
 
 # One address, no spaces, a dot in the domain: strict enough to catch typos, loose enough for real addresses.
 EMAIL = re.compile(r"^[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
+T = TypeVar("T")
 PHONE = re.compile(r"^\+?[0-9 ()-]+$")
 
 
@@ -69,25 +72,24 @@ def is_blank(value: object) -> bool:
 def line(problems: Collector, field: str, value: object, limit: int, required: bool = True,
          row: int | None = None) -> str:  # fmt: skip
     """One line of text, cleaned; a problem when required and empty or when it was longer than `limit`."""
-    raw = "" if is_blank(value) else str(value)
-    cleaned = text.clean_line(raw, limit + 1)
-    if required and not cleaned:
-        problems.add(field, "vul dit in.", row)
-    elif len(cleaned) > limit:
-        length = len(text.clean_line(raw, 100_000))
-        problems.add(field, f"te lang ({fmt.number(length)} tekens, hoogstens {fmt.number(limit)}).", row)
-    return cleaned[:limit]
+    return _cleaned(problems, field, value, limit, required, row, text.clean_line, 100_000)
 
 
 def block(problems: Collector, field: str, value: object, limit: int, required: bool = False,
           row: int | None = None) -> str:  # fmt: skip
     """A multi-line text, cleaned; a problem when required and empty or longer than `limit`."""
+    return _cleaned(problems, field, value, limit, required, row, text.clean_block, 1_000_000)
+
+
+def _cleaned(problems: Collector, field: str, value: object, limit: int, required: bool, row: int | None,
+             clean: Callable[[object, int], str], counted: int) -> str:  # fmt: skip
+    """Text cleaned by `clean`; a problem when required and empty or longer than `limit` (counted up to `counted`)."""
     raw = "" if is_blank(value) else str(value)
-    cleaned = text.clean_block(raw, limit + 1)
+    cleaned = clean(raw, limit + 1)
     if required and not cleaned:
         problems.add(field, "vul dit in.", row)
     elif len(cleaned) > limit:
-        length = len(text.clean_block(raw, 1_000_000))
+        length = len(clean(raw, counted))
         problems.add(field, f"te lang ({fmt.number(length)} tekens, hoogstens {fmt.number(limit)}).", row)
     return cleaned[:limit]
 
@@ -95,18 +97,24 @@ def block(problems: Collector, field: str, value: object, limit: int, required: 
 def number(problems: Collector, field: str, value: object, low: float, high: float, required: bool = True,
            row: int | None = None) -> float | None:  # fmt: skip
     """A number between low and high; Dutch notation (4,5 and 1.250) is read too."""
-    if is_blank(value):
-        if required:
-            problems.add(field, "vul een getal in.", row)
-        return None
-    parsed = parse_number(value)
-    if parsed is None:
-        problems.add(field, f"'{text.clean_line(value, 40)}' is geen getal.", row)
-        return None
-    if not low <= parsed <= high:
+    parsed = _parsed(problems, field, value, required, row, parse_number, "getal")
+    if parsed is not None and not low <= parsed <= high:
         low_text, high_text, given = (fmt.number(value, 2, trim=True) for value in (low, high, parsed))
         problems.add(field, f"moet tussen {low_text} en {high_text} liggen (nu {given}).", row)
         return None
+    return parsed
+
+
+def _parsed(problems: Collector, field: str, value: object, required: bool, row: int | None,
+            parse: Callable[[object], T | None], noun: str, hint: str = "") -> T | None:  # fmt: skip
+    """A value read by `parse`; a problem when required and empty, or when it is no `noun` (with a `hint`)."""
+    if is_blank(value):
+        if required:
+            problems.add(field, f"vul een {noun} in.", row)
+        return None
+    parsed = parse(value)
+    if parsed is None:
+        problems.add(field, f"'{text.clean_line(value, 40)}' is geen {noun}{hint}.", row)
     return parsed
 
 
@@ -147,14 +155,8 @@ def choice(problems: Collector, field: str, value: object, allowed: dict[str, st
 def date(problems: Collector, field: str, value: object, earliest: dt.date, latest: dt.date,
          row: int | None = None) -> dt.date | None:  # fmt: skip
     """A date (a date, a timestamp, or text as 31-03-2020 or 2020-03-31) between earliest and latest."""
-    if is_blank(value):
-        problems.add(field, "vul een datum in.", row)
-        return None
-    parsed = parse_date(value)
-    if parsed is None:
-        problems.add(field, f"'{text.clean_line(value, 40)}' is geen datum (schrijf 31-03-2020).", row)
-        return None
-    if not earliest <= parsed <= latest:
+    parsed = _parsed(problems, field, value, True, row, parse_date, "datum", " (schrijf 31-03-2020)")
+    if parsed is not None and not earliest <= parsed <= latest:
         problems.add(field, f"moet tussen {earliest:%d-%m-%Y} en {latest:%d-%m-%Y} liggen.", row)
         return None
     return parsed

@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 
 import pandas as pd
 import sqlalchemy as sa
 
-from ratc import checks, keys, metadata, paths, periods, store, text
+from ratc import checks, keys, metadata, periods, store, text
 
 STATUSES = {"groen": "Groen", "oranje": "Oranje", "rood": "Rood"}
 STATUS_MEANING = {"groen": "normaal", "oranje": "verminderd", "rood": "kritiek"}
@@ -26,6 +25,11 @@ SOLUTIONS = {"ja": "Ja", "deels": "Deels", "nee": "Nee"}
 FIRST_WEEK = "2020-W01"
 FIRST_DAY = dt.date(2019, 1, 1)  # the earliest 'since' of a knelpunt: anything older is a typo
 LIMITS = {"reporter": 80, "note": 1000, "status_note": 200, "description": 500, "capacity": 120}
+VOCABULARY: metadata.Vocabulary = {  # read from data/continuity/
+    "processes": ("processes.csv", "process_id", "name"),
+    "process_short": ("processes.csv", "process_id", "short_name"),
+    "help_kinds": ("help_kinds.csv", "help_kind", "name"),
+}
 
 REPORTS = sa.Table(
     "continuity_reports",
@@ -104,28 +108,9 @@ class Catalogue:
     help_kinds: dict[str, str]
 
 
-@cache
-def _catalogue(folder: str) -> Catalogue:
-    """The vocabulary read from one data folder."""
-    root = Path(folder)
-    areas = metadata.read_areas(root)
-    towns = areas[areas["area_type"] == "gemeente"]
-    processes = pd.read_csv(root / "continuity" / "processes.csv", dtype=str)
-    kinds = pd.read_csv(root / "continuity" / "help_kinds.csv", dtype=str)
-    for name, frame, key in (("processes.csv", processes, "process_id"), ("help_kinds.csv", kinds, "help_kind")):
-        if frame[key].duplicated().any() or frame[key].isna().any():
-            raise ValueError(f"data/continuity/{name}: every {key} must be filled in and unique")
-    return Catalogue(
-        municipalities=dict(zip(towns["area_code"], towns["area_name"], strict=True)),
-        processes=dict(zip(processes["process_id"], processes["name"], strict=True)),
-        process_short=dict(zip(processes["process_id"], processes["short_name"], strict=True)),
-        help_kinds=dict(zip(kinds["help_kind"], kinds["name"], strict=True)),
-    )
-
-
 def catalogue(data_dir: Path | None = None) -> Catalogue:
     """Municipalities (areas.csv), critical processes and kinds of help (data/continuity/)."""
-    return _catalogue(str(data_dir or paths.data_dir()))
+    return Catalogue(**metadata.read_vocabulary(data_dir, "continuity", VOCABULARY))
 
 
 @dataclass(frozen=True)

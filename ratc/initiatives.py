@@ -11,18 +11,22 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 
 import pandas as pd
 import sqlalchemy as sa
 
-from ratc import checks, fmt, keys, metadata, paths, store
+from ratc import checks, fmt, keys, metadata, store
 
 DIRECTIONS = {"aanbod": "Biedt", "vraag": "Vraagt"}
 REGION_LABEL = "Hele regio"
 MAX_CAPACITY = 10_000_000
 LIMITS = {"name": 120, "neighbourhood": 80, "description": 1000, "contact": 80, "item": 200, "note": 500}
+VOCABULARY: metadata.Vocabulary = {  # read from data/initiatives/
+    "categories": ("categories.csv", "category_id", "name"),
+    "units": ("categories.csv", "category_id", "unit"),
+    "party_types": ("party_types.csv", "party_type", "name"),
+}
 ITEM_COLUMNS = ["richting", "categorie", "omschrijving", "capaciteit"]
 
 INITIATIVES = sa.Table(
@@ -81,28 +85,10 @@ class Catalogue:
     party_types: dict[str, str]
 
 
-@cache
-def _catalogue(folder: str) -> Catalogue:
-    """The vocabulary read from one data folder."""
-    root = Path(folder)
-    areas = metadata.read_areas(root)
-    towns = areas[areas["area_type"] == "gemeente"]
-    categories = pd.read_csv(root / "initiatives" / "categories.csv", dtype=str)
-    parties = pd.read_csv(root / "initiatives" / "party_types.csv", dtype=str)
-    for name, frame, key in (("categories.csv", categories, "category_id"), ("party_types.csv", parties, "party_type")):
-        if frame[key].duplicated().any() or frame[key].isna().any():
-            raise ValueError(f"data/initiatives/{name}: every {key} must be filled in and unique")
-    return Catalogue(
-        areas={**dict(zip(towns["area_code"], towns["area_name"], strict=True)), metadata.REGION_CODE: REGION_LABEL},
-        categories=dict(zip(categories["category_id"], categories["name"], strict=True)),
-        units=dict(zip(categories["category_id"], categories["unit"], strict=True)),
-        party_types=dict(zip(parties["party_type"], parties["name"], strict=True)),
-    )
-
-
 def catalogue(data_dir: Path | None = None) -> Catalogue:
     """Areas (areas.csv plus 'Hele regio'), categories and party types (data/initiatives/)."""
-    return _catalogue(str(data_dir or paths.data_dir()))
+    labels = metadata.read_vocabulary(data_dir, "initiatives", VOCABULARY)
+    return Catalogue(areas={**labels.pop("municipalities"), metadata.REGION_CODE: REGION_LABEL}, **labels)
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
@@ -9,6 +10,8 @@ import pandas as pd
 from ratc import paths
 from ratc.periods import FREQUENCIES
 
+# A vocabulary of a form: field -> (file, key column, label column), e.g. {"processes": ("processes.csv", …)}
+Vocabulary = dict[str, tuple[str, str, str]]
 POLARITIES = ("hoger_slechter", "hoger_beter", "neutraal")
 REGION_CODE = "VR18"
 COUNTRY_CODE = "NL"
@@ -43,6 +46,31 @@ def read_areas(data_dir: Path | None = None) -> pd.DataFrame:
     if set(frame["area_type"]) - {"gemeente", "regio", "land"}:
         raise ValueError("areas.csv: area_type must be gemeente, regio or land")
     return frame
+
+
+def municipality_names(data_dir: Path | None = None) -> dict[str, str]:
+    """The ten municipalities' names by CBS code, in the order of areas.csv."""
+    areas = read_areas(data_dir)
+    towns = areas[areas["area_type"] == "gemeente"]
+    return dict(zip(towns["area_code"], towns["area_name"], strict=True))
+
+
+def read_vocabulary(data_dir: Path | None, folder: str, fields: Vocabulary) -> dict[str, dict[str, str]]:
+    """A form's vocabulary: per field its labels (code -> Dutch) from data/<folder>/, and the municipalities."""
+    return dict(_vocabulary(str(data_dir or paths.data_dir()), folder, tuple(fields.items())))  # a copy to take from
+
+
+@cache
+def _vocabulary(root: str, folder: str, fields: tuple[tuple[str, tuple[str, str, str]], ...]) -> dict[str, dict]:
+    """The vocabulary read from one data folder; every file's key column filled in and unique."""
+    files = {file: key for file, key, _ in dict(fields).values()}
+    frames = {file: pd.read_csv(Path(root) / folder / file, dtype=str) for file in files}
+    for file, key in files.items():
+        if frames[file][key].duplicated().any() or frames[file][key].isna().any():
+            raise ValueError(f"data/{folder}/{file}: every {key} must be filled in and unique")
+    labels = {name: dict(zip(frames[file][key], frames[file][column], strict=True))
+              for name, (file, key, column) in fields}  # fmt: skip
+    return {"municipalities": municipality_names(Path(root)), **labels}
 
 
 def read_domains(data_dir: Path | None = None) -> pd.DataFrame:

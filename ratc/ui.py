@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import urlencode
 
 import streamlit as st
 
-from ratc import cache, charts, context, export, fmt, metadata, periods, text
+from ratc import cache, charts, checks, context, export, fmt, keys, metadata, periods, store, text, views
 from ratc.signals import Signal
 from ratc.tiles import Tile
 
+T = TypeVar("T")
 DEFAULT_INDICATOR = "ww_uitkeringen"
 FAVICON = Path(__file__).parent / "static" / "favicon.png"
 LINK_LIST_LIMIT = 40
@@ -163,8 +165,7 @@ def indicator_picker(chosen: context.Context, label: str = "Indicator") -> str:
 
 def demo_notice() -> bool:
     """Say 'Demodata' on every screen that shows demo figures; True when it did."""
-    imports = cache.query("import_lineage")
-    if imports["is_demo"].any():
+    if views.is_demo(cache.query):
         st.info(DEMO_TEXT, icon=":material/science:")
         return True
     return False
@@ -319,10 +320,31 @@ def delivery_report(validation) -> None:
         st.dataframe(validation.changes, hide_index=True, width="stretch")
 
 
+KEPT_TEXT = " Uw invoer staat nog in het formulier."
 STORE_DEMO_TEXT = (
     "**Demodata** — deze meldingen en initiatieven zijn verzonnen voor demonstratie en training. "
     "Echte gegevens worden nooit met demodata gemengd."
 )
+
+
+def from_store(read: Callable[[], T]) -> T:
+    """What `read` gets from the shared store; when the store does not answer, its message, and the page stops."""
+    try:
+        return read()
+    except store.StoreUnavailable as error:
+        st.error(str(error), icon=":material/cloud_off:")
+        st.stop()
+
+
+def stored_content(holdings: Callable[[], tuple[bool, bool]], flash_key: str, demo_key: str,
+                   empty: Callable[[], None] | None = None) -> bool:  # fmt: skip
+    """A store page's start: its kept message, then demo or real (True: demo); stops when down, or after `empty`."""
+    flash(flash_key)
+    has_real, has_demo = from_store(holdings)
+    if empty is not None and not (has_real or has_demo):
+        empty()
+        st.stop()
+    return demo_or_real(has_real, has_demo, key=demo_key)
 
 
 def demo_or_real(has_real: bool, has_demo: bool, key: str) -> bool:
@@ -385,6 +407,37 @@ def flash(key: str, message: str | None = None) -> None:
     kept = st.session_state.pop(key, None)
     if kept:
         st.success(kept, icon=":material/check_circle:")
+
+
+def save(write: Callable[[], T], flash_key: str, message: str | Callable[[T], str], kept: bool = False,
+         forget_prefix: str | None = None) -> None:  # fmt: skip
+    """Store a form: on success keep `message` for the next run and rerun, else say why (`kept`: the input stays)."""
+    note = KEPT_TEXT if kept else ""
+    try:
+        result = write()
+    except keys.AccessDenied as error:
+        st.error(f"{error}{note}", icon=":material/lock:")
+    except checks.Invalid as invalid:
+        form_problems(invalid.problems)
+    except store.StoreUnavailable as error:
+        st.error(f"{error}{note}", icon=":material/cloud_off:")
+    else:
+        flash(flash_key, message if isinstance(message, str) else message(result))
+        if forget_prefix is not None:
+            forget(forget_prefix)
+        st.rerun()
+
+
+def pick_need(needs: dict[str, str], label: str, key: str, nothing: str,
+              offers: Callable[[str], object]) -> str | None:  # fmt: skip
+    """A select box of open needs and the table of ranked offers for the one chosen; None (saying `nothing`) if none."""
+    if not needs:
+        st.write(nothing)
+        return None
+    need = st.selectbox(label, list(needs), format_func=needs.get, key=key)
+    st.dataframe(offers(need), hide_index=True, width="stretch",
+                 column_config={"Waarom": st.column_config.TextColumn(width="large")})  # fmt: skip
+    return need
 
 
 def table_downloads(files: dict[str, object], stem: str, key: str) -> None:
