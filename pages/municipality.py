@@ -29,13 +29,11 @@ ui.show_signals(
 )
 
 st.header("Kerncijfers", divider="gray")
-domains = cache.computed(profile.domain_options)
-domain = ui.linked_choice("Domein", domains, cache.computed(profile.default_domain), key="profiel_domein",
-                          param="domein")  # fmt: skip
+domain = ui.domain_choice(key="profiel_domein")
 cache.shown(ui.show_tiles, profile.tiles, chosen, chosen.gemeente, domain)
 
-shown = "Alle indicatoren" if domain == profile.ALL_DOMAINS else domains[domain]
+shown = "Alle indicatoren" if domain == overview.ALL_DOMAINS else cache.computed(overview.domain_options)[domain]
 st.header(f"{shown} naast regio en Nederland", divider="gray")
 ui.figure_block(cache.computed(profile.figure, chosen, chosen.gemeente, name, is_demo, domain), key="profiel")
-session_ui.pin_control("mijn-gemeente", {"domein": domain if domain != profile.ALL_DOMAINS else ""},
+session_ui.pin_control("mijn-gemeente", {"domein": domain if domain != overview.ALL_DOMAINS else ""},
                        f"{name} naast de regio en Nederland", key="profiel")  # fmt: skip

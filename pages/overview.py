@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ratc import cache, metadata, overview, periods, ui
+from ratc import cache, overview, periods, ui
 
 chosen = ui.context_in_use()
 month = periods.parse_period(chosen.periode, "maand")
@@ -22,7 +22,7 @@ if chosen.gemeente:
         query_params=st.session_state["_context_url"],
     )
 
-cache.shown(ui.show_tiles, overview.area_tiles, metadata.REGION_CODE, chosen)
+cache.shown(ui.show_tiles, overview.region_tiles, chosen, ui.domain_choice(key="overzicht_domein"))
 
 st.header("Signalen", divider="orange")
 st.caption(

@@ -13,6 +13,22 @@ from ratc.periods import parse_period
 
 Query = Callable[..., pd.DataFrame]
 SPARKLINE_FROM = dt.date(2019, 1, 1)
+ALL_DOMAINS = "alle"
+# With more indicators than this (a national warehouse has a hundred), the tile pages open on one domain: a wall of
+# tiles helps no one, and drawing them made a page's rerun grow with the number of indicators (bench/run.py).
+ONE_DOMAIN_FROM = 40
+
+
+def domain_options(query: Query) -> dict[str, str]:
+    """'Alle domeinen' and the monitor's domains by id, in display order."""
+    catalog = query("indicator_catalog").drop_duplicates("domain_id")
+    return {ALL_DOMAINS: "Alle domeinen", **dict(zip(catalog["domain_id"], catalog["domain_name"], strict=True))}
+
+
+def default_domain(query: Query) -> str:
+    """All domains at once for a regional monitor; the first domain when there are very many indicators."""
+    catalog = query("indicator_catalog")
+    return ALL_DOMAINS if len(catalog) <= ONE_DOMAIN_FROM else str(catalog["domain_id"].iloc[0])
 
 
 def area_tiles(
@@ -36,6 +52,19 @@ def area_tiles(
         reference=reference,
         notes=notes,
     )
+
+
+def of_domain(query: Query, tiles_by_domain: dict[str, list[tiles.Tile]], domain: str) -> dict[str, list[tiles.Tile]]:
+    """The tiles of one domain (by id), or all of them."""
+    if domain == ALL_DOMAINS:
+        return tiles_by_domain
+    name = domain_options(query).get(domain)
+    return {domain_name: shown for domain_name, shown in tiles_by_domain.items() if domain_name == name}
+
+
+def region_tiles(query: Query, chosen: Context, domain: str = ALL_DOMAINS) -> dict[str, list[tiles.Tile]]:
+    """The region's KPI tiles, of all domains or one."""
+    return of_domain(query, area_tiles(query, metadata.REGION_CODE, chosen), domain)
 
 
 def area_signals(query: Query, chosen: Context, area_code: str | None = None, limit: int = 8) -> list[signals.Signal]:

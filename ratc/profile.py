@@ -7,29 +7,11 @@ import pandas as pd
 
 from ratc import charts, export, fmt, metadata
 from ratc.context import Context
-from ratc.overview import SPARKLINE_FROM, Query, area_tiles
+from ratc.overview import ALL_DOMAINS, SPARKLINE_FROM, Query, area_tiles, domain_options, of_domain
 from ratc.periods import parse_period
 from ratc.tiles import Tile
 
 COMPARISON_COLOURS = {"gemeente": charts.PALETTE[0], "regio": charts.PALETTE[1], "land": charts.NEUTRAL}
-ALL_DOMAINS = "alle"
-# With more indicators than this (a national warehouse has a hundred), the page opens on one domain: a wall of
-# tiles helps no one, and drawing them made the page's rerun grow with the number of indicators (bench/run.py).
-ONE_DOMAIN_FROM = 40
-
-
-def domain_options(query: Query) -> dict[str, str]:
-    """'Alle domeinen' and the monitor's domains by id, in display order."""
-    catalog = query("indicator_catalog").drop_duplicates("domain_id")
-    return {ALL_DOMAINS: "Alle domeinen", **dict(zip(catalog["domain_id"], catalog["domain_name"], strict=True))}
-
-
-def default_domain(query: Query) -> str:
-    """All domains at once for a regional monitor; the first domain when there are very many indicators."""
-    catalog = query("indicator_catalog")
-    return ALL_DOMAINS if len(catalog) <= ONE_DOMAIN_FROM else str(catalog["domain_id"].iloc[0])
-
-
 def ranks(query: Query, chosen: Context, area_code: str) -> dict[str, str]:
     """Per indicator, the municipality's rank among the ten ('rang 3 van 10'); highest (per 10,000) is 1."""
     per_10k = query("indicator_catalog").set_index("indicator_id")["per_10k"]
@@ -51,11 +33,7 @@ def ranks(query: Query, chosen: Context, area_code: str) -> dict[str, str]:
 def tiles(query: Query, chosen: Context, area_code: str, domain: str = ALL_DOMAINS) -> dict[str, list[Tile]]:
     """The municipality's KPI tiles beside the region's change, each with its rank among the municipalities."""
     notes = ranks(query, chosen, area_code)
-    shown = area_tiles(query, area_code, chosen, metadata.REGION_CODE, notes=notes)
-    if domain == ALL_DOMAINS:
-        return shown
-    name = domain_options(query).get(domain)
-    return {domain_name: tiles for domain_name, tiles in shown.items() if domain_name == name}
+    return of_domain(query, area_tiles(query, area_code, chosen, metadata.REGION_CODE, notes=notes), domain)
 
 
 def comparison_frame(query: Query, chosen: Context, area_code: str, domain: str = ALL_DOMAINS) -> pd.DataFrame:

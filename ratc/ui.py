@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from ratc import cache, charts, checks, context, export, fmt, keys, metadata, periods, store, text, views
+from ratc import cache, charts, checks, context, export, fmt, keys, metadata, overview, periods, store, text, views
 from ratc.signals import Signal
 from ratc.tiles import Tile
 
@@ -70,6 +70,12 @@ def write_context(chosen: context.Context) -> dict[str, str]:
 def municipality_count_word() -> str:
     """How many municipalities the monitor holds, as a sentence says it ('tien')."""
     return fmt.count_word(len(choices_in_use().municipalities))
+
+
+def domain_choice(key: str) -> str:
+    """'Alle domeinen' or one domain for a page of KPI tiles; in the URL as `domein`."""
+    options = cache.computed(overview.domain_options)
+    return linked_choice("Domein", options, cache.computed(overview.default_domain), key=key, param="domein")
 
 
 def linked_choice(label: str, options: Mapping[str, str], default: str, key: str, param: str) -> str:

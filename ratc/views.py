@@ -178,17 +178,17 @@ def _map(query: Query, params: dict[str, str]) -> Rendered:
 def _profile(query: Query, params: dict[str, str]) -> Rendered:
     """Mijn gemeente: one municipality's indicators against region and Nederland; needs param gemeente, optional
     param domein (a domain id; all domains without it)."""
-    from ratc import profile
+    from ratc import overview, profile
 
     chosen, choices, notices = _context(query, params)
     if not chosen.gemeente:
         raise ViewError("Een profiel hoort bij één gemeente: kies eerst een gemeente.")
     name = choices.municipalities[chosen.gemeente]
-    domains = profile.domain_options(query)
-    domain = params.get("domein") or profile.ALL_DOMAINS
+    domains = overview.domain_options(query)
+    domain = params.get("domein") or overview.ALL_DOMAINS
     if domain not in domains:
         notices.append(f"Domein '{domain}' bestaat niet; alle domeinen worden getoond.")
-        domain = profile.ALL_DOMAINS
+        domain = overview.ALL_DOMAINS
     figure = profile.figure(query, chosen, chosen.gemeente, name, is_demo(query), domain)
     settings = [item for item in _context_settings(query, chosen, choices) if item[0] != "Indicator"]
     settings.append(("Domein", domains[domain]))

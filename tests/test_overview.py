@@ -96,3 +96,16 @@ def test_tiles_drawn_again_from_the_cache_are_those_of_the_chosen_month(warehous
     app.select_slider(key="ctx_periode").set_value("2021-12").run()
     assert shown_tiles(app) == december, "the replayed tiles are December's, not June's"
     assert june != december and len(june) == len(december)
+
+
+def test_the_facilitator_narrows_the_tiles_to_one_domain_and_back(warehouse_file, query):
+    app = run_app(warehouse_file, {"periode": "2021-12", "domein": "gezondheid"})
+    catalog = query("indicator_catalog")
+    health = catalog[catalog["domain_id"] == "gezondheid"]
+    assert [header.value for header in app.subheader] == ["Gezondheid"]
+    assert len(app.metric) == len(health) < len(catalog)
+    app.segmented_control(key="overzicht_domein").set_value(overview.ALL_DOMAINS).run()
+    assert len(app.metric) == len(catalog) and len(app.subheader) == 5 and "domein" not in app.query_params
+    wrong = run_app(warehouse_file, {"domein": "<b>x</b>"})
+    assert len(wrong.subheader) == 5
+    assert any("bestaat niet" in caption.value and "<b>" not in caption.value for caption in wrong.caption)
