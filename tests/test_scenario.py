@@ -38,6 +38,15 @@ CPB_FIGURES = {
     "cpb4": (-7.3, -2.7, 6.1, 9.4, 12),
     "cpb-juni": (-6.4, 3.3, 5.0, 7.0, None),
 }
+# every slider a preset sets, over its whole range (hypothesis strategies)
+SLIDERS = {
+    "duur": strategies.integers(*scenario_settings.DURATION),
+    "bbp_2020": strategies.integers(-120, 40).map(lambda tenths: tenths / 10),
+    "bbp_2021": strategies.integers(-60, 80).map(lambda tenths: tenths / 10),
+    "steun": strategies.sampled_from(range(0, 101, 5)),
+    "steun_tot": strategies.sampled_from(scenario_settings.SUPPORT_MONTHS),
+    "herstel": strategies.sampled_from("VUL"),
+}
 START_MONTHS = ["2021-12", "2020-06", "2020-11", "2021-05"]  # 2021-12: data run to the horizon, start Feb 2020
 
 
@@ -252,12 +261,7 @@ def test_stocks_start_from_the_observed_level(observed):
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
-    duur=strategies.integers(*scenario_settings.DURATION),
-    bbp_2020=strategies.integers(-120, 40).map(lambda tenths: tenths / 10),
-    bbp_2021=strategies.integers(-60, 80).map(lambda tenths: tenths / 10),
-    steun=strategies.sampled_from(range(0, 101, 5)),
-    steun_tot=strategies.sampled_from(scenario_settings.SUPPORT_MONTHS),
-    herstel=strategies.sampled_from("VUL"),
+    **SLIDERS,
     sensitivity=strategies.sampled_from([0.5, 1.0, 2.0]),
     month=strategies.sampled_from(START_MONTHS),
 )
@@ -314,12 +318,7 @@ def test_share_link_parameters_round_trip(key):
 
 @settings(max_examples=80, deadline=None)
 @given(
-    duur=strategies.integers(*scenario_settings.DURATION),
-    bbp_2020=strategies.integers(-120, 40).map(lambda tenths: tenths / 10),
-    bbp_2021=strategies.integers(-60, 80).map(lambda tenths: tenths / 10),
-    steun=strategies.sampled_from(range(0, 101, 5)),
-    steun_tot=strategies.sampled_from(scenario_settings.SUPPORT_MONTHS),
-    herstel=strategies.sampled_from("VUL"),
+    **SLIDERS,
     sliedrecht=strategies.integers(10, 40).map(lambda twentieths: round(twentieths * 0.05, 2)),
 )
 def test_any_settings_survive_a_link_and_a_settings_file(
