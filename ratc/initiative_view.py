@@ -227,6 +227,15 @@ def initiative_map(registry: Registry, filters: Filters, geometry: geo.MapGeomet
     return InitiativeMap(map_view.serialised(deck), legend, describe_map(frame, registry, filters))
 
 
+def map_key(registry: Registry, filters: Filters, geometry: geo.MapGeometry) -> tuple:
+    """What the map depends on: the registry's content, the filters and the geometry (its display shapes)."""
+    content = tuple(
+        int(pd.util.hash_pandas_object(frame, index=False).sum()) if len(frame) else 0
+        for frame in (registry.initiatives, registry.items)
+    )
+    return (registry.demo, content, filters, geometry.kind, geometry.description, hash(geometry.shown))
+
+
 def describe_map(frame: pd.DataFrame, registry: Registry, filters: Filters) -> str:
     """The map in a sentence: where most initiatives are, where none are, and how many work region-wide."""
     items = filtered_items(registry, filters)

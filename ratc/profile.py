@@ -12,6 +12,8 @@ from ratc.periods import parse_period
 from ratc.tiles import Tile
 
 COMPARISON_COLOURS = {"gemeente": charts.PALETTE[0], "regio": charts.PALETTE[1], "land": charts.NEUTRAL}
+
+
 def ranks(query: Query, chosen: Context, area_code: str) -> dict[str, str]:
     """Per indicator, the municipality's rank among the ten ('rang 3 van 10'); highest (per 10,000) is 1."""
     per_10k = query("indicator_catalog").set_index("indicator_id")["per_10k"]

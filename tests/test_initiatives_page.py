@@ -127,3 +127,20 @@ def test_an_empty_registry_offers_demo_data(warehouse_file, store_url):
     app.button(key="initiatieven_demo_laden").click()
     app = app.run()
     assert len(listed(app)) == 30
+
+
+def map_text(app, code: str) -> str:
+    """The map's tooltip text of one municipality."""
+    deck = json.loads(app.get("deck_gl_json_chart")[0].proto.json)
+    features = deck["layers"][0]["data"]["features"]
+    return next(feature["properties"]["tekst"] for feature in features if feature["properties"]["statcode"] == code)
+
+
+def test_the_map_counts_a_new_initiative_at_once(warehouse_file, store_url):
+    app = run_app(warehouse_file, {}, PAGE)
+    row = [{"richting": "aanbod", "categorie": "voedsel", "omschrijving": "Soep", "capaciteit": 5}]
+    app = register(app, "Soep voor de wijk", row)
+    assert map_text(app, "GM0505").startswith("1 initiatief ·")
+    app = register(app, "Tweede pan", row, email="pan@test.example")
+    assert map_text(app, "GM0505").startswith("2 initiatieven · 2 aanbod")
+    assert map_text(app, "GM0512").startswith("0 initiatieven")
