@@ -1,13 +1,15 @@
 """Load test: concurrent sessions browsing the monitor and adding cards to one hang-out, over real WebSockets.
 
-Run from the repo root:  python bench/load.py [--sessions 25] [--rounds 3] [--cards 4]
+Run from the repo root:  python bench/load.py [--sessions 25] [--rounds 3] [--cards 4] [--think 0]
 
 Starts the app as the README does (`python -m ratc serve`) on a free loopback port, with a fresh SQLite store
 and the warehouse built from `data/`, creates one hang-out session, then runs `--sessions` virtual users at
 once. Each one speaks Streamlit's own WebSocket protocol (bench/st_client.py, as a browser does): it opens the
 monitor pages with deep links, `--rounds` times, joins the session with its code and adds `--cards` cards.
-It prints one table: script runs, failed runs (exceptions, error alerts, "page not found"), median and p95 of
-the round trip per run, and the cards expected against the cards the store holds. Exit status 1 when a run
+With `--think S` each user pauses S seconds on average (0.5–1.5 × S, random) between two runs, as people
+reading a page do; the default 0 is the worst case, everyone clicking without pause.
+It prints one table: script runs, throughput, failed runs (exceptions, error alerts, "page not found"), median
+and p95 of the round trip per run, and the cards expected against the cards the store holds. Exit status 1 when a run
 failed or a card was lost; it never fails on a time.
 """
 
@@ -68,9 +70,9 @@ def start_server(state_dir: Path, port: int) -> subprocess.Popen:
     raise RuntimeError("the app did not start within 120 s")
 
 
-async def visitor(base: str, number: int, rounds: int, journey) -> list:
+async def visitor(base: str, number: int, rounds: int, journey, think: float = 0.0) -> list:
     """One virtual user: browse the monitor pages `rounds` times, then the extra journey (e.g. add cards)."""
-    client = Client(base)
+    client = Client(base, think=think, seed=number)
     await client.connect()
     runs = []
     try:
@@ -84,9 +86,9 @@ async def visitor(base: str, number: int, rounds: int, journey) -> list:
     return runs
 
 
-async def run_all(base: str, sessions: int, rounds: int, journey) -> list:
+async def run_all(base: str, sessions: int, rounds: int, journey, think: float = 0.0) -> list:
     """Every visitor at once."""
-    results = await asyncio.gather(*(visitor(base, number, rounds, journey) for number in range(sessions)))
+    results = await asyncio.gather(*(visitor(base, number, rounds, journey, think) for number in range(sessions)))
     return [run for runs in results for run in runs]
 
 
@@ -102,6 +104,7 @@ def report(runs: list, seconds: float, cards: tuple[int, int] | None) -> bool:
     failed = [run for run in runs if not run.ok]
     rows = [
         ("script runs", f"{len(runs)}"),
+        ("throughput", f"{len(runs) / seconds:.1f} runs/s"),
         ("failed runs", f"{len(failed)}"),
         ("round trip median", f"{statistics.median(times):.0f} ms"),
         ("round trip p95", f"{percentile(times, 0.95):.0f} ms"),
@@ -126,6 +129,7 @@ def main() -> int:
     parser.add_argument("--sessions", type=int, default=25)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--cards", type=int, default=4)
+    parser.add_argument("--think", type=float, default=0.0, help="mean pause in seconds between two runs of a user")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as state:
         # the session is created before the server starts, so both see the same store from the start
@@ -135,10 +139,11 @@ def main() -> int:
         try:
             base = f"http://127.0.0.1:{port}"
             started = time.perf_counter()
-            runs = asyncio.run(run_all(base, args.sessions, args.rounds, journey))
+            runs = asyncio.run(run_all(base, args.sessions, args.rounds, journey, args.think))
             seconds = time.perf_counter() - started
             cards = (args.sessions * args.cards, count_cards()) if count_cards else None
-            print(f"load: {args.sessions} sessions at once, {args.rounds} rounds of {len(BROWSE)} pages each")
+            pause = f", a pause of {args.think:g} s on average between runs" if args.think else ", no pause"
+            print(f"load: {args.sessions} sessions at once, {args.rounds} rounds of {len(BROWSE)} pages each{pause}")
             return 0 if report(runs, seconds, cards) else 1
         finally:
             server.terminate()

@@ -7,6 +7,8 @@ id with `-<key>`). Used by bench/load.py; not part of the app.
 
 from __future__ import annotations
 
+import asyncio
+import random
 import time
 from dataclasses import dataclass, field
 
@@ -48,8 +50,11 @@ class Run:
 class Client:
     """One browser session: a WebSocket, the widget ids seen so far, and the state it sends back."""
 
-    def __init__(self, base_url: str):
+    def __init__(self, base_url: str, think: float = 0.0, seed: int = 0):
         self.base_url = base_url.rstrip("/")
+        self.think = think  # mean pause before every run but the first, as a person reads the page first
+        self.random = random.Random(seed)
+        self.has_run = False
         self.socket = None
         self.widget_ids: dict[str, str] = {}
         self.states: dict[str, WidgetState] = {}
@@ -69,6 +74,9 @@ class Client:
 
     async def run(self, page: str = "", query: str = "", fragment_id: str = "", timeout: float = 60) -> Run:
         """Rerun the script on a page with the current widget states; wait for it to finish."""
+        if self.think and self.has_run:
+            await asyncio.sleep(self.random.uniform(0.5, 1.5) * self.think)  # not part of the round trip
+        self.has_run = True
         message = BackMsg()
         state = message.rerun_script
         state.query_string = query
