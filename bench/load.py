@@ -144,10 +144,22 @@ def main() -> int:
             cards = (args.sessions * args.cards, count_cards()) if count_cards else None
             pause = f", a pause of {args.think:g} s on average between runs" if args.think else ", no pause"
             print(f"load: {args.sessions} sessions at once, {args.rounds} rounds of {len(BROWSE)} pages each{pause}")
-            return 0 if report(runs, seconds, cards) else 1
+            ok = report(runs, seconds, cards)
+            print(f"server peak memory (VmHWM)  {peak_memory_mb(server.pid)}")
+            return 0 if ok else 1
         finally:
             server.terminate()
             server.wait(timeout=20)
+
+
+def peak_memory_mb(pid: int) -> str:
+    """The peak resident memory of a process, from /proc (Linux)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return "not measured"
+    kilobytes = next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:")), None)
+    return "not measured" if kilobytes is None else f"{kilobytes / 1024:.0f} MB"
 
 
 def card_journey(state_dir: Path, cards: int):

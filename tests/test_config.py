@@ -43,3 +43,9 @@ def test_deployment_notes_block_metrics_and_pin_sessions():
     assert re.search(r"location\s+(=\s+)?/_stcore/metrics\s*\{\s*return 404;", DEPLOY)
     assert "STREAMLIT_SERVER_COOKIE_SECRET" in DEPLOY and "RATC_STORE_URL" in DEPLOY
     assert "sticky" in DEPLOY.lower()
+
+
+def test_the_server_does_not_collect_all_garbage_after_every_run():
+    # Streamlit's default full collection after each script run cut the throughput under load to a third
+    assert CONFIG["runner"]["postScriptGC"] is False
+    assert "postScriptGC = false" in DEPLOY
