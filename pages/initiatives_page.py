@@ -13,7 +13,7 @@ st.caption(
     "die vraag en aanbod bij elkaar brengen."
 )
 demo = initiatives_ui.registry_content()
-registry = initiatives.registry(demo)
+registry = ui.from_store(lambda: initiatives.registry(demo))
 filters = initiatives_ui.filters(registry, chosen)
 
 list_tab, map_tab, match_tab, coalition_tab, register_tab = st.tabs(

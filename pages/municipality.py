@@ -32,8 +32,7 @@ st.header("Kerncijfers", divider="gray")
 domain = ui.domain_choice(key="profiel_domein")
 cache.shown(ui.show_tiles, profile.tiles, chosen, chosen.gemeente, domain)
 
-shown = "Alle indicatoren" if domain == overview.ALL_DOMAINS else cache.computed(overview.domain_options)[domain]
-st.header(f"{shown} naast regio en Nederland", divider="gray")
+st.header(f"{cache.computed(overview.domain_title, domain)} naast regio en Nederland", divider="gray")
 ui.figure_block(cache.computed(profile.figure, chosen, chosen.gemeente, name, is_demo, domain), key="profiel")
-session_ui.pin_control("mijn-gemeente", {"domein": domain if domain != overview.ALL_DOMAINS else ""},
-                       f"{name} naast de regio en Nederland", key="profiel")  # fmt: skip
+session_ui.pin_control("mijn-gemeente", overview.domain_params(domain), f"{name} naast de regio en Nederland",
+                       key="profiel")  # fmt: skip

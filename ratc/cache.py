@@ -104,8 +104,8 @@ def _shown(file: str, draw_module: str, draw_name: str, module: str, name: str, 
 
 
 def by_key(function: Callable[..., object], key: tuple, *args: object) -> object:
-    """Call `function(*args)` from a ratc module once per `key`, which stands for the arguments: they are not
-    hashed (a registry's frames and a map's geometry would cost more to hash than the key to make)."""
+    """Call `function(*args)` from a ratc module once per `key`, which stands for the (unhashed) arguments."""
+    # hashing a registry's frames or a map's geometry would cost more than making the key
     return _by_key(function.__module__, function.__name__, key, args)
 
 
@@ -127,8 +127,8 @@ def map_geometry() -> geo.MapGeometry:
 
 @st.cache_data(max_entries=4, show_spinner=False)
 def _map_geometry(folder: str, signature: tuple) -> geo.MapGeometry:
-    """The geometry for one state of the geo folder."""
-    return geo.map_geometry()
+    """The geometry for one state of the geo folder, with its display shapes made once."""
+    return geo.with_display(geo.map_geometry())
 
 
 @st.cache_data(ttl=3600, max_entries=32, show_spinner=False)

@@ -43,7 +43,7 @@ class MapGeometry:
     description: str
     source: str | None = None
     notice: str | None = None
-    shown: str | None = field(default=None, repr=False)  # display_text(frame), made once when loaded
+    shown: str | None = field(default=None, repr=False)  # display_text(frame), made once by with_display
 
     @property
     def is_tiles(self) -> bool:
@@ -200,17 +200,15 @@ def map_geometry(data_dir: Path | None = None) -> MapGeometry:
         except (GeoError, OSError) as exc:
             problems.append(f"{path.name}: {exc}")
             continue
-        return with_display(
-            MapGeometry(frame, "grenzen", f"Gemeentegrenzen CBS/PDOK {year}", source=f"CBS, PDOK ({year})")
-        )
+        return MapGeometry(frame, "grenzen", f"Gemeentegrenzen CBS/PDOK {year}", source=f"CBS, PDOK ({year})")
     notice = None
     if problems:
         notice = "De gemeentegrenzen in data/geo/ zijn onbruikbaar; de tegelkaart wordt getoond. " + "; ".join(problems)
-    return with_display(MapGeometry(hexagon_tiles(data_dir), "tegels", TILES_DESCRIPTION, notice=notice))
+    return MapGeometry(hexagon_tiles(data_dir), "tegels", TILES_DESCRIPTION, notice=notice)
 
 
 def with_display(geometry: MapGeometry) -> MapGeometry:
-    """The geometry with its display shapes made once: both interactive maps draw them on every rerun."""
+    """The geometry with its display shapes made now, for a cached geometry that the maps draw again and again."""
     return replace(geometry, shown=display_text(geometry.frame))
 
 

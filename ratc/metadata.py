@@ -49,7 +49,7 @@ def read_areas(data_dir: Path | None = None) -> pd.DataFrame:
 
 
 def municipality_names(data_dir: Path | None = None) -> dict[str, str]:
-    """The ten municipalities' names by CBS code, in the order of areas.csv."""
+    """The municipalities' names by CBS code, in the order of areas.csv."""
     areas = read_areas(data_dir)
     towns = areas[areas["area_type"] == "gemeente"]
     return dict(zip(towns["area_code"], towns["area_name"], strict=True))

@@ -54,6 +54,16 @@ def area_tiles(
     )
 
 
+def domain_title(query: Query, domain: str) -> str:
+    """'Alle indicatoren' or the domain's name, for a heading."""
+    return "Alle indicatoren" if domain == ALL_DOMAINS else domain_options(query).get(domain, "Alle indicatoren")
+
+
+def domain_params(domain: str) -> dict[str, str]:
+    """The URL parameter of a domain choice: none for all domains."""
+    return {} if domain == ALL_DOMAINS else {"domein": domain}
+
+
 def of_domain(query: Query, tiles_by_domain: dict[str, list[tiles.Tile]], domain: str) -> dict[str, list[tiles.Tile]]:
     """The tiles of one domain (by id), or all of them."""
     if domain == ALL_DOMAINS:

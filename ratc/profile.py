@@ -39,8 +39,7 @@ def tiles(query: Query, chosen: Context, area_code: str, domain: str = ALL_DOMAI
 
 
 def comparison_frame(query: Query, chosen: Context, area_code: str, domain: str = ALL_DOMAINS) -> pd.DataFrame:
-    """Every indicator (of a domain) for the municipality, the region and the Netherlands, comparable: per 10,000
-    or as a rate."""
+    """Every indicator (of one domain) for the municipality, region and Nederland: per 10,000 or as a rate."""
     catalog = query("indicator_catalog").set_index("indicator_id")
     if domain != ALL_DOMAINS:
         catalog = catalog[catalog["domain_id"] == domain]

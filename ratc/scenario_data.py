@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ratc import paths
+from ratc import metadata, paths
 
 INDICATORS = ("ww_uitkeringen", "bijstand_uitkeringen", "schuldhulp_aanmeldingen", "faillissementen")
 NATIONAL = (
@@ -134,6 +134,12 @@ def read_parameters(data_dir: Path | None = None) -> Parameters:
         if not row.uitleg.strip() or not row.bron.strip():
             problems.append(f"rij {number} ({row.parameter}): uitleg en bron zijn verplicht")
         central[key], low[key], high[key] = values
+    municipalities = set(metadata.read_areas(data_dir).query("area_type == 'gemeente'")["area_code"])
+    problems += [
+        f"gevoeligheid voor {code}: geen gemeente in areas.csv"
+        for name, code in central
+        if name == "gevoeligheid" and code not in municipalities
+    ]
     required = [(name, "NL") for name in NATIONAL]
     required += [(name, indicator) for indicator in INDICATORS for name in PER_INDICATOR]
     required += [(name, "faillissementen") for name in BANKRUPTCY] + [(name, "regio") for name in ANCHORING]

@@ -172,14 +172,15 @@ def from_params(raw: Mapping[str, str | None], data: ScenarioData) -> tuple[Sett
         else:
             changes[field] = parsed
     sensitivities = dict(settings.gevoeligheid)
-    by_slug = {slug: code for code, slug in slugs().items()}
+    # only municipalities with a sensitivity of their own have a slider; the others count as average (1)
+    by_slug = {slug: code for code, slug in slugs().items() if code in data.parameters.sensitivities}
     for name, value in raw.items():
         if not name.startswith("gv_") or value is None:
             continue
         code = by_slug.get(name.removeprefix("gv_"))
         parsed = _step(value.strip(), *SENSITIVITY)
         if code is None:
-            notices.append(f"'{name}' is geen gemeente in deze regio; de parameter wordt genegeerd.")
+            notices.append(f"'{name}' is geen gemeente met een eigen gevoeligheid; de parameter wordt genegeerd.")
         elif parsed is None:
             notices.append(f"'{name}={value}' is ongeldig (verwacht: een factor van 0,5 tot en met 2 in stappen van "
                            f"0,05); {fmt.number(settings.sensitivity(code), 2)} wordt gebruikt.")  # fmt: skip
@@ -280,7 +281,7 @@ def from_document(values: object, data: ScenarioData) -> Settings:
     for code, value in given.items():
         parsed = _step(value, *SENSITIVITY) if not isinstance(value, bool) else None
         if code not in sensitivities:
-            problems.append(f"Veld 'gevoeligheid': '{code}' is geen gemeente in deze regio.")
+            problems.append(f"Veld 'gevoeligheid': '{code}' is geen gemeente met een eigen gevoeligheid.")
         elif parsed is None:
             problems.append(f"Veld 'gevoeligheid' voor {code}: {json.dumps(value)} is ongeldig (verwacht: 0,5 tot en "
                             "met 2 in stappen van 0,05).")  # fmt: skip

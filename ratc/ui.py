@@ -80,16 +80,21 @@ def domain_choice(key: str) -> str:
 
 def linked_choice(label: str, options: Mapping[str, str], default: str, key: str, param: str) -> str:
     """A row of buttons whose choice is also in the URL (`param`), so that a link opens the page on it."""
-    if key not in st.session_state:
-        wanted = st.query_params.get(param)
-        st.session_state[key] = wanted if wanted in options else default
+    wanted, written = st.query_params.get(param), f"_url_{key}"
+    if key not in st.session_state or wanted != st.session_state.get(written):
+        # a link, an edited address or the browser's back button changed the URL since this page wrote it
         if wanted is not None and wanted not in options:
             st.caption(f":material/info: {text.escape_markdown(f'{param}={wanted} bestaat niet; {options[default]}.')}")
+        st.session_state[key] = wanted if wanted in options else default
+    if st.session_state.get(key) not in options:  # e.g. a domain that a rebuilt warehouse no longer has
+        st.session_state[key] = default
     choice = st.segmented_control(label, list(options), format_func=options.get, key=key, required=True)
+    choice = choice if choice in options else default
     if choice == default:
         st.query_params.pop(param, None)
     elif st.query_params.get(param) != choice:
         st.query_params[param] = choice
+    st.session_state[written] = None if choice == default else choice
     return choice
 
 

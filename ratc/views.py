@@ -176,8 +176,7 @@ def _map(query: Query, params: dict[str, str]) -> Rendered:
 
 
 def _profile(query: Query, params: dict[str, str]) -> Rendered:
-    """Mijn gemeente: one municipality's indicators against region and Nederland; needs param gemeente, optional
-    param domein (a domain id; all domains without it)."""
+    """Mijn gemeente against region and Nederland; needs param gemeente, optional domein (a domain id)."""
     from ratc import overview, profile
 
     chosen, choices, notices = _context(query, params)

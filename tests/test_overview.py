@@ -109,3 +109,13 @@ def test_the_facilitator_narrows_the_tiles_to_one_domain_and_back(warehouse_file
     wrong = run_app(warehouse_file, {"domein": "<b>x</b>"})
     assert len(wrong.subheader) == 5
     assert any("bestaat niet" in caption.value and "<b>" not in caption.value for caption in wrong.caption)
+
+
+def test_the_domain_follows_a_changed_link(warehouse_file):
+    app = run_app(warehouse_file, {"periode": "2021-12", "domein": "gezondheid"})
+    app.query_params["domein"] = "onderwijs_jeugd"  # the browser's back button, or an edited address
+    app.run()
+    assert [header.value for header in app.subheader] == ["Onderwijs & jeugd"]
+    app.segmented_control(key="overzicht_domein").set_value("werk_economie").run()
+    assert app.query_params["domein"] == "werk_economie"  # the page's own change is not undone by the old link
+    assert [header.value for header in app.subheader] == ["Werk & economie"]

@@ -351,7 +351,7 @@ def test_a_link_with_a_changed_slider_keeps_the_preset_and_the_change():
         ({"steun": "33"}, "'steun=33' is ongeldig (verwacht: 0 tot en met 100 in stappen van 5)"),
         ({"steun_tot": "2022-05"}, "'steun_tot=2022-05' is ongeldig"),
         ({"herstel": "W"}, "'herstel=W' is ongeldig (verwacht: V, U of L)"),
-        ({"gv_rotterdam": "1.2"}, "'gv_rotterdam' is geen gemeente in deze regio"),
+        ({"gv_rotterdam": "1.2"}, "'gv_rotterdam' is geen gemeente met een eigen gevoeligheid"),
         ({"gv_dordrecht": "9"}, "'gv_dordrecht=9' is ongeldig"),
         ({"toon": "covid_meldingen"}, "'toon=covid_meldingen' is geen indicator van dit model"),
     ],
@@ -396,7 +396,7 @@ def test_bad_settings_files_are_refused_with_a_dutch_reason(content, expected):
         ("steun_tot", "december", "Veld 'steun_tot': \"december\" is ongeldig"),
         ("herstel", "v", "Veld 'herstel': \"v\" is ongeldig"),
         ("gevoeligheid", {"GM0505": 3}, "Veld 'gevoeligheid' voor GM0505: 3 is ongeldig"),
-        ("gevoeligheid", {"GM0363": 1.0}, "'GM0363' is geen gemeente in deze regio"),
+        ("gevoeligheid", {"GM0363": 1.0}, "'GM0363' is geen gemeente met een eigen gevoeligheid"),
         ("gevoeligheid", [1, 2], "Veld 'gevoeligheid' is geen object"),
     ],
 )
@@ -475,9 +475,22 @@ def test_parameter_file_without_a_row_for_some_municipality_loads_and_counts_it_
     assert settings.sensitivity("GM0505") == scenario_settings.AVERAGE_SENSITIVITY == 1.0
     data = dataclasses.replace(DATA, parameters=parameters)
     assert "gv_dordrecht" not in scenario_settings.to_params(settings, data, None)  # average is its default
-    moved = dataclasses.replace(settings, gevoeligheid=(*settings.gevoeligheid, ("GM0505", 1.5)))
-    back, _, notices = scenario_settings.from_params(scenario_settings.to_params(moved, data, None), data)
-    assert back.sensitivity("GM0505") == 1.5 and not notices
+    # without a slider of its own, a link cannot move it either: the page and a pinned view agree
+    back, _, notices = scenario_settings.from_params({"gv_dordrecht": "1.5"}, data)
+    assert back.sensitivity("GM0505") == 1.0
+    assert notices == ["'gv_dordrecht' is geen gemeente met een eigen gevoeligheid; de parameter wordt genegeerd."]
+
+
+def test_a_sensitivity_for_a_code_that_is_no_municipality_is_refused(tmp_path):
+    folder = tmp_path / "data"
+    (folder / "scenario").mkdir(parents=True)
+    (folder / "areas.csv").write_text((scenario_data.scenario_dir().parent / "areas.csv").read_text())
+    original = (scenario_data.scenario_dir() / "parameters.csv").read_text()
+    (folder / "scenario" / "parameters.csv").write_text(
+        original.replace("gevoeligheid,GM0505,", "gevoeligheid,GM5050,")
+    )
+    with pytest.raises(scenario_data.ScenarioDataError, match="gevoeligheid voor GM5050: geen gemeente in areas.csv"):
+        scenario_data.read_parameters(folder)
 
 
 def test_view_figure_and_headline_table_work_from_link_parameters(query):

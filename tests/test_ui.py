@@ -39,3 +39,25 @@ def test_a_national_monitor_offers_a_search_that_leads_to_one_link(private_data,
     assert len(search.options) == 10 + ui.LINK_LIST_LIMIT
     search.select("GM0505").run()
     assert profile_links(app) == {"Profiel van Dordrecht": "GM0505"}
+
+
+def choice_script():
+    """A page with a linked choice whose options come from session state (as a rebuilt warehouse changes them)."""
+    import streamlit as st
+
+    from ratc import ui
+
+    options = st.session_state.get("opties", {"alle": "Alle", "a": "A", "b": "B"})
+    st.session_state["gekozen"] = ui.linked_choice("Keuze", options, "alle", key="keuze", param="keuze")
+
+
+def test_a_linked_choice_that_is_no_longer_an_option_falls_back_to_the_default():
+    from streamlit.testing.v1 import AppTest
+
+    app = AppTest.from_function(choice_script)
+    app.query_params["keuze"] = "b"
+    app.run()
+    assert app.session_state["gekozen"] == "b"
+    app.session_state["opties"] = {"alle": "Alle", "a": "A"}  # "b" is gone
+    app.run()
+    assert not app.exception and app.session_state["gekozen"] == "alle" and "keuze" not in app.query_params
