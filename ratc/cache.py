@@ -103,19 +103,6 @@ def _shown(file: str, draw_module: str, draw_name: str, module: str, name: str, 
     draw(_computed(file, module, name, args, kwargs))
 
 
-def by_key(function: Callable[..., object], key: tuple, *args: object) -> object:
-    """Call `function(*args)` from a ratc module once per `key`, which stands for the (unhashed) arguments."""
-    # hashing a registry's frames or a map's geometry would cost more than making the key
-    return _by_key(function.__module__, function.__name__, key, args)
-
-
-@st.cache_data(ttl=3600, max_entries=32, show_spinner=False)
-def _by_key(module: str, name: str, key: tuple, _args: tuple) -> object:
-    """A result cached under a key the caller made; arguments with a leading underscore are not hashed."""
-    function = getattr(importlib.import_module(module), name)
-    return function(*_args)
-
-
 def map_geometry() -> geo.MapGeometry:
     """The map's geometry (downloaded boundaries or the shipped tiles), read again only when data/geo/ changes."""
     folder = geo.geo_dir()
@@ -132,13 +119,15 @@ def _map_geometry(folder: str, signature: tuple) -> geo.MapGeometry:
 
 
 @st.cache_data(ttl=3600, max_entries=32, show_spinner=False)
-def _stored(module: str, name: str, key: tuple, args: tuple) -> object:
-    """A result computed from the shared store, cached for as long as its key is the same."""
+def _stored(module: str, name: str, key: tuple, _args: tuple) -> object:
+    """A result computed from the shared store, cached for as long as its key is the same (`_args` unhashed)."""
     function = getattr(importlib.import_module(module), name)
-    return function(*args)
+    return function(*_args)
 
 
 def stored(function: Callable[..., object], key: tuple, *args: object) -> object:
     """Call `function(*args)` from a ratc module once per `key`: what it reads from the shared store (e.g. the
     numbers of the reports it shows, which never change once stored), so new content is seen at once."""
+    # the key stands for the arguments, which are not hashed: a registry's frames or a map's geometry would cost
+    # more to hash than the key to make
     return _stored(function.__module__, function.__name__, key, args)

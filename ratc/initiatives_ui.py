@@ -63,7 +63,7 @@ def initiative_map(registry: initiatives.Registry, shown: initiative_view.Filter
     """The selected initiatives per municipality on the map, with its legend and description."""
     geometry = cache.map_geometry()
     # drawn again only when the registry, the filters or the geometry change: 355 boundaries take 0.2 s
-    drawn = cache.by_key(initiative_view.initiative_map, initiative_view.map_key(registry, shown, geometry), registry,
+    drawn = cache.stored(initiative_view.initiative_map, initiative_view.map_key(registry, shown, geometry), registry,
                          shown, geometry)  # fmt: skip
     st.pydeck_chart(drawn.deck, height=initiative_view.MAP_HEIGHT_PX, key="initiatieven_kaart", alt=drawn.description)
     # our own class labels and palette colours only; no user text reaches this HTML
