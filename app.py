@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from ratc import cache, ui
+from ratc.ui import cache
+from ratc.ui import components as ui
 
 # A local favicon: a Material icon here would be fetched from fonts.gstatic.com on every page load.
 st.set_page_config(page_title="RAT-C monitor Zuid-Holland-Zuid", page_icon=str(ui.FAVICON), layout="wide")

@@ -34,8 +34,11 @@ streamlit.logger.set_log_level("error")
 
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from ratc import board, db, report, session, store, warehouse  # noqa: E402
-from ratc import session_ui as sui  # noqa: E402
+from ratc.core import store  # noqa: E402
+from ratc.hangout import board, report, session  # noqa: E402
+from ratc.ui import hangout as sui  # noqa: E402
+from ratc.warehouse import builder as warehouse  # noqa: E402
+from ratc.warehouse import db  # noqa: E402
 
 
 def timed(function, repeat: int) -> list[float]:

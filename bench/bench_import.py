@@ -26,7 +26,7 @@ if str(ROOT) not in sys.path:
 
 import pandas as pd  # noqa: E402
 
-from ratc import rivm  # noqa: E402
+from ratc.ingest import rivm  # noqa: E402
 
 FULL = ROOT.parent / "shared" / "real" / "covid" / "COVID-19_aantallen_gemeente_cumulatief_2020-09-15.csv"
 

@@ -34,8 +34,13 @@ from common import ROOT, percentile, set_widget
 from streamlit.navigation.page import Page
 from streamlit.testing.v1 import AppTest
 
-from ratc import cache, context, db, metadata, overview, ui, warehouse
-from ratc.context import Context
+from ratc.core import context, metadata
+from ratc.core.context import Context
+from ratc.monitor import overview
+from ratc.ui import cache
+from ratc.ui import components as ui
+from ratc.warehouse import builder as warehouse
+from ratc.warehouse import db
 
 # One cycle = these widget changes, alternating month and indicator; it ends where it started
 # (latest month, default indicator), so cycles can be chained.

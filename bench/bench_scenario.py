@@ -40,7 +40,12 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 from streamlit.testing.v1.element_tree import parse_tree_from_messages  # noqa: E402
 from streamlit.testing.v1.local_script_runner import LocalScriptRunner, require_widgets_deltas  # noqa: E402
 
-from ratc import db, metadata, paths, scenario, scenario_data, scenario_settings, warehouse  # noqa: E402
+from ratc.core import metadata, paths  # noqa: E402
+from ratc.scenario import model as scenario  # noqa: E402
+from ratc.scenario import parameters as scenario_data  # noqa: E402
+from ratc.scenario import settings as scenario_settings  # noqa: E402
+from ratc.warehouse import builder as warehouse  # noqa: E402
+from ratc.warehouse import db  # noqa: E402
 
 PAGE = "pages/scenario_explorer.py"
 TARGET_MS = 150

@@ -35,16 +35,13 @@ streamlit.logger.set_log_level("error")
 
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from ratc import (  # noqa: E402
-    continuity,
-    continuity_region,
-    demo_store,
-    initiative_matching,
-    initiative_view,
-    initiatives,
-    keys,
-    store,
-)
+from ratc.continuity import region as continuity_region  # noqa: E402
+from ratc.continuity import reports as continuity  # noqa: E402
+from ratc.core import keys, store  # noqa: E402
+from ratc.demo import store_content as demo_store  # noqa: E402
+from ratc.initiatives import matching as initiative_matching  # noqa: E402
+from ratc.initiatives import registry as initiatives  # noqa: E402
+from ratc.initiatives import view as initiative_view  # noqa: E402
 
 
 def median_ms(function, repeat: int) -> float:

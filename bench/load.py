@@ -169,7 +169,8 @@ def card_journey(state_dir: Path, cards: int):
     """
     import datetime as dt
 
-    from ratc import board, session, store
+    from ratc.core import store
+    from ratc.hangout import board, session
 
     os.environ["RATC_STATE_DIR"] = str(state_dir)  # the same SQLite store the server writes
     os.environ.pop(store.URL_VARIABLE, None)

@@ -16,8 +16,8 @@ import common  # noqa: F401 (puts the repo root on sys.path)
 import numpy as np
 import pandas as pd
 
-from ratc import baseline
-from ratc.context import Context
+from ratc.core.context import Context
+from ratc.warehouse import baseline
 
 Widget = Callable[[str], object]
 

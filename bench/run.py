@@ -38,7 +38,8 @@ import scaled_data
 import streamlit
 from common import ROOT, AppPage, PageCycle, app_pages, median, open_page, percentile, timed_change
 
-from ratc import lineage, warehouse
+from ratc.warehouse import builder as warehouse
+from ratc.warehouse import lineage
 
 MONTHS = [("ctx_periode", month) for month in ("2020-04", "2020-10", "2021-06", "2021-12")]
 INDICATORS = [("ctx_indicator", indicator) for indicator in ("bijstand_uitkeringen", "faillissementen")]

@@ -20,7 +20,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 
-from ratc import lineage, metadata
+from ratc.core import metadata
+from ratc.warehouse import lineage
 
 ROOT = Path(__file__).resolve().parent.parent
 CBS_POPULATION = ROOT.parent / "shared" / "real" / "cbs" / "CBS-aantal_inwoners_per_gemeente_2020-01-01.csv"

@@ -2,8 +2,12 @@
 
 import streamlit as st
 
-from ratc import cache, coherence, periods, session_ui, ui
-from ratc.context import Context
+from ratc.core import periods
+from ratc.core.context import Context
+from ratc.monitor import coherence
+from ratc.ui import cache
+from ratc.ui import components as ui
+from ratc.ui import hangout as session_ui
 
 chosen = ui.context_in_use()
 

@@ -3,7 +3,8 @@ help between municipalities: needs matched with offers, and the couplings record
 
 import streamlit as st
 
-from ratc import continuity_region, continuity_ui
+from ratc.continuity import region as continuity_region
+from ratc.ui import continuity as continuity_ui
 
 st.title("Bedrijfsvoering in de regio")
 st.caption(

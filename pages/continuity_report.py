@@ -2,7 +2,9 @@
 
 import streamlit as st
 
-from ratc import continuity, continuity_ui, ui
+from ratc.continuity import reports as continuity
+from ratc.ui import components as ui
+from ratc.ui import continuity as continuity_ui
 
 chosen = ui.context_in_use()
 vocabulary = continuity.catalogue()

@@ -3,7 +3,10 @@ and imports it all-or-nothing; the monitor shows the new figures without a resta
 
 import streamlit as st
 
-from ratc import cache, delivery, importer, steward, template, text, ui
+from ratc.core import text
+from ratc.ingest import delivery, importer, steward, template
+from ratc.ui import cache
+from ratc.ui import components as ui
 
 st.title("Gegevens aanleveren")
 st.caption(

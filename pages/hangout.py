@@ -3,8 +3,10 @@ tidy the board, run the dot vote and the 2×2, record the actions and download t
 
 import streamlit as st
 
-from ratc import facilitator_ui, session, text
-from ratc import session_ui as sui
+from ratc.core import text
+from ratc.hangout import session
+from ratc.ui import facilitator as facilitator_ui
+from ratc.ui import hangout as sui
 
 sui.require_store()
 facilitator = sui.facilitator()

@@ -3,7 +3,10 @@ needs with offers into coalitions, the coalitions, exports, and a form to regist
 
 import streamlit as st
 
-from ratc import initiatives, initiatives_ui, keys, ui
+from ratc.core import keys
+from ratc.initiatives import registry as initiatives
+from ratc.ui import components as ui
+from ratc.ui import initiatives as initiatives_ui
 
 chosen = ui.context_in_use()
 

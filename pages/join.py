@@ -3,8 +3,9 @@ cards, spends their dots and places ideas on the 2×2, following the round the f
 
 import streamlit as st
 
-from ratc import participant_ui, session
-from ratc import session_ui as sui
+from ratc.hangout import session
+from ratc.ui import hangout as sui
+from ratc.ui import participant as participant_ui
 
 sui.require_store()
 participant = sui.participant()

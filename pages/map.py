@@ -2,7 +2,11 @@
 
 import streamlit as st
 
-from ratc import cache, map_view, periods, session_ui, ui
+from ratc.core import periods
+from ratc.monitor import map_view
+from ratc.ui import cache
+from ratc.ui import components as ui
+from ratc.ui import hangout as session_ui
 
 PROFILE_PAGE = "pages/municipality.py"
 

@@ -3,7 +3,11 @@ indicator as a small multiple against the region and the Netherlands."""
 
 import streamlit as st
 
-from ratc import cache, overview, periods, profile, session_ui, ui
+from ratc.core import periods
+from ratc.monitor import overview, profile
+from ratc.ui import cache
+from ratc.ui import components as ui
+from ratc.ui import hangout as session_ui
 
 chosen = ui.context_in_use()
 month = periods.parse_period(chosen.periode, "maand")

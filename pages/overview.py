@@ -2,7 +2,10 @@
 
 import streamlit as st
 
-from ratc import cache, overview, periods, ui
+from ratc.core import periods
+from ratc.monitor import overview
+from ratc.ui import cache
+from ratc.ui import components as ui
 
 chosen = ui.context_in_use()
 month = periods.parse_period(chosen.periode, "maand")

@@ -3,8 +3,8 @@ hang-out add to it, and cards and session reports refer to it."""
 
 import streamlit as st
 
-from ratc import practices
-from ratc import session_ui as sui
+from ratc.hangout import practices
+from ratc.ui import hangout as sui
 
 st.title("Goede praktijken")
 st.caption(

@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from ratc import scenario_ui, ui
+from ratc.ui import components as ui
+from ratc.ui import scenario as scenario_ui
 
 inputs = scenario_ui.inputs(ui.context_in_use())
 

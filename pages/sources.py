@@ -2,7 +2,9 @@
 
 import streamlit as st
 
-from ratc import cache, sources, ui
+from ratc.monitor import sources
+from ratc.ui import cache
+from ratc.ui import components as ui
 
 st.title("Bronnen & imports")
 st.caption("Elk cijfer in de monitor is terug te voeren op een definitie, een bron, een periode en een import.")

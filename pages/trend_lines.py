@@ -2,7 +2,11 @@
 
 import streamlit as st
 
-from ratc import cache, periods, session_ui, trends, ui
+from ratc.core import periods
+from ratc.monitor import trends
+from ratc.ui import cache
+from ratc.ui import components as ui
+from ratc.ui import hangout as session_ui
 
 chosen = ui.context_in_use()
 municipalities = ui.choices_in_use().municipalities

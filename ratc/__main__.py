@@ -7,7 +7,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ratc import paths, warehouse
+from ratc.core import paths
+from ratc.warehouse import builder as warehouse
 
 
 def _print_progress(fraction: float, message: str) -> None:
@@ -27,7 +28,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """Regenerate the demo observations, record them in the ledger and rebuild."""
-    from ratc import demo
+    from ratc.demo import generator as demo
 
     record = demo.write_and_register()
     print(f"demo data: {record.file_path} ({record.rows_accepted} rows, import {record.import_id})")
@@ -41,7 +42,8 @@ def cmd_demo_store(args: argparse.Namespace) -> int:
     The command line is trusted: whoever runs it on the server can read RATC_CONTINUITY_KEY and
     RATC_INITIATIVES_KEY anyway, so it passes keys.TRUSTED instead of asking for them.
     """
-    from ratc import demo_store, keys, store
+    from ratc.core import keys, store
+    from ratc.demo import store_content as demo_store
 
     try:
         if args.remove:
@@ -62,7 +64,7 @@ def cmd_demo_store(args: argparse.Namespace) -> int:
 
 def cmd_fetch(args: argparse.Namespace) -> int:
     """Download one kind of public source data into data/; a clear message and exit status 1 when that fails."""
-    from ratc import fetch
+    from ratc.ingest import fetch
 
     try:
         if args.what == "boundaries":
@@ -86,7 +88,7 @@ def cmd_fetch(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     """Validate a delivery and import it all or nothing; every problem per row and exit status 1 when invalid."""
-    from ratc import importer
+    from ratc.ingest import importer
 
     try:
         result = importer.import_file(
@@ -124,7 +126,7 @@ def cmd_template(args: argparse.Namespace) -> int:
     """Write the delivery template as CSV or, with --xlsx, as an Excel workbook."""
     from pathlib import Path
 
-    from ratc import template
+    from ratc.ingest import template
 
     xlsx = args.xlsx or args.out.lower().endswith(".xlsx")
     Path(args.out).write_bytes(template.template_xlsx() if xlsx else template.template_csv())
@@ -134,7 +136,7 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 def cmd_serve(options: list[str]) -> int:
     """Start the app, routed by st.navigation from the first request on."""
-    from ratc import serve
+    from ratc.ui import serve
 
     return serve.serve(options)
 

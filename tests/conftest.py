@@ -18,7 +18,9 @@ import pytest
 import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
 
-from ratc import db, store, warehouse
+from ratc.core import store
+from ratc.warehouse import builder as warehouse
+from ratc.warehouse import db
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_REAL = ROOT.parent / "shared" / "real"

@@ -7,7 +7,7 @@ import tomllib
 import pytest
 from conftest import ROOT, run_app
 
-from ratc import charts
+from ratc.core import charts
 
 THEME = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))["theme"]
 OKABE_ITO = {"#000000", "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7"}

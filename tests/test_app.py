@@ -119,7 +119,7 @@ def test_indicator_choice_goes_into_the_url(warehouse_file):
 
 
 def test_corrupt_warehouse_is_rebuilt_with_a_notice(tmp_path, monkeypatch):
-    from ratc import warehouse
+    from ratc.warehouse import builder as warehouse
 
     target = tmp_path / "warehouse.duckdb"
     warehouse.build(target=target).write_bytes(b"this is not a DuckDB file")
@@ -130,7 +130,7 @@ def test_corrupt_warehouse_is_rebuilt_with_a_notice(tmp_path, monkeypatch):
 
 
 def test_missing_warehouse_is_built_on_first_start(tmp_path, monkeypatch):
-    from ratc import warehouse
+    from ratc.warehouse import builder as warehouse
 
     target = tmp_path / "fresh" / "warehouse.duckdb"
     monkeypatch.setenv("RATC_WAREHOUSE", str(target))
@@ -142,7 +142,7 @@ def test_missing_warehouse_is_built_on_first_start(tmp_path, monkeypatch):
 def test_broken_sources_keep_the_previous_warehouse_with_a_warning(tmp_path, monkeypatch):
     import shutil
 
-    from ratc import warehouse
+    from ratc.warehouse import builder as warehouse
 
     data = tmp_path / "data"
     shutil.copytree(ROOT / "data", data)

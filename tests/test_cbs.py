@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from conftest import ROOT, SHARED_REAL
 
-from ratc import cbs, fetch
+from ratc.ingest import cbs, fetch
 
 STATLINE = SHARED_REAL / "cbs" / "Regionale_kerncijfers_Nederland_15082020_130832.csv"
 AREAS = pd.read_csv(ROOT / "data" / "areas.csv")
@@ -182,7 +182,7 @@ def test_a_statline_export_becomes_population_rows_of_the_ten_and_nl():
 
 
 def test_a_code_table_maps_columns_to_years_and_reports_text_values_by_row(tmp_path):
-    from ratc import importer
+    from ratc.ingest import importer
 
     content = b"statcode;statnaam;inwoners_kwb2019;bevolking_2020_01_01\nGM0505;Dordrecht;118654;veel\n505;x;1;2\n"
     table = cbs.read_cbs_csv(content)
@@ -225,7 +225,7 @@ def test_cbs_years(key, expected):
     ],
 )
 def test_broken_cbs_files_give_a_dutch_message_not_a_crash(content, message):
-    from ratc import importer
+    from ratc.ingest import importer
 
     if message is None:
         assert importer.read_layout(content, "x.csv", "cbs").rows.empty

@@ -9,7 +9,7 @@ import altair as alt
 import pandas as pd
 import pytest
 
-from ratc import charts
+from ratc.core import charts
 
 META = charts.ChartMeta(title="Titel", subtitle="Ondertitel", source="Bron", file_stem="grafiek")
 

@@ -8,7 +8,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from ratc import checks
+from ratc.core import checks
 
 CHECKS = [checks.line, checks.block]
 

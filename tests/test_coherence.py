@@ -9,7 +9,9 @@ import pytest
 from conftest import run_app
 from streamlit import dataframe_util
 
-from ratc import charts, coherence, context, db, metadata
+from ratc.core import charts, context, metadata
+from ratc.monitor import coherence
+from ratc.warehouse import db
 
 DECEMBER = context.Context("GM0505", "ww_uitkeringen", "2021-12")
 APRIL = context.Context("GM0505", "ww_uitkeringen", "2020-04")

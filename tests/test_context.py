@@ -1,7 +1,7 @@
 import pandas as pd
 import pytest
 
-from ratc import context, metadata
+from ratc.core import context, metadata
 
 AREAS = metadata.read_areas()
 CHOICES = context.choices_from(AREAS, ["ww_uitkeringen", "faillissementen"], ["2021-11", "2021-12"], "ww_uitkeringen")

@@ -9,7 +9,11 @@ import pandas as pd
 import pytest
 from conftest import at_once
 
-from ratc import checks, continuity, continuity_region, continuity_view, demo_store, keys, store
+from ratc.continuity import region as continuity_region
+from ratc.continuity import reports as continuity
+from ratc.continuity import view as continuity_view
+from ratc.core import checks, keys, store
+from ratc.demo import store_content as demo_store
 
 TODAY = dt.date(2020, 6, 30)
 PROCESSES = list(continuity.catalogue().processes)
@@ -345,7 +349,7 @@ def test_keys_protect_reporting_per_municipality_and_are_open_when_unset(monkeyp
 
 
 def test_the_matrix_exports_as_png_with_its_source(store_url):
-    from ratc import export
+    from ratc.core import export
 
     submit(store_url, demo=True)
     figure = continuity_view.matrix_figure(continuity_region.picture(demo=True), made_on=TODAY)

@@ -9,7 +9,11 @@ import json
 import pytest
 from conftest import run_app
 
-from ratc import continuity, continuity_region, continuity_view, demo_store, keys, periods, text
+from ratc.continuity import region as continuity_region
+from ratc.continuity import reports as continuity
+from ratc.continuity import view as continuity_view
+from ratc.core import keys, periods, text
+from ratc.demo import store_content as demo_store
 
 REPORT = "pages/continuity_report.py"
 OVERVIEW = "pages/continuity_overview.py"

@@ -3,7 +3,9 @@
 import pytest
 from conftest import run_app
 
-from ratc import lineage, template, warehouse
+from ratc.ingest import template
+from ratc.warehouse import builder as warehouse
+from ratc.warehouse import lineage
 
 PAGE = "pages/delivery.py"
 GOOD = "gemeente;indicator;periode;waarde;opmerking\nDordrecht;schuldhulp_aanmeldingen;2022-01;61;\n"

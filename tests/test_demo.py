@@ -7,10 +7,10 @@ import shutil
 import pandas as pd
 import pytest
 
-from ratc import paths
-from ratc.demo import DEMO_SOURCE_FILE, SPECS, generate, write_demo
-from ratc.metadata import read_areas, read_indicators
-from ratc.periods import make_period, parse_period, period_range
+from ratc.core import paths
+from ratc.core.metadata import read_areas, read_indicators
+from ratc.core.periods import make_period, parse_period, period_range
+from ratc.demo.generator import DEMO_SOURCE_FILE, SPECS, generate, write_demo
 
 MUNICIPALITIES = sorted(read_areas().query("area_type == 'gemeente'")["area_code"])
 INDICATORS = read_indicators()

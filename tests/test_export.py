@@ -10,7 +10,9 @@ import xml.etree.ElementTree as ElementTree
 import pandas as pd
 import pytest
 
-from ratc import charts, coherence, context, db, export, trends
+from ratc.core import charts, context, export
+from ratc.monitor import coherence, trends
+from ratc.warehouse import db
 
 MADE_ON = dt.date(2026, 11, 25)
 DORDRECHT_2020 = context.Context("GM0505", "ww_uitkeringen", "2020-12")

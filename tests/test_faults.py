@@ -12,7 +12,8 @@ import pytest
 import sqlalchemy as sa
 from conftest import ROOT, run_app
 
-from ratc import board, session, store
+from ratc.core import store
+from ratc.hangout import board, session
 
 PAGES = sorted(f"pages/{path.name}" for path in (ROOT / "pages").glob("*.py"))
 # Pages that read only the warehouse: they must work, without any error, when the store is down.
@@ -30,7 +31,7 @@ PARAMS = {"pages/continuity_report.py": {"gemeente": "GM0505"}}
 UNREACHABLE = "postgresql+psycopg://ratc:geheim@127.0.0.1:9/ratc?connect_timeout=2"
 WRITER = """
 import sys
-from ratc import board, session
+from ratc.hangout import board, session
 
 participant = session.join(sys.argv[1], "schrijver")
 theme_id = session.themes(participant)[0].theme_id

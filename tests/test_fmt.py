@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from ratc import fmt
+from ratc.core import fmt
 
 
 @pytest.mark.parametrize(

@@ -16,8 +16,9 @@ import vl_convert
 from conftest import ROOT, SHARED_REAL, serve
 from PIL import Image
 
-from ratc import fetch, geo
 from ratc.__main__ import main
+from ratc.core import geo
+from ratc.ingest import fetch
 
 GEO = SHARED_REAL / "geo"
 REAL_FILES = {

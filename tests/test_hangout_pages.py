@@ -10,8 +10,11 @@ import docx
 import pytest
 from conftest import chart_data, run_app
 
-from ratc import board, keys, scenario_data, scenario_settings, session, text
-from ratc import session_ui as sui
+from ratc.core import keys, text
+from ratc.hangout import board, session
+from ratc.scenario import parameters as scenario_data
+from ratc.scenario import settings as scenario_settings
+from ratc.ui import hangout as sui
 
 HANGOUT, JOIN, PRACTICES = "pages/hangout.py", "pages/join.py", "pages/practices_page.py"
 SCENARIOS = "pages/scenario_explorer.py"

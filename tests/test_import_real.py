@@ -8,8 +8,10 @@ import duckdb
 import pytest
 from conftest import SHARED_REAL
 
-from ratc import lineage, rivm, warehouse
 from ratc.__main__ import main
+from ratc.ingest import rivm
+from ratc.warehouse import builder as warehouse
+from ratc.warehouse import lineage
 
 EXTRACT = SHARED_REAL / "covid" / "zhz_covid_cumulatief_2020-03-13_2020-09-15.csv"
 needs_shared = pytest.mark.skipif(not EXTRACT.exists(), reason="../shared/real is not available")

@@ -14,7 +14,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ratc import importer, lineage, warehouse
+from ratc.ingest import importer
+from ratc.warehouse import builder as warehouse
+from ratc.warehouse import lineage
 
 ROOT = Path(__file__).resolve().parent.parent
 MUNICIPALITIES = ["GM0482", "GM0505", "GM0512", "GM0523", "GM0531", "GM1963", "GM1978", "GM0590", "GM0610", "GM0642"]
@@ -298,7 +300,7 @@ def test_invalid_validation_is_never_accepted(shared_built):
 KILL_SCRIPT = """
 import sys
 from pathlib import Path
-from ratc import importer
+from ratc.ingest import importer
 importer.import_file(sys.argv[1], data_dir=Path(sys.argv[2]), target=Path(sys.argv[3]))
 """
 

@@ -9,7 +9,12 @@ import pandas as pd
 import pytest
 from conftest import at_once
 
-from ratc import checks, continuity, demo_store, geo, initiative_matching, initiative_view, initiatives, keys, store
+from ratc.continuity import reports as continuity
+from ratc.core import checks, geo, keys, store
+from ratc.demo import store_content as demo_store
+from ratc.initiatives import matching as initiative_matching
+from ratc.initiatives import registry as initiatives
+from ratc.initiatives import view as initiative_view
 
 HOSTILE = '<script>alert(1)</script> [klik](https://evil.example) **vet** =HYPERLINK("x") ; "quote"\nregel 2'
 

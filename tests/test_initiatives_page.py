@@ -8,7 +8,9 @@ import json
 import pytest
 from conftest import run_app
 
-from ratc import demo_store, initiatives, keys, text
+from ratc.core import keys, text
+from ratc.demo import store_content as demo_store
+from ratc.initiatives import registry as initiatives
 
 PAGE = "pages/initiatives_page.py"
 HOSTILE = "<script>alert(1)</script> [klik](https://evil.example) **vet**"

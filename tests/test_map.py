@@ -11,8 +11,10 @@ import pandas as pd
 import pytest
 from conftest import ROOT, SHARED_REAL, chart_data, run_app
 
-from ratc import charts, db, geo, map_view, metadata
-from ratc.context import Context
+from ratc.core import charts, geo, metadata
+from ratc.core.context import Context
+from ratc.monitor import map_view
+from ratc.warehouse import db
 
 DORDRECHT_POPULATION = 119_284
 BASEMAP = re.compile(r"carto|mapbox|maptiler|openstreetmap|https?://", re.IGNORECASE)

@@ -5,7 +5,9 @@ import functools
 import pytest
 from conftest import run_app
 
-from ratc import context, db, fmt, overview
+from ratc.core import context, fmt
+from ratc.monitor import overview
+from ratc.warehouse import db
 
 DECEMBER = context.Context(None, "ww_uitkeringen", "2021-12")
 APRIL = context.Context(None, "ww_uitkeringen", "2020-04")

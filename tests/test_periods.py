@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from ratc.periods import PeriodError, make_period, parse_period, period_containing, period_range
+from ratc.core.periods import PeriodError, make_period, parse_period, period_containing, period_range
 
 
 @pytest.mark.parametrize(

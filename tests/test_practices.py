@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from ratc import board, practices, session
+from ratc.hangout import board, practices, session
 
 
 @pytest.fixture

@@ -7,7 +7,9 @@ import pandas as pd
 import pytest
 from conftest import chart_data, run_app
 
-from ratc import context, db, metadata, overview, profile
+from ratc.core import context, metadata
+from ratc.monitor import overview, profile
+from ratc.warehouse import db
 
 DORDRECHT_DEC_2021 = context.Context("GM0505", "ww_uitkeringen", "2021-12")
 POPULATION = metadata.read_areas().set_index("area_code")["population_2020"]

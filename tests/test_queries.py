@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from ratc import db
+from ratc.warehouse import db
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_PARAMS = {
@@ -38,7 +38,8 @@ def test_documented_params_are_the_bound_ones(name):
 
 @pytest.mark.parametrize("name", db.query_names())
 def test_every_query_file_is_used(name):
-    code = "\n".join(path.read_text() for path in [*ROOT.glob("ratc/*.py"), *ROOT.glob("pages/*.py"), ROOT / "app.py"])
+    files = [*ROOT.glob("ratc/**/*.py"), *ROOT.glob("pages/*.py"), ROOT / "app.py"]
+    code = "\n".join(path.read_text() for path in files)
     assert f'"{name}"' in code, f"queries/{name}.sql is not used by the app"
 
 
@@ -55,7 +56,7 @@ def test_query_names_cannot_escape_the_folder():
 def test_no_sql_is_built_with_string_formatting():
     """DuckDB queries and the store's SQL: values are bound, never pasted into the SQL text."""
     offenders = []
-    for path in [*ROOT.glob("ratc/*.py"), *ROOT.glob("pages/*.py"), ROOT / "app.py"]:
+    for path in [*ROOT.glob("ratc/**/*.py"), *ROOT.glob("pages/*.py"), ROOT / "app.py"]:
         for number, line in enumerate(path.read_text().splitlines(), start=1):
             if re.search(r"""f["'].*\b(select|insert|update|delete|create|drop)\b""", line, re.IGNORECASE):
                 offenders.append(f"{path.name}:{number}")

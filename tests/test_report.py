@@ -13,7 +13,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ratc import board, db, practices, report, session
+from ratc.hangout import board, practices, report, session
+from ratc.warehouse import db
 
 HOSTILE = "<script>alert('x')</script> [klik](https://kwaad.example) <img src=https://kwaad.example/a.png>"
 

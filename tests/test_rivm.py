@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from conftest import ROOT, SHARED_REAL, serve
 
-from ratc import fetch, rivm
+from ratc.ingest import fetch, rivm
 
 COVID = SHARED_REAL / "covid"
 FULL = COVID / "COVID-19_aantallen_gemeente_cumulatief_2020-09-15.csv"

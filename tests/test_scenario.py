@@ -13,20 +13,15 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies
 
-from ratc import (
-    db,
-    export,
-    fmt,
-    metadata,
-    scenario,
-    scenario_chart,
-    scenario_data,
-    scenario_settings,
-    scenario_store,
-    store,
-)
-from ratc.scenario_data import INDICATORS
-from ratc.scenario_settings import Settings, SettingsFileError
+from ratc.core import export, fmt, metadata, store
+from ratc.scenario import chart as scenario_chart
+from ratc.scenario import model as scenario
+from ratc.scenario import parameters as scenario_data
+from ratc.scenario import saved as scenario_store
+from ratc.scenario import settings as scenario_settings
+from ratc.scenario.parameters import INDICATORS
+from ratc.scenario.settings import Settings, SettingsFileError
+from ratc.warehouse import db
 
 DATA = scenario_data.load()
 CPB = [key for key in DATA.presets if key != "geen-crisis"]

@@ -7,7 +7,8 @@ import json
 import pytest
 from conftest import chart_data, run_app
 
-from ratc import scenario_data, scenario_settings
+from ratc.scenario import parameters as scenario_data
+from ratc.scenario import settings as scenario_settings
 
 PAGE = "pages/scenario_explorer.py"
 DATA = scenario_data.load()

@@ -9,7 +9,8 @@ import pytest
 import sqlalchemy as sa
 from conftest import at_once
 
-from ratc import board, keys, session, store
+from ratc.core import keys, store
+from ratc.hangout import board, session
 
 DAY = dt.date(2020, 6, 4)
 

@@ -3,7 +3,9 @@
 import pandas as pd
 import pytest
 
-from ratc import context, db, fmt, metadata, signals
+from ratc.core import context, fmt, metadata
+from ratc.monitor import signals
+from ratc.warehouse import db
 
 AREAS = metadata.read_areas()
 CATALOG = metadata.read_indicators()

@@ -6,7 +6,7 @@ import pytest
 import sqlalchemy as sa
 from conftest import at_once
 
-from ratc import store
+from ratc.core import store
 
 PROBE = sa.Table(
     "test_probe",

@@ -5,7 +5,8 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from ratc import importer, metadata, template
+from ratc.core import metadata
+from ratc.ingest import importer, template
 
 
 def no_existing():

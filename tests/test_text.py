@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from ratc import text
+from ratc.core import text
 
 
 def test_markdown_payloads_are_escaped():

@@ -9,7 +9,9 @@ import pytest
 from conftest import run_app
 from streamlit import dataframe_util
 
-from ratc import context, db, metadata, trends
+from ratc.core import context, metadata
+from ratc.monitor import trends
+from ratc.warehouse import db
 
 POPULATION = metadata.read_areas().set_index("area_code")["population_2020"]
 

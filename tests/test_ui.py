@@ -5,7 +5,8 @@ from urllib.parse import parse_qs
 import pandas as pd
 from conftest import run_app
 
-from ratc import ui, warehouse
+from ratc.ui import components as ui
+from ratc.warehouse import builder as warehouse
 
 PROFILE = "pages/municipality.py"
 
@@ -45,7 +46,7 @@ def choice_script():
     """A page with a linked choice whose options come from session state (as a rebuilt warehouse changes them)."""
     import streamlit as st
 
-    from ratc import ui
+    from ratc.ui import components as ui
 
     options = st.session_state.get("opties", {"alle": "Alle", "a": "A", "b": "B"})
     st.session_state["gekozen"] = ui.linked_choice("Keuze", options, "alle", key="keuze", param="keuze")

@@ -9,7 +9,11 @@ import types
 import pandas as pd
 import pytest
 
-from ratc import charts, coherence, context, db, profile, trends, ui, views
+from ratc.core import charts, context
+from ratc.hangout import views
+from ratc.monitor import coherence, profile, trends
+from ratc.ui import components as ui
+from ratc.warehouse import db
 
 
 @pytest.fixture
@@ -110,30 +114,30 @@ def test_relative_link_opens_the_view_in_the_monitor():
 
 
 def test_scenario_views_are_used_when_the_scenario_module_offers_them(query, monkeypatch):
-    monkeypatch.setitem(sys.modules, "ratc.scenario", None)  # as if the module were absent
+    monkeypatch.setitem(sys.modules, "ratc.scenario.model", None)  # as if the module were absent
     assert "scenarios" not in views.kinds()
     figure = charts.Figure({"mark": "point"}, pd.DataFrame({"a": [1]}),
                            charts.ChartMeta("Scenario 3", "CPB", "CPB", "scenario-3"), "Het gaat slecht.")  # fmt: skip
-    module = types.ModuleType("ratc.scenario")
-    module.view_figure = lambda params: figure
-    module.headline_table = lambda params: pd.DataFrame({"Gemeente": ["Dordrecht"], "Verschil": [1900]})
-    monkeypatch.setitem(sys.modules, "ratc.scenario", module)
+    module = types.ModuleType("ratc.scenario.model")
+    module.view_figure = lambda params, query: figure
+    module.headline_table = lambda params, query: pd.DataFrame({"Gemeente": ["Dordrecht"], "Verschil": [1900]})
+    monkeypatch.setitem(sys.modules, "ratc.scenario.model", module)
     rendered = views.render(query, "scenarios", {"preset": "cpb3"})
     assert rendered.figure is figure and rendered.page_label == "Scenario's"
     assert rendered.headline["Verschil"].tolist() == [1900]
     assert rendered.settings == [("preset", "cpb3")]
     assert views.parse_link("https://x/scenarios?preset=cpb3") == ("scenarios", {"preset": "cpb3"})
-    monkeypatch.setitem(sys.modules, "ratc.scenario", types.ModuleType("ratc.scenario"))  # no views offered
+    monkeypatch.setitem(sys.modules, "ratc.scenario.model", types.ModuleType("ratc.scenario.model"))  # no views offered
     assert "scenarios" not in views.kinds()
 
 
-def test_a_pinned_scenario_shows_its_own_area_rounded_in_dutch(warehouse_file):
-    from ratc import scenario
+def test_a_pinned_scenario_shows_its_own_area_rounded_in_dutch(query):
+    from ratc.scenario import model as scenario
 
-    table = scenario.headline_display({"scenario": "cpb3", "gemeente": "GM0505"})
+    table = scenario.headline_display({"scenario": "cpb3", "gemeente": "GM0505"}, query)
     assert list(table.columns) == ["Indicator", "Maat", "Scenario", "Zonder crisis", "Verschil", "Band"]
     assert len(table) == len(scenario.INDICATORS)  # one row per indicator of Dordrecht, not 44 technical rows
-    full = scenario.headline_table({"scenario": "cpb3", "gemeente": "GM0505"})
+    full = scenario.headline_table({"scenario": "cpb3", "gemeente": "GM0505"}, query)
     ww = full[(full["gebied_code"] == "GM0505") & (full["indicator_id"] == "ww_uitkeringen")].iloc[0]
     row = table[table["Indicator"] == ww["indicator"]].iloc[0]
     assert row["Scenario"] == scenario.fmt.number(scenario.rounded(ww["scenario"]))

@@ -7,7 +7,9 @@ import duckdb
 import pandas as pd
 import pytest
 
-from ratc import lineage, metadata, warehouse
+from ratc.core import metadata
+from ratc.warehouse import builder as warehouse
+from ratc.warehouse import lineage
 
 ROOT = Path(__file__).resolve().parent.parent
 

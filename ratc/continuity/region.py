@@ -11,8 +11,7 @@ from pathlib import Path
 import pandas as pd
 import sqlalchemy as sa
 
-from ratc import checks, fmt, keys, neighbours, periods, store
-from ratc.continuity import (
+from ratc.continuity.reports import (
     BOTTLENECKS,
     COUPLINGS,
     LIMITS,
@@ -25,6 +24,7 @@ from ratc.continuity import (
     read_rows_of,
     read_week_final,
 )
+from ratc.core import checks, fmt, keys, neighbours, periods, store
 
 # Points for ranking an offer: a helper that is itself on green for the process can spare most.
 STATUS_POINTS = {"groen": 2.0, "oranje": 1.0, "rood": 0.0}

@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 import sqlalchemy as sa
 
-from ratc import checks, keys, metadata, periods, store, text
+from ratc.core import checks, keys, metadata, periods, store, text
 
 STATUSES = {"groen": "Groen", "oranje": "Oranje", "rood": "Rood"}
 STATUS_MEANING = {"groen": "normaal", "oranje": "verminderd", "rood": "kritiek"}

@@ -4,16 +4,15 @@ list, the matches, the couplings and a municipality's history. No Streamlit here
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 from collections.abc import Callable
 from pathlib import Path
 
 import altair as alt
 import pandas as pd
 
-from ratc import charts, export, fmt, periods
-from ratc.continuity import SOLUTIONS, STATUS_MEANING, catalogue
-from ratc.continuity_region import CHANGES, Picture, escalations, matches, matrix, needs, open_bottlenecks, picture
+from ratc.continuity.region import CHANGES, Picture, escalations, matches, matrix, needs, open_bottlenecks, picture
+from ratc.continuity.reports import SOLUTIONS, STATUS_MEANING, catalogue
+from ratc.core import charts, export, fmt, periods
 
 SOURCE = "wekelijkse meldingen bedrijfsvoering van de gemeenten"
 # Okabe-Ito hues, darkened where white text sits on them so it reads (contrast at least 4.5:1); every cell
@@ -23,10 +22,6 @@ NO_REPORT_COLOUR = "#E4E7EB"
 TEXT_ON = {"groen": "#FFFFFF", "oranje": "#1F2933", "rood": "#FFFFFF"}
 NO_REPORT = "geen melding"
 CELL_WIDTH, CELL_HEIGHT = 58, 26
-try:
-    LOCAL_TIME = zoneinfo.ZoneInfo("Europe/Amsterdam")
-except zoneinfo.ZoneInfoNotFoundError:  # pragma: no cover - a system without time zone data shows UTC
-    LOCAL_TIME = dt.UTC
 
 
 def legend_label(status: str | None) -> str:
@@ -37,14 +32,6 @@ def legend_label(status: str | None) -> str:
 def week_label(week: str | None) -> str:
     """'week 14 2020', or '–'."""
     return periods.parse_period(week, "week").label if week else "–"
-
-
-def moment(value: dt.datetime | None) -> str:
-    """A stored time in Dutch local time: '15 mrt 2020 14:05'."""
-    if value is None or pd.isna(value):
-        return "–"
-    local = (value if value.tzinfo else value.replace(tzinfo=dt.UTC)).astimezone(LOCAL_TIME)
-    return f"{fmt.date_short(local.date())} {local:%H:%M}"
 
 
 def week_options(today: dt.date | None = None, count: int = 8) -> dict[str, str]:
@@ -65,7 +52,7 @@ def previous_text(previous) -> str:
     who = f" door {previous.report.reporter}" if previous.report.reporter else ""
     return (
         f"Het formulier is ingevuld met de vorige melding: {week_label(previous.report.week)} (gemeld "
-        f"{moment(previous.reported_at)}{who}). Pas aan wat veranderd is; de vorige melding blijft bewaard."
+        f"{fmt.moment(previous.reported_at)}{who}). Pas aan wat veranderd is; de vorige melding blijft bewaard."
     )
 
 
@@ -347,7 +334,7 @@ def couplings_table(view: Picture, data_dir: Path | None = None) -> pd.DataFrame
     vocabulary = catalogue(data_dir)
     frame = view.couplings
     return pd.DataFrame({
-        "Vastgelegd": [moment(value) for value in frame["recorded_at"]],
+        "Vastgelegd": [fmt.moment(value) for value in frame["recorded_at"]],
         "Gemeente met knelpunt": frame["need_area"].map(vocabulary.municipalities),
         "Helpende gemeente": frame["offer_area"].map(vocabulary.municipalities),
         "Proces": frame["process_id"].map(vocabulary.processes),
@@ -361,7 +348,7 @@ def history_table(frame: pd.DataFrame) -> pd.DataFrame:
     """A municipality's reports, newest first, in Dutch; a corrected version says so."""
     return pd.DataFrame({
         "Week": [week_label(week) for week in frame["week"]],
-        "Gemeld": [moment(value) for value in frame["reported_at"]],
+        "Gemeld": [fmt.moment(value) for value in frame["reported_at"]],
         "Melder": frame["reporter"].replace("", "–"),
         "Verzuim": [f"{fmt.number(value, 1)}%" for value in frame["staff_absence_pct"]],
         "Groen": frame["groen"].fillna(0).astype("int64"),

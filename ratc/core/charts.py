@@ -11,7 +11,7 @@ import altair as alt
 import pandas as pd
 import pyarrow as pa
 
-from ratc import fmt
+from ratc.core import fmt
 
 # Okabe-Ito: distinguishable with the common forms of colour blindness.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 from urllib.parse import urlsplit
 
-from ratc import fmt, text
+from ratc.core import fmt, text
 
 # One address, no spaces, a dot in the domain: strict enough to catch typos, loose enough for real addresses.
 EMAIL = re.compile(r"^[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")

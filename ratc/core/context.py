@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ratc import periods
+from ratc.core import periods
 
 PARAMS = ("gemeente", "indicator", "periode")
 REGION_WORDS = {"", "regio", "vr18", "zhz", "zuid-holland-zuid"}

@@ -9,7 +9,7 @@ import unicodedata
 import pandas as pd
 import vl_convert
 
-from ratc.charts import ChartMeta
+from ratc.core.charts import ChartMeta
 
 PNG_SCALE = 3  # 720 px wide charts become 2,160 px: sharp in print at A4 width
 CSV_OPTIONS = {"sep": ";", "decimal": ","}  # what Dutch Excel opens without a wizard

@@ -4,8 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import zoneinfo
 
-from ratc.periods import MONTHS_NL, MONTHS_NL_FULL
+import pandas as pd
+
+from ratc.core.periods import MONTHS_NL, MONTHS_NL_FULL
+
+try:
+    LOCAL_TIME = zoneinfo.ZoneInfo("Europe/Amsterdam")
+except zoneinfo.ZoneInfoNotFoundError:  # pragma: no cover - a system without time zone data shows UTC
+    LOCAL_TIME = dt.UTC
 
 
 def number(value: float | None, decimals: int = 0, trim: bool = False) -> str:
@@ -46,6 +54,14 @@ def date_short(day: dt.date) -> str:
 def date_long(day: dt.date) -> str:
     """'15 maart 2020'."""
     return f"{day.day} {MONTHS_NL_FULL[day.month - 1]} {day.year}"
+
+
+def moment(value: dt.datetime | None) -> str:
+    """A stored time in Dutch local time: '15 mrt 2020 14:05'."""
+    if value is None or pd.isna(value):
+        return "–"
+    local = (value if value.tzinfo else value.replace(tzinfo=dt.UTC)).astimezone(LOCAL_TIME)
+    return f"{date_short(local.date())} {local:%H:%M}"
 
 
 def _isnan(value: float) -> bool:

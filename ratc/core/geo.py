@@ -15,7 +15,7 @@ import pandas as pd
 import shapely
 from shapely.ops import polylabel
 
-from ratc import metadata, paths
+from ratc.core import metadata, paths
 
 WGS84 = "EPSG:4326"
 RD_NEW = "EPSG:28992"  # metric, for hexagon geometry and label placement

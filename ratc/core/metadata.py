@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ratc import paths
-from ratc.periods import FREQUENCIES
+from ratc.core import paths
+from ratc.core.periods import FREQUENCIES
 
 # A vocabulary of a form: field -> (file, key column, label column), e.g. {"processes": ("processes.csv", …)}
 Vocabulary = dict[str, tuple[str, str, str]]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ratc import metadata, paths
+from ratc.core import metadata, paths
 
 
 @cache

@@ -19,12 +19,18 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from ratc import paths
+from ratc.core import paths
 
 URL_VARIABLE = "RATC_STORE_URL"
 METADATA = sa.MetaData()
 # Every module that declares tables on METADATA; imported before the schema is created.
-SCHEMA_MODULES = ("ratc.scenario_store", "ratc.session", "ratc.practices", "ratc.continuity", "ratc.initiatives")
+SCHEMA_MODULES = (
+    "ratc.scenario.saved",
+    "ratc.hangout.session",
+    "ratc.hangout.practices",
+    "ratc.continuity.reports",
+    "ratc.initiatives.registry",
+)
 # Without I/O/l/0/1, so a short code read aloud in a hang out is typed right.
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 

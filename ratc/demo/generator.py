@@ -25,9 +25,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ratc import lineage, paths
-from ratc.metadata import COUNTRY_CODE, read_areas, read_domains, read_indicators
-from ratc.periods import Period, make_period, period_range
+from ratc.core import paths
+from ratc.core.metadata import COUNTRY_CODE, read_areas, read_domains, read_indicators
+from ratc.core.periods import Period, make_period, period_range
+from ratc.warehouse import lineage
 
 DEMO_SOURCE_FILE = "demo/observations.csv"
 CALIBRATION_FILE = "demo/calibration.csv"
@@ -214,7 +215,7 @@ def write_and_register(data_dir: Path | None = None) -> lineage.ImportRecord:
     rows = sum(1 for _ in path.open(encoding="utf-8")) - 1
     return lineage.register(
         DEMO_SOURCE_FILE,
-        "RAT-C demodata-generator (ratc/demo.py)",
+        "RAT-C demodata-generator (ratc/demo/generator.py)",
         rows,
         is_demo=True,
         description="Demodata: gegenereerde reeksen 2019-2021, gekalibreerd op CBS-bevolking en -uitkeringen",

@@ -19,7 +19,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from ratc import continuity, continuity_region, initiative_matching, initiatives, keys, paths, periods
+from ratc.continuity import region as continuity_region
+from ratc.continuity import reports as continuity
+from ratc.core import keys, paths, periods
+from ratc.initiatives import matching as initiative_matching
+from ratc.initiatives import registry as initiatives
 
 FIRST_WEEK, LAST_WEEK = 12, 25
 YEAR = 2020

@@ -14,8 +14,8 @@ import altair as alt
 import pandas as pd
 import sqlalchemy as sa
 
-from ratc import charts, export, store
-from ratc.session import (
+from ratc.core import charts, export, store
+from ratc.hangout.session import (
     CARDS,
     KINDS,
     PARTICIPANTS,

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 
-from ratc import fmt, store, text
+from ratc.core import fmt, store, text
 
 LIMITS = {"title": 120, "municipality": 80, "theme": 80, "description": 2000, "contact": 160, "link": 500}
 MAX_RESULTS = 200
@@ -91,7 +91,9 @@ def add(
     link: str = "",
 ) -> str:
     """Add a practice to the library; `who` is a session pass (participant or facilitator). Returns its id."""
-    from ratc import session  # a session pass grants the right to add; session imports this module for its tables
+    from ratc.hangout import (
+        session,  # a session pass grants the right to add; session imports this module for its tables
+    )
 
     values = {
         "title": _field(title, "title", "Titel", required=True),

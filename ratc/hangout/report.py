@@ -22,8 +22,9 @@ from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.shared import Cm, Pt, RGBColor
 
-from ratc import board, export, fmt, practices, session, views
-from ratc.overview import Query
+from ratc.core import export, fmt
+from ratc.hangout import board, practices, session, views
+from ratc.monitor.overview import Query
 
 PNG_SCALE = 2  # 1,440 px for a 720 px chart: sharp at 16 cm, small enough to embed
 IMAGE_WIDTH_CM = 16

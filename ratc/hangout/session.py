@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
-from ratc import fmt, keys, practices, store, text
+from ratc.core import fmt, keys, store, text
+from ratc.hangout import practices
 
 KINDS = {
     "nieuwsgierig": "Nieuwsgierig naar",

@@ -16,11 +16,11 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pandas as pd
 
-from ratc import charts, context, periods
-from ratc.overview import Query
+from ratc.core import charts, context, periods
+from ratc.monitor.overview import Query
 
 DEFAULT_INDICATOR = "ww_uitkeringen"  # the app's default (ui.DEFAULT_INDICATOR; a test keeps them equal)
-SCENARIO_MODULE = "ratc.scenario"
+SCENARIO_MODULE = "ratc.scenario.model"
 COHERENCE_CHARTS = {"heatmap": "Alle gemeenten en indicatoren", "spreiding": "Twee indicatoren naast elkaar"}
 
 Params = Mapping[str, str]
@@ -131,7 +131,7 @@ def is_demo(query: Query) -> bool:
 
 def _trends(query: Query, params: dict[str, str]) -> Rendered:
     """Trends: params gemeenten (codes, comma-separated), maat and bereik, besides the context."""
-    from ratc import trends
+    from ratc.monitor import trends
 
     chosen, choices, notices = _context(query, params)
     wanted = [code for code in params.get("gemeenten", "").split(",") if code]
@@ -160,7 +160,8 @@ def _trends(query: Query, params: dict[str, str]) -> Rendered:
 
 def _map(query: Query, params: dict[str, str]) -> Rendered:
     """Kaart: the publication map; param maat (waarde, per_10k, verandering), besides the context."""
-    from ratc import geo, map_view
+    from ratc.core import geo
+    from ratc.monitor import map_view
 
     chosen, choices, notices = _context(query, params)
     indicator = map_view.indicator_row(query, chosen.indicator)
@@ -177,7 +178,7 @@ def _map(query: Query, params: dict[str, str]) -> Rendered:
 
 def _profile(query: Query, params: dict[str, str]) -> Rendered:
     """Mijn gemeente against region and Nederland; needs param gemeente, optional domein (a domain id)."""
-    from ratc import overview, profile
+    from ratc.monitor import overview, profile
 
     chosen, choices, notices = _context(query, params)
     if not chosen.gemeente:
@@ -196,7 +197,7 @@ def _profile(query: Query, params: dict[str, str]) -> Rendered:
 
 def _coherence(query: Query, params: dict[str, str]) -> Rendered:
     """Samenhang: param grafiek (heatmap or spreiding); for the scatter also y (indicator) and maat."""
-    from ratc import coherence
+    from ratc.monitor import coherence
 
     chosen, choices, notices = _context(query, params)
     chart = params.get("grafiek", "heatmap")
@@ -224,21 +225,21 @@ def _coherence(query: Query, params: dict[str, str]) -> Rendered:
 
 
 def _scenario(query: Query, params: dict[str, str]) -> Rendered:
-    """Scenario's: drawn by the scenario module from its own params (it needs no warehouse query here)."""
+    """Scenario's: drawn by the scenario module from its own params and the warehouse's observed figures."""
     module = _scenario_module()
     if module is None:
         raise ViewError("De scenariopagina is in deze versie van de monitor niet beschikbaar.")
-    figure = module.view_figure(params)
+    figure = module.view_figure(params, query)
     # the rounded Dutch table for the view's own area when the module offers it, else the full numbers
     display = getattr(module, "headline_display", None)
-    headline = display(params) if callable(display) else module.headline_table(params)
+    headline = display(params, query) if callable(display) else module.headline_table(params, query)
     describe = getattr(module, "view_settings", None)
     settings = list(describe(params)) if describe else [(name, value) for name, value in sorted(params.items())]
     return Rendered("scenarios", "Scenario's", _figure_title(figure, "Scenario"), figure, settings, headline)
 
 
 def _scenario_module():
-    """`ratc.scenario` when it exists and offers views; None otherwise."""
+    """`ratc.scenario.model` when it exists and offers views; None otherwise."""
     try:
         module = importlib.import_module(SCENARIO_MODULE)
     except ModuleNotFoundError as missing:

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ratc import metadata, paths
+from ratc.core import metadata, paths
 
 DELIVERY_COLUMNS = ["gemeente", "indicator", "periode", "waarde", "opmerking", "row"]
 POPULATION_HEADER = "Totale bevolking"

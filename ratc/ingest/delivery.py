@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ratc import importer
+from ratc.ingest import importer
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from ratc import geo, paths
+from ratc.core import geo, paths
 
 # PDOK's WFS of CBS's area divisions, one service per year. The address in ../shared/real/README.md
 # (geodata.nationaalgeoregister.nl/cbsgebiedsindelingen/wfs, typeName cbs_gemeente_<year>_gegeneraliseerd)
@@ -84,7 +84,7 @@ def download_rivm(url: str = RIVM_URL, target_dir: Path | None = None) -> Path:
     Writes `<target_dir>/rivm/<file name of the URL>` (default `data/sources/`) unchanged, only after
     `ratc.rivm.weekly_counts` read it and found all ten municipalities; raises FetchError otherwise.
     """
-    from ratc import rivm  # pandas is only needed once a download arrived
+    from ratc.ingest import rivm  # pandas is only needed once a download arrived
 
     content = fetch_bytes(url, max_bytes=RIVM_MAX_BYTES, expect="csv")
     try:
@@ -107,7 +107,7 @@ def download_cbs_table(table_id: str, target_dir: Path | None = None, client=Non
     and the rows as `cbsodata.get_data` returns them. `client` is the cbsodata module (injectable for tests).
     Tables in `ratc.cbs.TABLES` with an indicator must give at least one row for the ten or NL.
     """
-    from ratc import cbs
+    from ratc.ingest import cbs
 
     table = table_id.strip().upper()
     spec = cbs.TABLES.get(table)

@@ -25,8 +25,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from ratc import lineage, metadata, paths, periods, warehouse
-from ratc.template import COLUMNS, PERIOD_FORMATS
+from ratc.core import metadata, paths, periods
+from ratc.ingest.template import COLUMNS, PERIOD_FORMATS
+from ratc.warehouse import builder as warehouse
+from ratc.warehouse import lineage
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 200_000
@@ -301,7 +303,7 @@ class LayoutRead:
 def read_layout(content: bytes, file_name: str, layout: str, data_dir: Path | None = None) -> LayoutRead:
     """Delivery rows from a file of one of the LAYOUTS; DeliveryError (Dutch) when it cannot be read at all."""
     if layout == "rivm":
-        from ratc import rivm
+        from ratc.ingest import rivm
 
         try:
             raw = rivm.read_rivm(content, data_dir)
@@ -311,7 +313,7 @@ def read_layout(content: bytes, file_name: str, layout: str, data_dir: Path | No
             raise DeliveryError(["Dit is geen leesbaar RIVM-bestand met COVID-19-cijfers per gemeente."]) from exc
         return LayoutRead(raw, True, "RIVM, COVID-19 aantallen per gemeente")
     if layout == "cbs":
-        from ratc import cbs
+        from ratc.ingest import cbs
 
         if content.lstrip()[:1] == b"{":
             try:

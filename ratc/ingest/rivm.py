@@ -32,8 +32,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ratc import metadata
-from ratc.periods import period_containing
+from ratc.core import metadata
+from ratc.core.periods import period_containing
 
 INDICATORS = {
     "Total_reported": "covid_meldingen",

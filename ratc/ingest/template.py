@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ratc import metadata
+from ratc.core import metadata
 
 COLUMNS = ["gemeente", "indicator", "periode", "waarde", "opmerking"]
 PERIOD_FORMATS = {"week": "2020-W14", "maand": "2020-04", "kwartaal": "2020-Q2", "jaar": "2020"}

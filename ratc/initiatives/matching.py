@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ratc import fmt, metadata, neighbours
-from ratc.initiatives import Registry, catalogue
+from ratc.core import fmt, metadata, neighbours
+from ratc.initiatives.registry import Registry, catalogue
 
 # Points for where an offer is, seen from the need (closer is better); coverage adds up to COVERAGE_POINTS.
 AREA_POINTS = {"wijk": 3.0, "gemeente": 2.0, "regio_aanbod": 1.5, "regio_vraag": 1.0, "buren": 1.0, "regio": 0.5}

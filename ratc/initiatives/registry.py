@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 import sqlalchemy as sa
 
-from ratc import checks, fmt, keys, metadata, store
+from ratc.core import checks, fmt, keys, metadata, store
 
 DIRECTIONS = {"aanbod": "Biedt", "vraag": "Vraagt"}
 REGION_LABEL = "Hele regio"

@@ -12,10 +12,10 @@ from pathlib import Path
 import pandas as pd
 import pydeck as pdk
 
-from ratc import charts, export, fmt, geo, map_view, metadata
-from ratc.continuity_view import moment
-from ratc.initiative_matching import suggestions
-from ratc.initiatives import DIRECTIONS, Registry, catalogue
+from ratc.core import charts, export, fmt, geo, metadata
+from ratc.initiatives.matching import suggestions
+from ratc.initiatives.registry import DIRECTIONS, Registry, catalogue
+from ratc.monitor import map_view
 
 SOURCE = "Register van initiatieven, RAT-C Zuid-Holland-Zuid"
 EXPORT_NUMERIC = {"register": ("Capaciteit", "Nog over"), "coalities": ("Hoeveelheid",)}
@@ -309,7 +309,7 @@ def coalitions_frame(registry: Registry, data_dir: Path | None = None) -> pd.Dat
     frame = registry.coalitions
     need, offer = items.reindex(frame["need_item_id"]), items.reindex(frame["offer_item_id"])
     return pd.DataFrame({
-        "Vastgelegd": [moment(value) for value in frame["recorded_at"]],
+        "Vastgelegd": [fmt.moment(value) for value in frame["recorded_at"]],
         "Vraag van": need["name"].to_numpy(),
         "Gemeente vraag": need["area_code"].map(vocabulary.areas).to_numpy(),
         "Vraag": need["description"].to_numpy(),
@@ -368,7 +368,7 @@ def registry_export(registry: Registry, filters: Filters, data_dir: Path | None 
         "Capaciteit": items["capacity"].astype("float64").to_numpy(),
         "Nog over": items["remaining"].astype("float64").to_numpy(),
         "Eenheid": items["category_id"].map(vocabulary.units).to_numpy(),
-        "Aangemeld": [moment(value) for value in about["registered_at"]],
+        "Aangemeld": [fmt.moment(value) for value in about["registered_at"]],
         "Demodata": "ja" if registry.demo else "nee",
     })  # fmt: skip
 

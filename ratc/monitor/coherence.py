@@ -23,9 +23,9 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from ratc import charts, export, fmt, periods
-from ratc.context import Context
-from ratc.overview import Query
+from ratc.core import charts, export, fmt, periods
+from ratc.core.context import Context
+from ratc.monitor.overview import Query
 
 SCATTER_MEASURES = {"verandering": "Verandering t.o.v. vóór de crisis", "niveau": "Niveau"}
 POLARITY_SIGN = {"hoger_slechter": 1, "hoger_beter": -1, "neutraal": 0}

@@ -16,11 +16,11 @@ import numpy as np
 import pandas as pd
 import pydeck as pdk
 
-from ratc import charts, export, fmt, geo, metadata
-from ratc.context import Context
-from ratc.geo import RD_NEW, MapGeometry
-from ratc.overview import Query
-from ratc.periods import parse_period
+from ratc.core import charts, export, fmt, geo, metadata
+from ratc.core.context import Context
+from ratc.core.geo import RD_NEW, MapGeometry
+from ratc.core.periods import parse_period
+from ratc.monitor.overview import Query
 
 MEASURES = {"waarde": "Waarde", "per_10k": "Per 10.000 inwoners", "verandering": "Verandering t.o.v. basis"}
 MEASURE_BUTTONS = {"waarde": "Waarde", "per_10k": "Per 10.000 inwoners", "verandering": "Verandering"}

@@ -7,9 +7,10 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from ratc import fmt, metadata, signals, tiles
-from ratc.context import Context
-from ratc.periods import parse_period
+from ratc.core import fmt, metadata
+from ratc.core.context import Context
+from ratc.core.periods import parse_period
+from ratc.monitor import signals, tiles
 
 Query = Callable[..., pd.DataFrame]
 SPARKLINE_FROM = dt.date(2019, 1, 1)

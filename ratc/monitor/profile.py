@@ -5,11 +5,11 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from ratc import charts, export, fmt, metadata
-from ratc.context import Context
-from ratc.overview import ALL_DOMAINS, SPARKLINE_FROM, Query, area_tiles, domain_options, of_domain
-from ratc.periods import parse_period
-from ratc.tiles import Tile
+from ratc.core import charts, export, fmt, metadata
+from ratc.core.context import Context
+from ratc.core.periods import parse_period
+from ratc.monitor.overview import ALL_DOMAINS, SPARKLINE_FROM, Query, area_tiles, domain_options, of_domain
+from ratc.monitor.tiles import Tile
 
 COMPARISON_COLOURS = {"gemeente": charts.PALETTE[0], "regio": charts.PALETTE[1], "land": charts.NEUTRAL}
 

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ratc import baseline, fmt
-from ratc.periods import parse_period
+from ratc.core import fmt
+from ratc.core.periods import parse_period
+from ratc.warehouse import baseline
 
 # Below this baseline a few cases swing the percentage wildly (3 bankruptcies instead of 1 = +200%).
 MIN_BASELINE = 20

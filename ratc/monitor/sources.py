@@ -6,7 +6,7 @@ import datetime as dt
 
 import pandas as pd
 
-from ratc import fmt
+from ratc.core import fmt
 
 FREQUENCY_NL = {"week": "per week", "maand": "per maand", "kwartaal": "per kwartaal", "jaar": "per jaar"}
 POLARITY_NL = {"hoger_slechter": "stijging is ongunstig", "hoger_beter": "stijging is gunstig", "neutraal": "neutraal"}

@@ -6,8 +6,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ratc import baseline, fmt
-from ratc.periods import parse_period
+from ratc.core import fmt
+from ratc.core.periods import parse_period
+from ratc.warehouse import baseline
 
 DELTA_COLOR = {"hoger_slechter": "inverse", "hoger_beter": "normal", "neutraal": "off"}
 PREVIOUS_WORD = {"week": "vorige week", "maand": "vorige maand", "kwartaal": "vorig kwartaal", "jaar": "vorig jaar"}

@@ -21,9 +21,10 @@ from pathlib import Path
 import altair as alt
 import pandas as pd
 
-from ratc import baseline, charts, export, fmt, metadata, paths, periods
-from ratc.context import Context
-from ratc.overview import Query
+from ratc.core import charts, export, fmt, metadata, paths, periods
+from ratc.core.context import Context
+from ratc.monitor.overview import Query
+from ratc.warehouse import baseline
 
 MEASURES = {"absoluut": "Absoluut", "per_10k": "Per 10.000 inwoners", "index": "Index (basis = 100)"}
 PRESETS = {"alles": "Alles", "2020": "2020", "6m": "Laatste 6 maanden", "3m": "Laatste 3 maanden"}

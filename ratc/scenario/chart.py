@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING
 import altair as alt
 import pandas as pd
 
-from ratc import charts, export, fmt, periods
+from ratc.core import charts, export, fmt, periods
 
 if TYPE_CHECKING:
-    from ratc.scenario import Projection
+    from ratc.scenario.model import Projection
 
 OBSERVED, NO_CRISIS = "Waargenomen", "Zonder crisis"
 OBSERVED_COLOUR, NO_CRISIS_COLOUR, SCENARIO_COLOUR = "#1F2933", "#0072B2", "#D55E00"

@@ -39,12 +39,14 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from ratc import charts, context, fmt, metadata, periods, scenario_chart, scenario_settings
-from ratc.overview import Query
-from ratc.scenario_chart import rounded
-from ratc.scenario_data import INDICATORS, Preset, ScenarioData, load
-from ratc.scenario_settings import Settings
-from ratc.tiles import Tile
+from ratc.core import charts, context, fmt, metadata, periods
+from ratc.monitor.overview import Query
+from ratc.monitor.tiles import Tile
+from ratc.scenario import chart as scenario_chart
+from ratc.scenario import settings as scenario_settings
+from ratc.scenario.chart import rounded
+from ratc.scenario.parameters import INDICATORS, Preset, ScenarioData, load
+from ratc.scenario.settings import Settings
 
 MONTHS = tuple(f"{year}-{month:02d}" for year in (2020, 2021) for month in range(1, 13))
 CRISIS_START = MONTHS.index("2020-03")
@@ -549,19 +551,19 @@ def calibrate_support(preset: Preset, data: ScenarioData) -> tuple[int, str, flo
     return best
 
 
-def view_figure(params: Mapping[str, str], query: Query | None = None) -> charts.Figure:
+def view_figure(params: Mapping[str, str], query: Query) -> charts.Figure:
     """The main scenario chart for share-link query parameters, as the Scenario's page shows it.
 
     `params` are the URL's query parameters (`gemeente`, `periode` and the scenario parameters of
     `ratc.scenario_settings`, e.g. {"scenario": "cpb3", "toon": "bijstand_uitkeringen"}); invalid values fall back
-    to defaults as on the page. `query` runs a named query (default: `ratc.cache.query`, cached per warehouse).
+    to defaults as on the page. `query` runs a named query (on the page: `ratc.ui.cache.query`, cached per warehouse).
     Returns a `charts.Figure` to show with `ui.figure_block` (observed, scenario with its band, no crisis).
     """
     projection, indicator, area_code = _from_params(params, query)
     return scenario_chart.main_figure(projection, indicator, area_code)
 
 
-def headline_table(params: Mapping[str, str], query: Query | None = None) -> pd.DataFrame:
+def headline_table(params: Mapping[str, str], query: Query) -> pd.DataFrame:
     """The headline numbers for share-link query parameters: one row per area (the ten and the region) and indicator.
 
     Columns: `gebied_code`, `gebied`, `indicator_id`, `indicator`, `maat` ("eind 2021" for benefits, "samen
@@ -575,7 +577,7 @@ def headline_table(params: Mapping[str, str], query: Query | None = None) -> pd.
     return table.rename(columns={"area_code": "gebied_code"}).reset_index(drop=True)
 
 
-def headline_display(params: Mapping[str, str], query: Query | None = None) -> pd.DataFrame:
+def headline_display(params: Mapping[str, str], query: Query) -> pd.DataFrame:
     """The headline numbers of a share link for its own area, rounded and in Dutch, as a pinned view shows them."""
     projection, _, area_code = _from_params(params, query)
     rows = headline(projection)
@@ -593,12 +595,8 @@ def headline_display(params: Mapping[str, str], query: Query | None = None) -> p
     )  # fmt: skip
 
 
-def _from_params(params: Mapping[str, str], query: Query | None) -> tuple[Projection, str, str]:
+def _from_params(params: Mapping[str, str], query: Query) -> tuple[Projection, str, str]:
     """Projection, indicator and area for share-link parameters."""
-    if query is None:
-        from ratc import cache  # Streamlit's cache only when no query function is given: keeps this module pure
-
-        query = cache.query
     data = load()
     areas = query("area_list")
     bounds = query("period_bounds").iloc[0]

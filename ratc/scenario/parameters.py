@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ratc import metadata, paths
+from ratc.core import metadata, paths
 
 INDICATORS = ("ww_uitkeringen", "bijstand_uitkeringen", "schuldhulp_aanmeldingen", "faillissementen")
 NATIONAL = (

@@ -12,9 +12,10 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
-from ratc import fmt, scenario_settings, store, text
-from ratc.scenario_data import ScenarioData
-from ratc.scenario_settings import Settings, SettingsFileError
+from ratc.core import fmt, store, text
+from ratc.scenario import settings as scenario_settings
+from ratc.scenario.parameters import ScenarioData
+from ratc.scenario.settings import Settings, SettingsFileError
 
 SCENARIOS = sa.Table(
     "scenarios",

@@ -16,8 +16,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ratc import fmt, metadata, paths, periods, text
-from ratc.scenario_data import INDICATORS, SHAPES, Preset, ScenarioData
+from ratc.core import fmt, metadata, paths, periods, text
+from ratc.scenario.parameters import INDICATORS, SHAPES, Preset, ScenarioData
 
 DURATION = (0, 15)
 GDP_2020 = (-12.0, 4.0)

@@ -10,7 +10,9 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from ratc import db, geo, lineage, paths, warehouse
+from ratc.core import geo, paths
+from ratc.warehouse import builder as warehouse
+from ratc.warehouse import db, lineage
 
 
 def ensure_warehouse() -> Path:

@@ -9,9 +9,12 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from ratc import cache, charts, checks, context, export, fmt, keys, metadata, overview, periods, store, text, views
-from ratc.signals import Signal
-from ratc.tiles import Tile
+from ratc.core import charts, checks, context, export, fmt, keys, metadata, periods, store, text
+from ratc.hangout import views
+from ratc.monitor import overview
+from ratc.monitor.signals import Signal
+from ratc.monitor.tiles import Tile
+from ratc.ui import cache
 
 T = TypeVar("T")
 DEFAULT_INDICATOR = "ww_uitkeringen"
@@ -313,7 +316,7 @@ def delivery_errors(messages: list[str]) -> None:
 
 def delivery_report(validation) -> None:
     """Every row error, or what a valid delivery holds and what it would change."""
-    from ratc import delivery  # the importer is only needed on the delivery page
+    from ratc.ingest import delivery  # the importer is only needed on the delivery page
 
     if not validation.ok:
         st.error(

@@ -7,7 +7,13 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ratc import cache, context, continuity, continuity_region, continuity_view, demo_store, keys, text, ui
+from ratc.continuity import region as continuity_region
+from ratc.continuity import reports as continuity
+from ratc.continuity import view as continuity_view
+from ratc.core import context, keys, text
+from ratc.demo import store_content as demo_store
+from ratc.ui import cache
+from ratc.ui import components as ui
 
 REPORT_PAGE = "pages/continuity_report.py"
 OVERVIEW_FLASH = "bedrijfsvoering_bericht"

@@ -8,8 +8,11 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from ratc import board, cache, fmt, keys, practices, report, session, text, ui, views
-from ratc import session_ui as sui
+from ratc.core import fmt, keys, text
+from ratc.hangout import board, practices, report, session, views
+from ratc.ui import cache
+from ratc.ui import components as ui
+from ratc.ui import hangout as sui
 
 SECTIONS = {
     "agenda": "Agenda & thema's",

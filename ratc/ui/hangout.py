@@ -9,7 +9,10 @@ from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 
-from ratc import board, cache, practices, session, store, text, ui, views
+from ratc.core import store, text
+from ratc.hangout import board, practices, session, views
+from ratc.ui import cache
+from ratc.ui import components as ui
 
 FACILITATOR = "_hangout_facilitator"
 PARTICIPANT = "_hangout_participant"

@@ -7,7 +7,13 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ratc import cache, context, demo_store, initiative_view, initiatives, keys, map_view, ui
+from ratc.core import context, keys
+from ratc.demo import store_content as demo_store
+from ratc.initiatives import registry as initiatives
+from ratc.initiatives import view as initiative_view
+from ratc.monitor import map_view
+from ratc.ui import cache
+from ratc.ui import components as ui
 
 FLASH = "initiatieven_bericht"
 

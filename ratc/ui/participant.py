@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ratc import board, practices, session, text
-from ratc import session_ui as sui
+from ratc.core import text
+from ratc.hangout import board, practices, session
+from ratc.ui import hangout as sui
 
 SEEN = "_hangout_seen"  # the round and reveal state this page was drawn for
 

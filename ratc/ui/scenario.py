@@ -7,23 +7,17 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from ratc import (
-    cache,
-    charts,
-    context,
-    metadata,
-    scenario,
-    scenario_chart,
-    scenario_data,
-    scenario_settings,
-    scenario_store,
-    session_ui,
-    store,
-    text,
-    ui,
-)
-from ratc.scenario_data import INDICATORS, ScenarioData
-from ratc.scenario_settings import Settings
+from ratc.core import charts, context, metadata, store, text
+from ratc.scenario import chart as scenario_chart
+from ratc.scenario import model as scenario
+from ratc.scenario import parameters as scenario_data
+from ratc.scenario import saved as scenario_store
+from ratc.scenario import settings as scenario_settings
+from ratc.scenario.parameters import INDICATORS, ScenarioData
+from ratc.scenario.settings import Settings
+from ratc.ui import cache
+from ratc.ui import components as ui
+from ratc.ui import hangout as session_ui
 
 MAX_PINNED = 4
 SETTINGS = "_scenario_settings"  # the settings last drawn: the sliders come back after a visit to another page

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from ratc import paths
+from ratc.core import paths
 
 
 def serve(options: list[str]) -> int:

@@ -12,14 +12,21 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from ratc import baseline, lineage, metadata, paths
-from ratc.periods import parse_period
+from ratc.core import metadata, paths
+from ratc.core.periods import parse_period
+from ratc.warehouse import baseline, lineage
 
 # Bump when the warehouse layout changes, so existing warehouses are rebuilt.
 SCHEMA_VERSION = "1"
 BUILD_STEPS_DIR = paths.queries_dir() / "build"
 METADATA_FILES = ("areas.csv", "domains.csv", "indicators.csv", lineage.LEDGER_FILE)
-BUILD_MODULES = ("warehouse.py", "metadata.py", "baseline.py", "periods.py", "lineage.py")
+BUILD_MODULES = (
+    "warehouse/builder.py",
+    "core/metadata.py",
+    "warehouse/baseline.py",
+    "core/periods.py",
+    "warehouse/lineage.py",
+)
 
 Progress = Callable[[float, str], None]
 
@@ -34,7 +41,7 @@ def fingerprint(data_dir: Path | None = None) -> str:
     for step in sorted(BUILD_STEPS_DIR.glob("*.sql")):
         digest.update(step.read_bytes())
     for module in BUILD_MODULES:  # code that shapes the tables: a change there must rebuild too
-        digest.update((Path(__file__).parent / module).read_bytes())
+        digest.update((Path(__file__).parents[1] / module).read_bytes())
     return digest.hexdigest()
 
 

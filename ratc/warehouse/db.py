@@ -9,7 +9,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from ratc import paths, warehouse
+from ratc.core import paths
+from ratc.warehouse import builder as warehouse
 
 _HEADER = re.compile(r"^--\s*(params|returns):\s*(.*)$", re.MULTILINE)
 

@@ -8,7 +8,7 @@ import hashlib
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
-from ratc import paths
+from ratc.core import paths
 
 LEDGER_FILE = "imports.csv"
 

@@ -1,0 +1,2 @@
+"""Track 1, measuring: the overview, tiles, signals, profile, trends, coherence, map and sources, each a question
+answered from the warehouse through a `query` function. May import ratc.warehouse and ratc.core."""
