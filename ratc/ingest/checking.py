@@ -1,5 +1,8 @@
-"""Checking a delivery's rows: every cell against the monitor's areas, indicators and periods, rows given twice,
-and values that differ from the data in force; each problem a Dutch sentence naming its row."""
+"""Checking a delivery's rows against the monitor's metadata and the data in force, each problem named per row.
+
+Every cell is checked against the areas, indicators and periods; a row given twice and a value that differs from
+the one in force (unless replacing) are errors too. The messages are Dutch sentences that start with the row.
+"""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
-"""Committing an accepted delivery all or nothing, one import at a time: the original and its canonical rows kept
-append-only, then the ledger entry, then the warehouse rebuilt.
+"""Committing a valid delivery all or nothing: original and canonical rows kept, ledger entry, warehouse rebuilt.
 
+One import at a time per data folder (a file lock); the original and its canonical rows are written append-only.
 The ledger (`data/imports.csv`) is the commit point: files written before their ledger entry are ignored by the
 build and removed by the next import, so a crash at any moment leaves ledger and warehouse consistent.
 """

@@ -1,5 +1,8 @@
-"""Reading a delivered file: a CSV or Excel delivery decoded into cells under the canonical columns (encoding,
-separator and header found as people write them), or a RIVM or CBS file of one of the LAYOUTS turned into rows."""
+"""Reading a delivered file into delivery rows: CSV or Excel cells under the canonical columns, or RIVM and CBS files.
+
+Encoding, separator and header row are found as people actually write them; a file that cannot be read at all
+raises DeliveryError with Dutch sentences. `read_layout` reads each of the LAYOUTS the upload page offers.
+"""
 
 from __future__ import annotations
 

@@ -1,6 +1,8 @@
-"""What the Scenario's page and a pinned view ask of a scenario: sentences, tiles, tables, the explanation, and the
-figure and headline numbers for share-link parameters (`ratc.hangout.views` finds `view_figure`, `headline_table`
-and `headline_display` here by name).
+"""What the Scenario's page and a pinned view ask of a scenario: sentences, tiles, tables and share-link views.
+
+The page's sentences, KPI tiles, comparison table and explanation of the model; and the figure and headline
+numbers for share-link parameters (`ratc.hangout.views` finds `view_figure`, `headline_table` and
+`headline_display` here by name).
 
 The model itself is `ratc.scenario.national` (GDP, unemployment and the indicators' national effects) and
 `ratc.scenario.municipal` (the projection per municipality and the region).

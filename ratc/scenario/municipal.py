@@ -1,5 +1,7 @@
-"""The municipal projection: a scenario's national effects worked out per municipality and the region, starting from
-the warehouse's figures as known at the end of the 'stand per' month (steps 1-3 are `ratc.scenario.national`).
+"""The municipal projection: a scenario worked out per municipality and the region from the observed figures.
+
+It starts from the warehouse's figures as known at the end of the 'stand per' month and takes the national effects
+of `ratc.scenario.national` (steps 1-3 of the model) to each municipality:
 
 4. **Municipalities** (`project`): each municipality's level without crisis (February 2020 for benefits; the
    monthly mean of March 2019–February 2020 for applications and bankruptcies) times one plus its sensitivity
