@@ -6,10 +6,10 @@ Replays a cycle of slider changes (GDP 2020 and 2021, duration, support, sensiti
 AppTest, each change twice: once as a rerun of only the `st.fragment` that holds the sliders and the charts (what
 the browser asks for when a slider inside it moves), once as a full-page rerun (app.py frame and the whole page).
 Times are *script time*: the execution of the script or fragment measured inside Streamlit's script runner,
-without AppTest's thread start and tree parsing. Beside them: the model logic alone (`ratc.scenario.project`
-and `headline`, on numpy) and a plain-pandas implementation of the same projection that reads the CSVs on every
-change, as a simple page would; its numbers are checked against the model's. All measured in this run; the
-table prints medians, p90 and ratios to the pandas baseline. Never fails on a time.
+without AppTest's thread start and tree parsing. Beside them: the model logic alone
+(`ratc.scenario.municipal.project` and `headline`, on numpy) and a plain-pandas implementation of the same projection
+that reads the CSVs on every change, as a simple page would; its numbers are checked against the model's. All
+measured in this run; the table prints medians, p90 and ratios to the pandas baseline. Never fails on a time.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ from streamlit.testing.v1.element_tree import parse_tree_from_messages  # noqa: 
 from streamlit.testing.v1.local_script_runner import LocalScriptRunner, require_widgets_deltas  # noqa: E402
 
 from ratc.core import metadata, paths  # noqa: E402
-from ratc.scenario import model as scenario  # noqa: E402
+from ratc.scenario import municipal, national  # noqa: E402
 from ratc.scenario import parameters as scenario_data  # noqa: E402
 from ratc.scenario import settings as scenario_settings  # noqa: E402
 from ratc.warehouse import builder as warehouse  # noqa: E402
@@ -175,7 +175,7 @@ def time_page(repeat: int) -> dict[str, list[float]]:
 
 
 def pandas_projection(data_dir: Path, settings: scenario_settings.Settings, start: str) -> pd.DataFrame:
-    """The same projection as `ratc.scenario.project` + `headline`, the simple way: read the CSVs, then pandas."""
+    """The same projection as `municipal.project` + `headline`, the simple way: read the CSVs, then pandas."""
     parameters = scenario_data.load(data_dir).parameters
     observations = pd.read_csv(data_dir / "demo" / "observations.csv", dtype={"period": str})
     areas = pd.read_csv(data_dir / "areas.csv")
@@ -185,10 +185,10 @@ def pandas_projection(data_dir: Path, settings: scenario_settings.Settings, star
         observations["indicator_id"].isin(scenario_data.INDICATORS) & observations["area_code"].isin(codes)
     ]
     window = int(parameters.value("aansluiting_maanden", "regio"))
-    effects = {variant: scenario.indicator_effects(settings, scenario_data.load(data_dir), variant)
-               for variant in scenario.VARIANTS}  # fmt: skip
-    months = pd.DataFrame({"period": scenario.MONTHS, "number": range(len(scenario.MONTHS))})
-    start_number = scenario.MONTHS.index(start)
+    effects = {variant: national.indicator_effects(settings, scenario_data.load(data_dir), variant)
+               for variant in national.VARIANTS}  # fmt: skip
+    months = pd.DataFrame({"period": national.MONTHS, "number": range(len(national.MONTHS))})
+    start_number = national.MONTHS.index(start)
     half_life = parameters.value("aansluiting_halveringstijd", "regio")
     results = []
     for indicator in scenario_data.INDICATORS:
@@ -207,8 +207,8 @@ def pandas_projection(data_dir: Path, settings: scenario_settings.Settings, star
         grid["sensitivity"] = grid["area_code"].map(dict(settings.gevoeligheid))
         grid["fade"] = 0.5 ** ((grid["number"] - start_number) / half_life)
         series = {}
-        for name, effect in [("zonder_crisis", np.zeros(len(scenario.MONTHS)))] + [
-            (variant, effects[variant][indicator]) for variant in scenario.VARIANTS
+        for name, effect in [("zonder_crisis", np.zeros(len(national.MONTHS)))] + [
+            (variant, effects[variant][indicator]) for variant in national.VARIANTS
         ]:
             model = grid["base"] * (1 + grid["sensitivity"] * grid["number"].map(dict(enumerate(effect))))
             frame = grid.assign(model=model)
@@ -223,13 +223,13 @@ def pandas_projection(data_dir: Path, settings: scenario_settings.Settings, star
             series[name] = (frame["model"] + gap * frame["fade"]).clip(lower=0)
         projected = grid.assign(**series)
         projected = projected[projected["number"] > start_number]
-        runs = projected[list(scenario.VARIANTS)]
+        runs = projected[list(national.VARIANTS)]
         projected = projected.assign(scenario=runs["centraal"], laag=runs.min(axis=1), hoog=runs.max(axis=1))
         region = projected.groupby("period", as_index=False)[["zonder_crisis", "scenario", "laag", "hoog"]].sum()
         projected = pd.concat([projected, region.assign(area_code=metadata.REGION_CODE)])
         columns = ["zonder_crisis", "scenario", "laag", "hoog"]
         if is_stock:
-            headline = projected[projected["period"] == scenario.HORIZON_END][["area_code", *columns]]
+            headline = projected[projected["period"] == municipal.HORIZON_END][["area_code", *columns]]
         else:
             headline = projected.groupby("area_code", as_index=False)[columns].sum()
         results.append(headline.assign(indicator_id=indicator))
@@ -241,7 +241,7 @@ def time_logic(repeat: int) -> tuple[dict[str, list[float]], float]:
     data = scenario_data.load()
     connection = db.open_warehouse()
     query = lambda name, **params: db.run_query(connection, name, **params)  # noqa: E731
-    observed = scenario.observed(query, "2021-12")
+    observed = municipal.observed(query, "2021-12")
     base = scenario_settings.default(data)
     samples = {"logic": [], "pandas": []}
     largest_gap = 0.0
@@ -254,7 +254,7 @@ def time_logic(repeat: int) -> tuple[dict[str, list[float]], float]:
                 {**scenario_settings.widget_state(base, data), key: value}, data
             ) if field is None else scenario_settings.Settings(**{**base.__dict__, field: value})  # fmt: skip
             start = time.perf_counter()
-            model = scenario.headline(scenario.project(observed, settings, data))
+            model = municipal.headline(municipal.project(observed, settings, data))
             logic_ms = (time.perf_counter() - start) * 1000
             start = time.perf_counter()
             plain = pandas_projection(paths.data_dir(), settings, observed.start)

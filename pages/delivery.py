@@ -4,7 +4,7 @@ and imports it all-or-nothing; the monitor shows the new figures without a resta
 import streamlit as st
 
 from ratc.core import text
-from ratc.ingest import delivery, importer, steward, template
+from ratc.ingest import commit, delivery, reading, steward, template
 from ratc.ui import cache
 from ratc.ui import components as ui
 
@@ -33,7 +33,7 @@ else:
         icon=":material/lock_open:",
     )
 
-layout = st.radio("Soort bestand", list(importer.LAYOUTS), format_func=importer.LAYOUTS.get, horizontal=True,
+layout = st.radio("Soort bestand", list(reading.LAYOUTS), format_func=reading.LAYOUTS.get, horizontal=True,
                   key="aanlevering_soort")  # fmt: skip
 upload = st.file_uploader(
     "Bestand (CSV, Excel of CBS-download, hoogstens 20 MB)", type=["csv", "xlsx", "json"], key="aanlevering_bestand"
@@ -56,7 +56,7 @@ if not check.validation.ok:
 if st.button("Importeren", type="primary", icon=":material/upload:", key="aanlevering_importeren"):
     with st.status("Bezig met importeren …", expanded=True) as status:
         bar = st.progress(0.0)
-        record = importer.accept(
+        record = commit.accept(
             check.validation, content, upload.name, source or check.source or upload.name,
             progress=lambda fraction, message: bar.progress(fraction, text=message),
         )  # fmt: skip

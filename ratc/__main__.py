@@ -88,13 +88,13 @@ def cmd_fetch(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     """Validate a delivery and import it all or nothing; every problem per row and exit status 1 when invalid."""
-    from ratc.ingest import importer
+    from ratc.ingest import importer, reading
 
     try:
         result = importer.import_file(
             args.file, replace=args.replace, source=args.source, progress=_print_progress, layout=args.layout
         )
-    except importer.DeliveryError as exc:
+    except reading.DeliveryError as exc:
         for message in exc.messages:
             print(f"error: {message}", file=sys.stderr)
         print("nothing was written", file=sys.stderr)

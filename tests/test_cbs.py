@@ -182,12 +182,12 @@ def test_a_statline_export_becomes_population_rows_of_the_ten_and_nl():
 
 
 def test_a_code_table_maps_columns_to_years_and_reports_text_values_by_row(tmp_path):
-    from ratc.ingest import importer
+    from ratc.ingest import checking
 
     content = b"statcode;statnaam;inwoners_kwb2019;bevolking_2020_01_01\nGM0505;Dordrecht;118654;veel\n505;x;1;2\n"
     table = cbs.read_cbs_csv(content)
     assert set(zip(table.rows["periode"], table.rows["waarde"], strict=True)) >= {("2019", "118654"), ("2020", "veel")}
-    validation = importer.validate(table.rows, allow_national=True)
+    validation = checking.validate(table.rows, allow_national=True)
     assert not validation.ok
     messages = [error.message for error in validation.errors]
     assert any(message.startswith("Rij 2:") and "veel" in message for message in messages)
@@ -225,11 +225,11 @@ def test_cbs_years(key, expected):
     ],
 )
 def test_broken_cbs_files_give_a_dutch_message_not_a_crash(content, message):
-    from ratc.ingest import importer
+    from ratc.ingest import reading
 
     if message is None:
-        assert importer.read_layout(content, "x.csv", "cbs").rows.empty
+        assert reading.read_layout(content, "x.csv", "cbs").rows.empty
         return
-    with pytest.raises(importer.DeliveryError) as refused:
-        importer.read_layout(content, "x.csv", "cbs")
+    with pytest.raises(reading.DeliveryError) as refused:
+        reading.read_layout(content, "x.csv", "cbs")
     assert message in refused.value.messages[0] and refused.value.messages[0].startswith("Dit is geen leesbaar")

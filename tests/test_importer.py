@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ratc.ingest import importer
+from ratc.ingest import checking, commit, importer, reading
 from ratc.warehouse import builder as warehouse
 from ratc.warehouse import lineage
 
@@ -238,7 +238,7 @@ def test_malformed_file_gives_its_message_and_writes_nothing(shared_built, conte
     path = _write(data_dir.parent / "in" / ("levering.xlsx" if content.startswith(b"PK") else "levering.csv"), content)
     try:
         result = importer.import_file(path, data_dir=data_dir, target=target)
-    except importer.DeliveryError as exc:
+    except reading.DeliveryError as exc:
         messages = exc.messages
     else:
         assert result.record is None
@@ -249,8 +249,8 @@ def test_malformed_file_gives_its_message_and_writes_nothing(shared_built, conte
 
 def test_identical_existing_values_are_no_conflict(shared_built):
     data_dir, _ = shared_built
-    validation = importer.validate(
-        importer.read_delivery(delivery_csv("Dordrecht;ww_uitkeringen;2020-04;1.840;"), "a.csv"), data_dir
+    validation = checking.validate(
+        reading.read_delivery(delivery_csv("Dordrecht;ww_uitkeringen;2020-04;1.840;"), "a.csv"), data_dir
     )
     assert validation.ok and validation.changes.empty
 
@@ -271,7 +271,7 @@ def test_conflict_is_replaced_only_when_asked_and_the_change_is_listed(built):
     )
     assert warehouse_value(target, "GM0505", "ww_uitkeringen", "2020-04") == 1900
     assert (
-        importer.existing_observations(data_dir)
+        checking.existing_observations(data_dir)
         .set_index(["area_code", "indicator_id", "period"])
         .loc[("GM0505", "ww_uitkeringen", "2020-04"), "value"]
         == 1900
@@ -280,21 +280,21 @@ def test_conflict_is_replaced_only_when_asked_and_the_change_is_listed(built):
 
 def test_a_conflict_that_arrives_after_validation_is_refused_at_commit(built):
     data_dir, target = built
-    first = importer.validate(importer.read_delivery(delivery_csv("Dordrecht;nww;2022-01;10;"), "a.csv"), data_dir)
-    second = importer.validate(importer.read_delivery(delivery_csv("Dordrecht;nww;2022-01;11;"), "b.csv"), data_dir)
-    importer.accept(first, b"a", "a.csv", "test", data_dir, target)
+    first = checking.validate(reading.read_delivery(delivery_csv("Dordrecht;nww;2022-01;10;"), "a.csv"), data_dir)
+    second = checking.validate(reading.read_delivery(delivery_csv("Dordrecht;nww;2022-01;11;"), "b.csv"), data_dir)
+    commit.accept(first, b"a", "a.csv", "test", data_dir, target)
     ledger = (data_dir / "imports.csv").read_bytes()
-    with pytest.raises(importer.DeliveryError, match="staat al in de monitor met waarde 10"):
-        importer.accept(second, b"b", "b.csv", "test", data_dir, target)
+    with pytest.raises(reading.DeliveryError, match="staat al in de monitor met waarde 10"):
+        commit.accept(second, b"b", "b.csv", "test", data_dir, target)
     assert (data_dir / "imports.csv").read_bytes() == ledger
     assert sorted(path.name for path in (data_dir / "imports").glob("*.csv")) == ["0003_a.csv"]
 
 
 def test_invalid_validation_is_never_accepted(shared_built):
     data_dir, target = shared_built
-    validation = importer.validate(importer.read_delivery(delivery_csv("x;y;z;w;"), "a.csv"), data_dir)
-    with pytest.raises(importer.DeliveryError):
-        importer.accept(validation, b"x", "a.csv", "test", data_dir, target)
+    validation = checking.validate(reading.read_delivery(delivery_csv("x;y;z;w;"), "a.csv"), data_dir)
+    with pytest.raises(reading.DeliveryError):
+        commit.accept(validation, b"x", "a.csv", "test", data_dir, target)
 
 
 KILL_SCRIPT = """
@@ -313,7 +313,7 @@ def test_killed_import_leaves_a_consistent_warehouse(built, point):
     path = _write(data_dir.parent / "lev.csv", delivery_csv("Papendrecht;faillissementen;2022-03;4;"))
     completed = subprocess.run(
         [sys.executable, "-c", KILL_SCRIPT, str(path), str(data_dir), str(target)],
-        env={**os.environ, importer.CRASH_VARIABLE: point},
+        env={**os.environ, commit.CRASH_VARIABLE: point},
         cwd=ROOT,
         capture_output=True,
         timeout=120,
@@ -374,13 +374,13 @@ def mutated_csv(draw) -> bytes:
 def test_random_and_mutated_files_never_crash_and_never_write(shared_built, content, xlsx):
     data_dir, target = shared_built
     before = snapshot(data_dir, target)
-    existing = importer.existing_observations(data_dir)
+    existing = checking.existing_observations(data_dir)
     try:
-        raw = importer.read_delivery(content, "levering.xlsx" if xlsx else "levering.csv")
-    except importer.DeliveryError as exc:
+        raw = reading.read_delivery(content, "levering.xlsx" if xlsx else "levering.csv")
+    except reading.DeliveryError as exc:
         assert exc.messages and all(isinstance(message, str) for message in exc.messages)
     else:
-        validation = importer.validate(raw, data_dir, existing=existing)
+        validation = checking.validate(raw, data_dir, existing=existing)
         assert all(error.message.startswith(f"Rij {error.row}") for error in validation.errors)
         assert set(validation.rows["row"]) <= set(raw["row"])
     assert snapshot(data_dir, target) == before

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings, strategies
 
 from ratc.core import export, fmt, metadata, store
 from ratc.scenario import chart as scenario_chart
-from ratc.scenario import model as scenario
+from ratc.scenario import model, municipal, national
 from ratc.scenario import parameters as scenario_data
 from ratc.scenario import saved as scenario_store
 from ratc.scenario import settings as scenario_settings
@@ -56,7 +56,7 @@ def query(warehouse_file):
 @pytest.fixture(scope="module")
 def observed(query):
     """Observations as known at each 'stand per' month."""
-    return {month: scenario.observed(query, month) for month in START_MONTHS}
+    return {month: municipal.observed(query, month) for month in START_MONTHS}
 
 
 def preset(key: str) -> Settings:
@@ -81,21 +81,21 @@ def test_presets_hold_the_cpb_figures_exactly(key):
 
 @pytest.mark.parametrize("key", CPB)
 def test_presets_reproduce_the_cpb_unemployment_within_two_tenths(key):
-    path = scenario.national_path(preset(key), DATA)
+    path = national.national_path(preset(key), DATA)
     assert path.annual_unemployment(2020) == pytest.approx(DATA.presets[key].werkloosheid_2020, abs=0.2)
     assert path.annual_unemployment(2021) == pytest.approx(DATA.presets[key].werkloosheid_2021, abs=0.2)
 
 
 @pytest.mark.parametrize("key", CPB)
 def test_preset_support_is_what_calibration_finds(key):
-    level, end, miss = scenario.calibrate_support(DATA.presets[key], DATA)
+    level, end, miss = national.calibrate_support(DATA.presets[key], DATA)
     assert (DATA.presets[key].steun_pct, DATA.presets[key].steun_tot) == (level, end)
     assert miss < 0.2
 
 
 @pytest.mark.parametrize("key", CPB + ["geen-crisis"])
 def test_gdp_path_meets_the_annual_growth(key):
-    gap = scenario.gdp_gap(preset(key), DATA)
+    gap = national.gdp_gap(preset(key), DATA)
     growth = DATA.parameters.value("bbp_groei_basis") / 100
     chosen = DATA.presets[key]
     level_2020 = (1 + chosen.bbp_2020 / 100) / (1 + growth) - 1
@@ -105,13 +105,13 @@ def test_gdp_path_meets_the_annual_growth(key):
 
 
 def test_no_crisis_preset_is_the_baseline_of_2019():
-    path = scenario.national_path(preset("geen-crisis"), DATA)
+    path = national.national_path(preset("geen-crisis"), DATA)
     assert np.allclose(path.gdp_gap, 0) and np.allclose(path.unemployment, DATA.parameters.value("werkloosheid_basis"))
 
 
 @pytest.mark.parametrize("month", START_MONTHS)
 def test_no_crisis_equals_the_baseline_everywhere(observed, month):
-    projection = scenario.project(observed[month], preset("geen-crisis"), DATA)
+    projection = municipal.project(observed[month], preset("geen-crisis"), DATA)
     for paths in projection.paths.values():
         assert np.allclose(paths["scenario"], paths["zonder_crisis"])
         assert np.allclose(paths["laag"], paths["zonder_crisis"]) and np.allclose(paths["hoog"], paths["zonder_crisis"])
@@ -119,12 +119,12 @@ def test_no_crisis_equals_the_baseline_everywhere(observed, month):
 
 def test_other_sliders_change_nothing_while_gdp_stays_on_the_no_crisis_path(observed):
     calm = dataclasses.replace(preset("geen-crisis"), duur=9, herstel="L")
-    projection = scenario.project(observed["2021-12"], calm, DATA)
+    projection = municipal.project(observed["2021-12"], calm, DATA)
     assert np.allclose(values(projection), values(projection, "zonder_crisis"))
 
 
 def test_without_crisis_benefits_stay_at_their_february_2020_level(observed):
-    projection = scenario.project(observed["2021-12"], preset("geen-crisis"), DATA)
+    projection = municipal.project(observed["2021-12"], preset("geen-crisis"), DATA)
     history = observed["2021-12"].history.set_index(["indicator_id", "area_code", "period_key"])["value"]
     for indicator in ("ww_uitkeringen", "bijstand_uitkeringen"):
         for code in ("GM0505", metadata.REGION_CODE):
@@ -139,11 +139,11 @@ def test_more_gdp_loss_never_gives_better_outcomes(observed, month, field, key):
     low, high = {"bbp_2020": (-12.0, 4.0), "bbp_2021": (-6.0, 8.0)}[field]
     previous = None
     for value in np.linspace(high, low, 9):
-        projection = scenario.project(
+        projection = municipal.project(
             observed[month], dataclasses.replace(preset(key), **{field: round(value, 1)}), DATA
         )
-        table = scenario.headline(projection).set_index(["area_code", "indicator_id"])["scenario"]
-        unemployment = scenario.national_path(projection.settings, DATA).unemployment
+        table = municipal.headline(projection).set_index(["area_code", "indicator_id"])["scenario"]
+        unemployment = national.national_path(projection.settings, DATA).unemployment
         # from before the crisis every month is monotone; from a later start the headline numbers
         current = values(projection) if month == "2021-12" else table.to_numpy()
         if previous is not None:
@@ -155,11 +155,11 @@ def test_more_gdp_loss_never_gives_better_outcomes(observed, month, field, key):
 def test_unemployment_reacts_to_gdp_after_its_lag_and_bijstand_after_ww():
     chosen = preset("cpb3")
     lag = int(DATA.parameters.value("werkloosheid_vertraging"))
-    unemployment = scenario.unemployment(chosen, DATA)
+    unemployment = national.unemployment(chosen, DATA)
     base = DATA.parameters.value("werkloosheid_basis")
     first_rise = int(np.argmax(unemployment > base + 1e-9))
-    assert first_rise == scenario.CRISIS_START + lag
-    effects = scenario.indicator_effects(chosen, DATA)
+    assert first_rise == national.CRISIS_START + lag
+    effects = national.indicator_effects(chosen, DATA)
     ww_lag = int(DATA.parameters.value("vertraging", "ww_uitkeringen"))
     bijstand_lag = int(DATA.parameters.value("vertraging", "bijstand_uitkeringen"))
     ratio = DATA.parameters.value("elasticiteit", "bijstand_uitkeringen") / DATA.parameters.value(
@@ -176,29 +176,29 @@ def test_unemployment_reacts_to_gdp_after_its_lag_and_bijstand_after_ww():
 
 def test_support_holds_bankruptcies_back_and_they_come_after_it_ends():
     chosen = dataclasses.replace(preset("cpb3"), steun=80, steun_tot="2020-12")
-    effect = scenario.indicator_effects(chosen, DATA)["faillissementen"]
-    without = scenario.indicator_effects(dataclasses.replace(chosen, steun=0), DATA)["faillissementen"]
-    end = scenario.MONTHS.index("2020-12")
+    effect = national.indicator_effects(chosen, DATA)["faillissementen"]
+    without = national.indicator_effects(dataclasses.replace(chosen, steun=0), DATA)["faillissementen"]
+    end = national.MONTHS.index("2020-12")
     catch_up = int(DATA.parameters.value("faillissementen_inhaal", "faillissementen"))
-    assert (effect[scenario.CRISIS_START : end + 1] < without[scenario.CRISIS_START : end + 1]).all()
+    assert (effect[national.CRISIS_START : end + 1] < without[national.CRISIS_START : end + 1]).all()
     assert (effect[end + 1 : end + 1 + catch_up] > without[end + 1 : end + 1 + catch_up]).all()
 
 
 def test_a_longer_support_lowers_unemployment_while_it_lasts():
-    short = scenario.unemployment(dataclasses.replace(preset("cpb3"), steun_tot="2020-06"), DATA)
-    long = scenario.unemployment(dataclasses.replace(preset("cpb3"), steun_tot="2021-06"), DATA)
-    assert (long[: scenario.MONTHS.index("2021-06") + 1] <= short[: scenario.MONTHS.index("2021-06") + 1] + 1e-9).all()
-    assert long[scenario.MONTHS.index("2020-12")] < short[scenario.MONTHS.index("2020-12")]
+    short = national.unemployment(dataclasses.replace(preset("cpb3"), steun_tot="2020-06"), DATA)
+    long = national.unemployment(dataclasses.replace(preset("cpb3"), steun_tot="2021-06"), DATA)
+    assert (long[: national.MONTHS.index("2021-06") + 1] <= short[: national.MONTHS.index("2021-06") + 1] + 1e-9).all()
+    assert long[national.MONTHS.index("2020-12")] < short[national.MONTHS.index("2020-12")]
 
 
 def test_an_l_shaped_recovery_keeps_unemployment_higher_than_a_v():
-    shapes = {shape: scenario.unemployment(dataclasses.replace(preset("cpb2"), herstel=shape), DATA) for shape in "VUL"}
+    shapes = {shape: national.unemployment(dataclasses.replace(preset("cpb2"), herstel=shape), DATA) for shape in "VUL"}
     assert (shapes["L"] >= shapes["U"] - 1e-9).all() and (shapes["U"] >= shapes["V"] - 1e-9).all()
     assert shapes["L"][-1] > shapes["V"][-1]
 
 
 def test_a_more_sensitive_municipality_moves_further_from_no_crisis(observed):
-    projection = scenario.project(observed["2021-12"], preset("cpb3"), DATA)
+    projection = municipal.project(observed["2021-12"], preset("cpb3"), DATA)
     # Sliedrecht (1.45) against Molenlanden (0.75), relative to their own level without crisis
     relative = {
         code: projection.paths[("ww_uitkeringen", code)]["scenario"][-1]
@@ -217,7 +217,7 @@ def test_a_municipality_without_its_own_sensitivity_reacts_as_the_average(observ
     )
     assert named.sensitivity("GM0610") != 1.0 and unnamed.sensitivity("GM0610") == 1.0
     paths = {
-        label: scenario.project(observed["2021-12"], settings, DATA).paths[("ww_uitkeringen", "GM0610")]["scenario"]
+        label: municipal.project(observed["2021-12"], settings, DATA).paths[("ww_uitkeringen", "GM0610")]["scenario"]
         for label, settings in (("named", named), ("unnamed", unnamed), ("average", average))
     }
     assert np.array_equal(paths["unnamed"], paths["average"])
@@ -226,9 +226,9 @@ def test_a_municipality_without_its_own_sensitivity_reacts_as_the_average(observ
 
 @pytest.mark.parametrize("month", START_MONTHS)
 def test_region_is_the_sum_of_its_municipalities_and_the_band_holds_the_scenario(observed, month):
-    projection = scenario.project(observed[month], preset("cpb4"), DATA)
+    projection = municipal.project(observed[month], preset("cpb4"), DATA)
     for indicator in INDICATORS:
-        for series in scenario.SERIES:
+        for series in municipal.SERIES:
             parts = sum(projection.paths[(indicator, code)][series] for code in observed[month].codes)
             assert np.allclose(projection.paths[(indicator, metadata.REGION_CODE)][series], parts)
     assert (values(projection, "laag") <= values(projection) + 1e-9).all()
@@ -237,14 +237,14 @@ def test_region_is_the_sum_of_its_municipalities_and_the_band_holds_the_scenario
 
 def test_projection_starts_after_the_last_observed_month(observed):
     assert observed["2020-06"].start == "2020-06" and observed["2020-06"].notices == ()
-    projection = scenario.project(observed["2020-06"], preset("cpb2"), DATA)
+    projection = municipal.project(observed["2020-06"], preset("cpb2"), DATA)
     assert projection.months[0] == "2020-07" and projection.months[-1] == "2021-12"
     assert observed["2021-12"].start == "2020-02"
     assert "vanaf februari 2020" in observed["2021-12"].notices[0]
 
 
 def test_stocks_start_from_the_observed_level(observed):
-    projection = scenario.project(observed["2020-06"], preset("cpb3"), DATA)
+    projection = municipal.project(observed["2020-06"], preset("cpb3"), DATA)
     history = observed["2020-06"].history.set_index(["indicator_id", "area_code", "period_key"])["value"]
     fade = 0.5 ** (1 / DATA.parameters.value("aansluiting_halveringstijd", "regio"))
     for code in ("GM0505", "GM0610"):
@@ -263,19 +263,19 @@ def test_stocks_start_from_the_observed_level(observed):
 def test_no_count_is_ever_negative(observed, duur, bbp_2020, bbp_2021, steun, steun_tot, herstel, sensitivity, month):
     sensitivities = tuple((code, sensitivity) for code, _ in preset("cpb3").gevoeligheid)
     chosen = Settings(duur, bbp_2020, bbp_2021, steun, steun_tot, herstel, sensitivities)
-    projection = scenario.project(observed[month], chosen, DATA)
-    for series in scenario.SERIES:
+    projection = municipal.project(observed[month], chosen, DATA)
+    for series in municipal.SERIES:
         found = values(projection, series)
         assert np.isfinite(found).all() and (found >= 0).all()
 
 
 def test_headline_numbers_and_sentence_agree(observed):
-    projection = scenario.project(observed["2021-12"], preset("cpb3"), DATA)
-    table = scenario.headline(projection).set_index(["area_code", "indicator_id"])
+    projection = municipal.project(observed["2021-12"], preset("cpb3"), DATA)
+    table = municipal.headline(projection).set_index(["area_code", "indicator_id"])
     row = table.loc[(metadata.REGION_CODE, "bijstand_uitkeringen")]
     assert row["scenario"] == pytest.approx(projection.paths[("bijstand_uitkeringen", "VR18")]["scenario"][-1])
     assert row["verschil"] == pytest.approx(row["scenario"] - row["zonder_crisis"])
-    text = scenario.sentence(projection, "bijstand_uitkeringen", metadata.REGION_CODE)
+    text = model.sentence(projection, "bijstand_uitkeringen", metadata.REGION_CODE)
     value = scenario_chart.rounded(row["scenario"])
     difference = scenario_chart.rounded(row["verschil"])
     assert text.startswith("In CPB-scenario 3 stijgt het aantal bijstandsuitkeringen in de regio tot ")
@@ -293,8 +293,8 @@ def test_outcomes_are_rounded_to_what_the_model_can_claim(number, expected):
 
 
 def test_no_crisis_sentence_does_not_compare_with_itself(observed):
-    projection = scenario.project(observed["2021-12"], preset("geen-crisis"), DATA)
-    text = scenario.sentence(projection, "ww_uitkeringen", "GM0505")
+    projection = municipal.project(observed["2021-12"], preset("geen-crisis"), DATA)
+    text = model.sentence(projection, "ww_uitkeringen", "GM0505")
     assert text.startswith("In het scenario zonder crisis blijft het aantal WW-uitkeringen in Dordrecht rond ")
     assert "zonder crisis." not in text.split("rond")[1]
 
@@ -490,32 +490,32 @@ def test_a_sensitivity_for_a_code_that_is_no_municipality_is_refused(tmp_path):
 
 def test_view_figure_and_headline_table_work_from_link_parameters(query):
     params = {"scenario": "cpb3", "toon": "bijstand_uitkeringen", "gemeente": "GM0505", "periode": "2020-06"}
-    figure = scenario.view_figure(params, query)
+    figure = model.view_figure(params, query)
     assert figure.meta.title == "Lopende bijstandsuitkeringen: scenario tot eind 2021"
     assert figure.meta.subtitle == "Dordrecht · CPB-scenario 3 · model vanaf jun 2020"
     assert set(figure.data["reeks"]) == {"Waargenomen", "Zonder crisis", "CPB-scenario 3"}
     assert figure.spec["datasets"]["reeksen"] and figure.meta.is_demo
-    table = scenario.headline_table(params, query)
+    table = model.headline_table(params, query)
     assert len(table) == 11 * len(INDICATORS)
     assert list(table.columns) == ["gebied_code", "gebied", "indicator_id", "indicator", "maat", "scenario",
                                    "zonder_crisis", "verschil", "laag", "hoog"]  # fmt: skip
-    expected = scenario.project(scenario.observed(query, "2020-06"), preset("cpb3"), DATA)
+    expected = municipal.project(municipal.observed(query, "2020-06"), preset("cpb3"), DATA)
     row = table[(table["gebied_code"] == "GM0505") & (table["indicator_id"] == "bijstand_uitkeringen")].iloc[0]
     assert row["scenario"] == pytest.approx(expected.paths[("bijstand_uitkeringen", "GM0505")]["scenario"][-1])
     assert row["gebied"] == "Dordrecht" and row["maat"] == "eind 2021"
 
 
 def test_hidden_figure_shows_only_what_was_observed(observed):
-    projection = scenario.project(observed["2020-06"], preset("cpb3"), DATA)
+    projection = municipal.project(observed["2020-06"], preset("cpb3"), DATA)
     figure = scenario_chart.main_figure(projection, "ww_uitkeringen", "VR18", hide_outcome=True)
     assert set(figure.data["reeks"]) == {"Waargenomen"} and figure.data["maand"].max() == "2020-06"
     assert "verborgen" in figure.description and figure.spec["datasets"]["eindlabels"] == []
 
 
 def test_compare_table_shows_each_pinned_scenario_and_its_difference(observed):
-    runs = [(name, scenario.project(observed["2021-12"], preset(key), DATA, label=name))
+    runs = [(name, municipal.project(observed["2021-12"], preset(key), DATA, label=name))
             for name, key in (("Kort", "cpb1"), ("Lang", "cpb4"))]  # fmt: skip
-    table = scenario.compare_table(runs, "ww_uitkeringen")
+    table = model.compare_table(runs, "ww_uitkeringen")
     assert list(table.columns) == ["Gebied", "Zonder crisis", "Kort", "Kort: verschil", "Lang", "Lang: verschil"]
     assert list(table["Gebied"]) == [
         *[observed["2021-12"].names[c] for c in observed["2021-12"].codes],
@@ -558,7 +558,7 @@ def test_an_unreachable_store_says_so_in_dutch():
 
 @pytest.mark.parametrize("hidden", [False, True])
 def test_scenario_charts_are_valid_vega_lite_and_export_with_their_labels(observed, hidden):
-    projection = scenario.project(observed["2021-12"], preset("cpb3"), DATA)
+    projection = municipal.project(observed["2021-12"], preset("cpb3"), DATA)
     figure = scenario_chart.main_figure(projection, "bijstand_uitkeringen", "VR18", hide_outcome=hidden)
     compare = scenario_chart.compare_figure([("Kort", projection), ("Lang", projection)], "ww_uitkeringen", "GM0505")
     for spec in (figure.spec, compare.spec):

@@ -6,11 +6,11 @@ import pytest
 from openpyxl import load_workbook
 
 from ratc.core import metadata
-from ratc.ingest import importer, template
+from ratc.ingest import checking, reading, template
 
 
 def no_existing():
-    return importer.existing_observations().iloc[:0]
+    return checking.existing_observations().iloc[:0]
 
 
 def test_csv_is_semicolon_separated_utf8_with_bom():
@@ -23,7 +23,7 @@ def test_csv_is_semicolon_separated_utf8_with_bom():
 
 @pytest.mark.parametrize(("make", "name"), [(template.template_csv, "t.csv"), (template.template_xlsx, "t.xlsx")])
 def test_examples_pass_validation(make, name):
-    validation = importer.validate(importer.read_delivery(make(), name), existing=no_existing())
+    validation = checking.validate(reading.read_delivery(make(), name), existing=no_existing())
     assert validation.ok, validation.errors
     frequencies = metadata.read_indicators().set_index("indicator_id")["frequency"]
     assert set(frequencies[validation.rows["indicator_id"]]) == {"week", "maand", "kwartaal"}

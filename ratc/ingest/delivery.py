@@ -6,14 +6,14 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ratc.ingest import importer
+from ratc.ingest import checking, reading
 
 
 @dataclass(frozen=True)
 class DeliveryCheck:
     """The outcome of checking an uploaded file: its validation, or the reasons it could not be read at all."""
 
-    validation: importer.Validation | None
+    validation: checking.Validation | None
     file_errors: list[str] = field(default_factory=list)
     notes: tuple[str, ...] = ()
     source: str | None = None
@@ -22,16 +22,16 @@ class DeliveryCheck:
 def check(content: bytes, file_name: str, replace: bool, layout: str = "aanlevering") -> DeliveryCheck:
     """Read a file of the given layout and validate it against the metadata and the data already in the monitor."""
     try:
-        read = importer.read_layout(content, file_name, layout)
-    except importer.DeliveryError as exc:
+        read = reading.read_layout(content, file_name, layout)
+    except reading.DeliveryError as exc:
         return DeliveryCheck(None, list(exc.messages))
-    validation = importer.validate(
-        read.rows, existing=importer.existing_observations(), replace=replace, allow_national=read.allow_national
+    validation = checking.validate(
+        read.rows, existing=checking.existing_observations(), replace=replace, allow_national=read.allow_national
     )
     return DeliveryCheck(validation, notes=read.notes, source=read.source)
 
 
-def error_table(validation: importer.Validation) -> pd.DataFrame:
+def error_table(validation: checking.Validation) -> pd.DataFrame:
     """The row errors as a Dutch table, in file order."""
     return pd.DataFrame(
         {
@@ -42,7 +42,7 @@ def error_table(validation: importer.Validation) -> pd.DataFrame:
     )
 
 
-def summary(validation: importer.Validation) -> pd.DataFrame:
+def summary(validation: checking.Validation) -> pd.DataFrame:
     """What a valid delivery holds: rows per indicator with its first and last period."""
     rows = validation.rows
     grouped = rows.groupby("indicator_id").agg(

@@ -12,15 +12,12 @@ import functools
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import altair as alt
 import pandas as pd
 
 from ratc.core import charts, export, fmt, periods
-
-if TYPE_CHECKING:
-    from ratc.scenario.model import Projection
+from ratc.scenario.municipal import Projection
 
 OBSERVED, NO_CRISIS = "Waargenomen", "Zonder crisis"
 OBSERVED_COLOUR, NO_CRISIS_COLOUR, SCENARIO_COLOUR = "#1F2933", "#0072B2", "#D55E00"

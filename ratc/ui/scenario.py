@@ -9,7 +9,7 @@ import streamlit as st
 
 from ratc.core import charts, context, metadata, store, text
 from ratc.scenario import chart as scenario_chart
-from ratc.scenario import model as scenario
+from ratc.scenario import model, municipal
 from ratc.scenario import parameters as scenario_data
 from ratc.scenario import saved as scenario_store
 from ratc.scenario import settings as scenario_settings
@@ -31,13 +31,13 @@ class Inputs:
     """What the parts of the page work from: the model's data, the observations and the area shown."""
 
     data: ScenarioData
-    observations: scenario.Observed
+    observations: municipal.Observed
     area_code: str
 
 
 def inputs(chosen: context.Context) -> Inputs:
     """The scenario data, the observations up to the context's month, and the context's area (else the region)."""
-    observations = cache.computed(scenario.observed, chosen.periode)
+    observations = cache.computed(municipal.observed, chosen.periode)
     return Inputs(scenario_data.load(), observations, chosen.gemeente or metadata.REGION_CODE)
 
 
@@ -123,13 +123,13 @@ def scenario_section(inputs: Inputs) -> None:
         indicator, guessing = settings_controls(inputs)
     settings = scenario_settings.from_widget_state(st.session_state, inputs.data)
     st.session_state[SETTINGS] = settings
-    projection = scenario.project(inputs.observations, settings, inputs.data)
+    projection = municipal.project(inputs.observations, settings, inputs.data)
     params = scenario_settings.to_params(settings, inputs.data, indicator)
     hidden = guessing and st.session_state.get(REVEALED) != outcome_key(inputs)
     with outcome:
         outcome_block(inputs, projection, indicator, hidden, params)
     if not hidden:
-        for column, tile in zip(st.columns(len(INDICATORS)), scenario.tiles(projection, inputs.area_code), strict=True):
+        for column, tile in zip(st.columns(len(INDICATORS)), model.tiles(projection, inputs.area_code), strict=True):
             with column:
                 ui.show_tile(tile)
     write_url(params)
@@ -207,7 +207,7 @@ def settings_controls(inputs: Inputs) -> tuple[str, bool]:
 
 
 def outcome_block(
-    inputs: Inputs, projection: scenario.Projection, indicator: str, hidden: bool, params: dict[str, str]
+    inputs: Inputs, projection: municipal.Projection, indicator: str, hidden: bool, params: dict[str, str]
 ) -> None:
     """The sentence (or the question, while hidden), the chart, 'Vastzetten in sessie' and the notes below it."""
     observations, area_code = inputs.observations, inputs.area_code
@@ -218,7 +218,7 @@ def outcome_block(
         st.button("Onthul", type="primary", icon=":material/visibility:", on_click=reveal, args=(inputs,),
                   key="sc_onthul")  # fmt: skip
     else:
-        main, band = scenario.sentence_parts(projection, indicator, area_code)
+        main, band = model.sentence_parts(projection, indicator, area_code)
         st.markdown(f"##### {text.escape_markdown(main)}")
     figure = scenario_chart.main_figure(projection, indicator, area_code, hidden)
     ui.figure_block(figure, key="scenario_grafiek")
@@ -226,10 +226,10 @@ def outcome_block(
     for notice in observations.notices:
         st.caption(f":material/info: {notice}")
     if not hidden:
-        st.caption(f"{band} {scenario.unemployment_summary(projection, inputs.data)}")
+        st.caption(f"{band} {model.unemployment_summary(projection, inputs.data)}")
 
 
-def agenda_title(figure: charts.Figure, projection: scenario.Projection, inputs: Inputs) -> str:
+def agenda_title(figure: charts.Figure, projection: municipal.Projection, inputs: Inputs) -> str:
     """The title a pinned scenario gets on a hang-out's agenda: chart, scenario and area, also while hidden."""
     preset = scenario_settings.matching_preset(projection.settings, inputs.data)
     name = preset.korte_naam if preset else "eigen instelling"
@@ -275,10 +275,10 @@ def share_block(settings: Settings, label: str, params: dict[str, str], area_cod
 
 def model_explanation(data: ScenarioData) -> None:
     """How the model works: the explanation, its parameters and the CPB presets."""
-    st.markdown(scenario.explanation(data))
-    st.dataframe(scenario.parameter_table(data), hide_index=True, width="stretch")
+    st.markdown(model.explanation(data))
+    st.dataframe(model.parameter_table(data), hide_index=True, width="stretch")
     st.markdown("**De CPB-scenario's** (bbp en werkloosheid: CPB; duur en herstel: CPB of aanname; steun: afgeregeld)")
-    st.dataframe(scenario.preset_table(data), hide_index=True, width="stretch")
+    st.dataframe(model.preset_table(data), hide_index=True, width="stretch")
 
 
 @st.fragment
@@ -298,13 +298,13 @@ def compare_section(inputs: Inputs) -> None:
     indicator = st.segmented_control(
         "Indicator", list(labels), format_func=labels.get, key="sc_vergelijk_toon", required=True
     )
-    runs = [(name, scenario.project(observations, settings, inputs.data, label=name)) for name, settings in pinned]
+    runs = [(name, municipal.project(observations, settings, inputs.data, label=name)) for name, settings in pinned]
     ui.figure_block(scenario_chart.compare_figure(runs, indicator, inputs.area_code), key="scenario_vergelijking")
     st.markdown(
-        f"**{labels[indicator]} per gemeente**, {scenario.measure_of(observations, indicator)}; "
+        f"**{labels[indicator]} per gemeente**, {municipal.measure_of(observations, indicator)}; "
         "afgerond, met het verschil met zonder crisis"
     )
-    table = scenario.compare_table(runs, indicator)
+    table = model.compare_table(runs, indicator)
     st.dataframe(table, hide_index=True, width="stretch", height=35 * (len(table) + 1) + 3)  # every row visible
 
 
