@@ -89,3 +89,25 @@ def test_the_province_code_and_its_population_agree_with_cbs():
     total = population.loc[codes.isin(in_province), "Inhabitants_1-1-2020"].sum()
     assert len(in_province) == 52
     assert metadata.read_areas().set_index("area_code").loc["PV28", "population_2020"] == total == 3_708_696
+
+
+def test_a_public_file_with_merged_municipalities_says_why_they_are_not_added_up():
+    from ratc.ingest import cbs, odata
+
+    statline = (
+        '\ufeff"Perioden";"Regio\'s";"Bevolking/Totale bevolking (aantal)"\r\n'
+        '"2018";"Binnenmaas";"   29098"\r\n"2018";"Strijen";"    8821"\r\n"2018";"Giessenlanden";"   14557"\r\n'
+    ).encode()
+    [note] = [note for note in cbs.read_cbs_csv(statline).notes if "samengevoegd" in note]
+    assert "(Binnenmaas en Strijen in Hoeksche Waard; Giessenlanden in Molenlanden)" in note
+    assert "Hun cijfers zijn niet opgeteld" in note
+    rows = [{"TypeGefailleerde": "A047596", "RegioS": "GM0585    ", "Perioden": "2018MM05",
+             "UitgesprokenFaillissementen_1": 2}]  # fmt: skip
+    table = odata.read_document({"table_id": "82522NED", "rows": rows})
+    assert table.rows.empty and any("Binnenmaas in Hoeksche Waard" in note for note in table.notes)
+
+
+@pytest.mark.parametrize("name", ["Sommelsdijk", "Totale bevolking"])
+def test_a_name_that_merely_starts_like_total_is_no_total_row(name):
+    [message] = row_messages(f"{name};ww_uitkeringen;2022-01;12;")
+    assert message.startswith(f"Rij 2: gemeente '{name}' is onbekend in Zuid-Holland-Zuid.")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,7 +22,9 @@ MERGERS_FILE = "mergers.csv"
 # Area types a delivery may name: municipalities always, context areas only in CBS and RIVM files.
 MUNICIPAL = frozenset({"gemeente"})
 WITH_CONTEXT = frozenset({"gemeente", "land", "provincie"})
-TOTAL_WORDS = ("totaal", "total", "eindtotaal", "generaaltotaal", "som", "subtotaal", "allegemeenten")
+# 'Totaal', 'Totaal regio', 'Eindtotaal', 'Subtotaal' as a municipality; only the bare word in other columns.
+TOTAL_AREA = re.compile(r"(eind|sub|generaal)?totaal.*|total|grandtotal|som|allegemeenten")
+TOTAL_WORD = re.compile(r"(eind|sub|generaal)?totaal|total|som")
 
 
 def read_mergers(data_dir: Path) -> pd.DataFrame:
@@ -32,10 +35,10 @@ def read_mergers(data_dir: Path) -> pd.DataFrame:
     return pd.read_csv(path, dtype=str, keep_default_na=False)
 
 
-def is_total(text: object) -> bool:
-    """Whether a cell says 'total' ('Totaal', 'Eindtotaal', 'Totaal regio')."""
+def is_total(text: object, area: bool = True) -> bool:
+    """Whether a cell says 'total': as a municipality also 'Totaal regio'; elsewhere only the bare word."""
     key = notation.normalise_name(str(text or ""))
-    return any(key.startswith(word) for word in TOTAL_WORDS)
+    return (TOTAL_AREA if area else TOTAL_WORD).fullmatch(key) is not None
 
 
 @dataclass(frozen=True)
@@ -110,6 +113,21 @@ class AreaLookup:
             f"{merger.new_name}: lever het cijfer van {merger.new_name} als geheel (voor perioden vóór {date.year}: "
             "de som van alle samengevoegde gemeenten)."
         )
+
+
+def merged_note(found: set[str], data_dir: Path) -> str | None:
+    """A note for a public file that holds municipalities merged into ours: their rows were not added up."""
+    mergers = read_mergers(data_dir)
+    keys = {notation.normalise_name(text) for text in found}
+    hit = mergers[[bool(notation.area_keys(row.old_code, row.old_name, row.old_name) & keys)
+                   for row in mergers.itertuples()]]  # fmt: skip
+    if hit.empty:
+        return None
+    parts = [f"{_listed(sorted(group['old_name']))} in {new_name}" for new_name, group in hit.groupby("new_name")]
+    return (
+        f"Dit bestand bevat gemeenten die op 1 januari 2019 zijn samengevoegd ({'; '.join(parts)}). Hun cijfers zijn "
+        "niet opgeteld: een oude gemeente is maar een deel van de nieuwe. Lever de nieuwe gemeente als geheel."
+    )
 
 
 def total_message(shown: str) -> str:

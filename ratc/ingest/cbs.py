@@ -23,7 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from ratc.core import metadata, paths
-from ratc.ingest import notation
+from ratc.ingest import areas, notation
 
 DELIVERY_COLUMNS = ["gemeente", "indicator", "periode", "waarde", "opmerking", "row"]
 POPULATION_HEADER = "Totale bevolking"
@@ -262,9 +262,9 @@ def _statline_delivery(prepared: Prepared, data_dir: Path | None) -> CbsTable:
         indicator, fixed = mapping.loc[row.measure, "indicator_id"], mapping.loc[row.measure, "period"]
         period = fixed or cbs_period(row.period, frequencies[indicator]) or row.period
         records.append((row.area_code, indicator, period, as_text(row.value), "CBS StatLine", row.row))
-    outside = mapped.loc[mapped["area_code"].isna(), "region_name"].nunique()
+    outside = set(mapped.loc[mapped["area_code"].isna(), "region_name"])
     unused = sorted(set(tidy["measure"]) - set(mapping.index))
-    return CbsTable(delivery_frame(records), prepared.notes + _notes(outside, unused))
+    return CbsTable(delivery_frame(records), prepared.notes + _notes(outside, unused, data_dir))
 
 
 def _code_table_delivery(prepared: Prepared, data_dir: Path | None) -> CbsTable:
@@ -282,12 +282,12 @@ def _code_table_delivery(prepared: Prepared, data_dir: Path | None) -> CbsTable:
     if undated:
         raise CbsError(f"data/{MAPPING_FILE} geeft geen periode voor {', '.join(undated)} en het bestand noemt er geen")
     known = set(name_codes(data_dir).values())
-    records, outside = [], 0
+    records, outside = [], set()
     for number, row in zip(_line_numbers(frame, prepared), frame.itertuples(index=False), strict=True):
         values = dict(zip(frame.columns, row, strict=True))
         area = _code(values[code_column])
         if area not in known:
-            outside += 1
+            outside.add(area)
             continue
         for column in columns:
             raw = str(values[column]).strip()
@@ -297,7 +297,7 @@ def _code_table_delivery(prepared: Prepared, data_dir: Path | None) -> CbsTable:
             records.append((area, indicator, period, _as_number_text(raw), f"CBS, kolom {column}", number))
     unused = sorted(column for column in set(frame.columns) - set(columns) - {code_column}
                     if column.casefold() not in NAME_COLUMNS)  # fmt: skip
-    return CbsTable(delivery_frame(records), prepared.notes + _notes(outside, unused))
+    return CbsTable(delivery_frame(records), prepared.notes + _notes(outside, unused, data_dir))
 
 
 def _code(text: object) -> str:
@@ -322,11 +322,14 @@ def delivery_frame(records: list[tuple]) -> pd.DataFrame:
     return pd.DataFrame(records, columns=DELIVERY_COLUMNS).astype({"row": int}).sort_values("row", kind="stable")
 
 
-def _notes(outside: int, unused: list[str]) -> tuple[str, ...]:
+def _notes(outside: set[str], unused: list[str], data_dir: Path | None) -> tuple[str, ...]:
     """Dutch notes on what a CBS file held that the monitor does not read."""
     notes = []
     if outside:
-        notes.append(f"{outside} regio's buiten Zuid-Holland-Zuid en Nederland zijn overgeslagen.")
+        notes.append(f"{len(outside)} regio's buiten Zuid-Holland-Zuid en Nederland zijn overgeslagen.")
+    merged = areas.merged_note(outside, data_dir or paths.data_dir())
+    if merged:
+        notes.append(merged)
     if unused:
         notes.append("Niet gebruikte kolommen (niet gekoppeld in data/cbs_columns.csv): " + ", ".join(unused) + ".")
     return tuple(notes)

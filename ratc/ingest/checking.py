@@ -166,8 +166,8 @@ class RowChecker:
         """A row that is no observation at all: an example row of the template, or a total row."""
         if template.is_example(record.get("opmerking")):
             return RowError(number, "opmerking", f"Rij {number}: {template.EXAMPLE_MESSAGE}")
-        cells = [record.get(column) for column in ("gemeente", "indicator", "periode")]
-        shown = next((str(cell).strip() for cell in cells if area_lookup.is_total(cell)), None)
+        cells = [(record.get(column), column == "gemeente") for column in ("gemeente", "indicator", "periode")]
+        shown = next((str(cell).strip() for cell, area in cells if area_lookup.is_total(cell, area)), None)
         if shown is not None:
             return RowError(number, "gemeente", f"Rij {number}: {area_lookup.total_message(shown)}")
         return None

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ratc.core import metadata
-from ratc.ingest import cbs
+from ratc.core import metadata, paths
+from ratc.ingest import areas, cbs
 from ratc.ingest.checking import FIRST_YEAR
 
 # One entry per CBS table. `filters`: dimension column -> accepted values (the code and the title, since
@@ -173,6 +173,9 @@ def _delivery(table_id: str, rows: list[dict], lines: list[int], data_dir: Path 
     if outside:
         listed = ", ".join(sorted(outside)[:5]) + (" …" if len(outside) > 5 else "")
         notes.append(f"{len(outside)} regio's waarvoor de monitor geen gebied heeft, zijn overgeslagen ({listed}).")
+    merged = areas.merged_note(outside, data_dir or paths.data_dir())
+    if merged:
+        notes.append(merged)
     if other_periods:
         notes.append(f"{other_periods} rijen met een andere periode dan een {frequency} zijn overgeslagen: "
                      f"{spec['indicator']} is een {frequency}cijfer.")  # fmt: skip
