@@ -35,7 +35,7 @@ streamlit.logger.set_log_level("error")
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from ratc.core import store  # noqa: E402
-from ratc.hangout import board, report, session  # noqa: E402
+from ratc.hangout import access, board, report, schema, session  # noqa: E402
 from ratc.ui import hangout as sui  # noqa: E402
 from ratc.warehouse import builder as warehouse  # noqa: E402
 from ratc.warehouse import db  # noqa: E402
@@ -64,7 +64,7 @@ def pandas_board(url: str, session_id: str) -> pd.DataFrame:
     return active.join(counts, on="card_id").fillna({"votes": 0})[["card_id", "text", "votes"]]
 
 
-def seed(participants: int, cards_each: int) -> session.Facilitator:
+def seed(participants: int, cards_each: int) -> access.Facilitator:
     """A revealed session with cards, dots and placements."""
     created = session.create_session("Bench", dt.date(2020, 6, 4), ["Werk", "Schulden", "Jeugd"])
     facilitator = created.facilitator
@@ -74,7 +74,7 @@ def seed(participants: int, cards_each: int) -> session.Facilitator:
     people = [session.join(created.join_code, f"Deelnemer {number}") for number in range(participants)]
     for number, person in enumerate(people):
         for card in range(cards_each):
-            kind = list(session.KINDS)[(number + card) % len(session.KINDS)]
+            kind = list(schema.KINDS)[(number + card) % len(schema.KINDS)]
             board.add_card(person, themes[card % 3], kind, f"Kaart {number}-{card}: wat we zien en willen")
     every = board.cards(facilitator)
     session.set_phase(facilitator, "stemmen")

@@ -4,7 +4,7 @@ tidy the board, run the dot vote and the 2×2, record the actions and download t
 import streamlit as st
 
 from ratc.core import text
-from ratc.hangout import session
+from ratc.hangout import access, session
 from ratc.ui import facilitator as facilitator_ui
 from ratc.ui import hangout as sui
 
@@ -16,7 +16,7 @@ if facilitator is None:
         "Voor de facilitator: maak een sessie met thema's, zet grafieken uit de monitor op de agenda en laat "
         "deelnemers vanaf hun eigen apparaat kaarten schrijven en stemmen, zonder account."
     )
-    facilitator_ui.start_forms(session.normalise_code(st.query_params.get("code", "")))
+    facilitator_ui.start_forms(access.normalise_code(st.query_params.get("code", "")))
     st.stop()
 
 info = sui.attempt(session.session, facilitator)

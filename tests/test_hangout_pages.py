@@ -11,7 +11,7 @@ import pytest
 from conftest import chart_data, run_app
 
 from ratc.core import keys, text
-from ratc.hangout import board, session
+from ratc.hangout import access, board, session
 from ratc.scenario import parameters as scenario_data
 from ratc.scenario import settings as scenario_settings
 from ratc.ui import hangout as sui
@@ -218,7 +218,7 @@ def test_participant_cannot_use_facilitator_parts_or_another_session(warehouse_f
     participant_app.switch_page("pages/trend_lines.py").run()
     assert not [each for each in participant_app.button if each.label == "Vastzetten"]
     # and a card for the other session's theme is refused
-    with pytest.raises(session.AccessDenied):
+    with pytest.raises(access.AccessDenied):
         board.add_card(participant, session.themes(other)[0].theme_id, "idee", "Verkeerde sessie")
 
 

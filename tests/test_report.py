@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ratc.hangout import board, practices, report, session
+from ratc.hangout import access, board, practices, report, session
 from ratc.warehouse import db
 
 HOSTILE = "<script>alert('x')</script> [klik](https://kwaad.example) <img src=https://kwaad.example/a.png>"
@@ -64,7 +64,7 @@ def made(query, finished):
 
 
 def test_only_the_facilitator_can_make_the_report(query, finished):
-    with pytest.raises(session.AccessDenied):
+    with pytest.raises(access.AccessDenied):
         report.collect(query, finished[1])
 
 

@@ -1,7 +1,7 @@
 """The board of a hang out: cards per theme, the facilitator's tidying (edit, group, merge), dot votes and the
 2×2 of impact × invloed. Votes and placements stay hidden from everyone until the facilitator reveals them.
 
-Tables live in `ratc.session` (the schema module); authorisation goes through `session.authorise`.
+Tables live in `ratc.hangout.schema`; authorisation goes through `access.authorise`.
 """
 
 from __future__ import annotations
@@ -15,27 +15,28 @@ import pandas as pd
 import sqlalchemy as sa
 
 from ratc.core import charts, export, store
-from ratc.hangout.session import (
-    CARDS,
-    KINDS,
-    PARTICIPANTS,
-    PLACEABLE_KINDS,
-    PLACEMENTS,
-    SCALE,
-    VOTES,
+from ratc.hangout.access import (
     AccessDenied,
     Facilitator,
-    InvalidInput,
     Participant,
     Pass,
     author_name,
     authorise,
-    check_references,
-    clean_field_line,
     owned_row,
-    required_block,
     stamp,
 )
+from ratc.hangout.schema import (
+    CARDS,
+    KINDS,
+    PARTICIPANTS,
+    PLACEMENTS,
+    SCALE,
+    VOTES,
+    InvalidInput,
+    clean_field_line,
+    required_block,
+)
+from ratc.hangout.session import PLACEABLE_KINDS, check_references
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.shared import Cm, Pt, RGBColor
 
 from ratc.core import export, fmt
-from ratc.hangout import board, practices, session, views
+from ratc.hangout import access, board, practices, session, views
 from ratc.monitor.overview import Query
 
 PNG_SCALE = 2  # 1,440 px for a 720 px chart: sharp at 16 cm, small enough to embed
@@ -93,7 +93,7 @@ class Report:
 
 def collect(
     query: Query,
-    facilitator: session.Facilitator,
+    facilitator: access.Facilitator,
     made_on: dt.date | None = None,
     draw: Callable[[Query, str, tuple[tuple[str, str], ...]], views.Rendered] = views.render,
 ) -> Report:

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from ratc.core import fmt, keys, text
-from ratc.hangout import board, practices, report, session, views
+from ratc.hangout import access, board, practices, report, schema, session, views
 from ratc.ui import cache
 from ratc.ui import components as ui
 from ratc.ui import hangout as sui
@@ -37,7 +37,7 @@ def start_forms(code_in_url: str) -> None:
         title = st.text_input(
             "Titel",
             key="sessie_nieuw_titel",
-            max_chars=session.LIMITS["title"],
+            max_chars=schema.LIMITS["title"],
             placeholder="bijv. Hang-out werk en inkomen",
         )
         left, middle, right = st.columns(3)
@@ -71,7 +71,7 @@ def start_forms(code_in_url: str) -> None:
         facilitator = sui.attempt(session.open_as_facilitator, code, key)
         if facilitator is not sui.FAILED:
             st.session_state[sui.FACILITATOR] = facilitator
-            st.query_params["code"] = session.normalise_code(code)
+            st.query_params["code"] = access.normalise_code(code)
             st.rerun()
 
 
@@ -99,7 +99,7 @@ def header(info: session.Session) -> None:
     right.code(sui.join_url(info.join_code), language=None)
 
 
-def agenda_section(facilitator: session.Facilitator, info: session.Session) -> None:
+def agenda_section(facilitator: access.Facilitator, info: session.Session) -> None:
     """The agenda of pinned views (reorder, remove, show), pinning by link, and the themes."""
     themes = session.themes(facilitator)
     names = {theme.theme_id: theme.name for theme in themes}
@@ -163,7 +163,7 @@ def agenda_section(facilitator: session.Facilitator, info: session.Session) -> N
     _session_settings(facilitator, info)
 
 
-def _pin_link(facilitator: session.Facilitator, link: str, theme_id: str | None, title: str) -> None:
+def _pin_link(facilitator: access.Facilitator, link: str, theme_id: str | None, title: str) -> None:
     """Pin the view a pasted link points to; its title defaults to the chart's."""
     parsed = sui.attempt(views.parse_link, link)
     if parsed is sui.FAILED:
@@ -179,7 +179,7 @@ def _pin_link(facilitator: session.Facilitator, link: str, theme_id: str | None,
         sui.form_done("agenda_link", "De weergave staat op de agenda.")
 
 
-def _session_settings(facilitator: session.Facilitator, info: session.Session) -> None:
+def _session_settings(facilitator: access.Facilitator, info: session.Session) -> None:
     """Close or delete the session, and sign out on this device."""
     with st.expander("Sessie sluiten, verwijderen of afmelden"):
         if info.phase != "gesloten":
@@ -205,7 +205,7 @@ def sign_out() -> None:
     st.rerun()
 
 
-def presentation_section(facilitator: session.Facilitator, info: session.Session) -> None:
+def presentation_section(facilitator: access.Facilitator, info: session.Session) -> None:
     """Presentation mode: one agenda step at a time, large, with the theme's cards coming in live beside it."""
     sui.presentation_style()
     pinned = session.agenda(facilitator)
@@ -250,13 +250,13 @@ def presentation_section(facilitator: session.Facilitator, info: session.Session
         results(facilitator, session.session(facilitator), list(themes.values()))
 
 
-def _go_to(facilitator: session.Facilitator, pinned: list[session.PinnedView], step: int) -> None:
+def _go_to(facilitator: access.Facilitator, pinned: list[session.PinnedView], step: int) -> None:
     """Move the presentation to a step and tell participants which view is on the screen."""
     st.session_state[STEP] = step
     sui.then_rerun(session.show_view, facilitator, pinned[step].view_id if step < len(pinned) else None)
 
 
-def present(facilitator: session.Facilitator, pinned: list[session.PinnedView], step: int) -> None:
+def present(facilitator: access.Facilitator, pinned: list[session.PinnedView], step: int) -> None:
     """Start presentation mode at an agenda step (a button callback, so it runs before the page is drawn)."""
     st.session_state[PRESENTING] = True
     st.session_state[STEP] = step
@@ -264,7 +264,7 @@ def present(facilitator: session.Facilitator, pinned: list[session.PinnedView], 
 
 
 @st.fragment(run_every=2)
-def live_cards(facilitator: session.Facilitator, theme_id: str | None, view_titles: dict[str, str]) -> None:
+def live_cards(facilitator: access.Facilitator, theme_id: str | None, view_titles: dict[str, str]) -> None:
     """The theme's newest cards, refreshed every two seconds on the shared screen."""
     cards_list = sui.attempt(board.cards, facilitator)
     if cards_list is sui.FAILED:
@@ -279,7 +279,7 @@ def live_cards(facilitator: session.Facilitator, theme_id: str | None, view_titl
         st.caption(f"En {len(mine) - LIVE_CARDS} eerdere kaarten (zie Kaarten).")
 
 
-def cards_section(facilitator: session.Facilitator) -> None:
+def cards_section(facilitator: access.Facilitator) -> None:
     """Tidy the board: add, edit, group and merge cards."""
     themes = session.themes(facilitator)
     names = {theme.theme_id: theme.name for theme in themes}
@@ -328,17 +328,17 @@ def cards_section(facilitator: session.Facilitator) -> None:
 
 
 def _edit_form(
-    facilitator: session.Facilitator, card: board.Card, names: dict[str, str], library: dict[str, str]
+    facilitator: access.Facilitator, card: board.Card, names: dict[str, str], library: dict[str, str]
 ) -> None:
     """Change one card's text, kind, theme, group and the good practice it refers to."""
     with st.form(f"bewerk_form_{card.card_id}"):
         new_text = st.text_area("Tekst", value=card.text, key=f"bewerk_tekst_{card.card_id}")
-        kinds = list(session.KINDS)
+        kinds = list(schema.KINDS)
         kind = st.selectbox(
             "Soort",
             kinds,
             index=kinds.index(card.kind),
-            format_func=session.KINDS.get,
+            format_func=schema.KINDS.get,
             key=f"bewerk_soort_{card.card_id}",
         )
         theme_ids = list(names)
@@ -360,7 +360,7 @@ def _edit_form(
                            theme_id=theme_id, group=group, practice_id=practice_id)  # fmt: skip
 
 
-def votes_section(facilitator: session.Facilitator, info: session.Session) -> None:
+def votes_section(facilitator: access.Facilitator, info: session.Session) -> None:
     """Run the rounds: phase, dots per participant, progress, reveal, and the results once revealed."""
     phase_column, dots_column = st.columns([3, 1], vertical_alignment="bottom")
     phase = phase_column.segmented_control(
@@ -395,7 +395,7 @@ def votes_section(facilitator: session.Facilitator, info: session.Session) -> No
 
 
 @st.fragment(run_every=2)
-def progress(facilitator: session.Facilitator) -> None:
+def progress(facilitator: access.Facilitator) -> None:
     """How far voting and placing are, without saying on what (refreshed every two seconds)."""
     numbers = sui.attempt(board.vote_progress, facilitator)
     placed = sui.attempt(board.placement_progress, facilitator)
@@ -408,7 +408,7 @@ def progress(facilitator: session.Facilitator) -> None:
     )
 
 
-def results(facilitator: session.Facilitator, info: session.Session, themes: list[session.Theme]) -> None:
+def results(facilitator: access.Facilitator, info: session.Session, themes: list[session.Theme]) -> None:
     """Per theme: the cards ranked by votes (once revealed) beside the 2×2, whose numbers the table gives."""
     cards_list = board.ranked(board.cards(facilitator))
     placed = board.placements(facilitator) or []
@@ -441,7 +441,7 @@ def results(facilitator: session.Facilitator, info: session.Session, themes: lis
             chart_column.vega_lite_chart(figure.spec, theme=None)
 
 
-def actions_section(facilitator: session.Facilitator) -> None:
+def actions_section(facilitator: access.Facilitator) -> None:
     """Record the agreed actions with their owners (an Actie card can be the starting point)."""
     themes = session.themes(facilitator)
     names = {theme.theme_id: theme.name for theme in themes}
@@ -491,7 +491,7 @@ def actions_section(facilitator: session.Facilitator) -> None:
         sui.then_rerun(session.remove_action, facilitator, chosen)
 
 
-def report_section(facilitator: session.Facilitator) -> None:
+def report_section(facilitator: access.Facilitator) -> None:
     """Make the session report and offer it as DOCX and as one HTML file."""
     st.write(
         "Het verslag bevat de inleiding, de deelnemers, per thema de vastgezette grafieken met hun instellingen "

@@ -10,7 +10,7 @@ from urllib.parse import urlencode, urlsplit
 import streamlit as st
 
 from ratc.core import store, text
-from ratc.hangout import board, practices, session, views
+from ratc.hangout import access, board, practices, schema, session, views
 from ratc.ui import cache
 from ratc.ui import components as ui
 
@@ -37,17 +37,17 @@ header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecor
 """
 
 
-def facilitator() -> session.Facilitator | None:
+def facilitator() -> access.Facilitator | None:
     """The facilitator's pass held in this browser session, if any."""
     return st.session_state.get(FACILITATOR)
 
 
-def participant() -> session.Participant | None:
+def participant() -> access.Participant | None:
     """The participant's pass held in this browser session, if any."""
     return st.session_state.get(PARTICIPANT)
 
 
-def any_pass() -> session.Pass | None:
+def any_pass() -> access.Pass | None:
     """The facilitator's pass, else the participant's: who may add to the practices library."""
     return facilitator() or participant()
 
@@ -56,9 +56,9 @@ def attempt(action: Callable[..., object], *args: object, **kwargs: object) -> o
     """Run a store operation; on bad input, no access or an unreachable store show the Dutch message, return FAILED."""
     try:
         return action(*args, **kwargs)
-    except (session.InvalidInput, practices.InvalidPractice, views.ViewError) as problem:
+    except (schema.InvalidInput, practices.InvalidPractice, views.ViewError) as problem:
         st.error(text.escape_markdown(str(problem)), icon=":material/error:")
-    except session.AccessDenied as problem:
+    except access.AccessDenied as problem:
         st.error(text.escape_markdown(str(problem)), icon=":material/lock:")
     except store.StoreUnavailable as problem:
         st.error(str(problem), icon=":material/cloud_off:")
@@ -227,7 +227,7 @@ def show_practice(practice: practices.Practice, key: str) -> None:
             st.caption(text.escape_markdown(practice.link))
 
 
-def practice_form(who: session.Pass, key: str, theme_options: list[str] | None = None) -> None:
+def practice_form(who: access.Pass, key: str, theme_options: list[str] | None = None) -> None:
     """The form to add a practice to the library (for someone in a session)."""
     fields = [f"{key}_{name}" for name in ("titel", "beschrijving", "gemeente", "thema", "contact", "link")]
     empty_form_if_done(key, fields)
@@ -258,7 +258,7 @@ def practice_form(who: session.Pass, key: str, theme_options: list[str] | None =
 
 
 def card_form(
-    who: session.Pass,
+    who: access.Pass,
     key: str,
     themes: list[session.Theme],
     pinned: list[session.PinnedView],
@@ -276,15 +276,15 @@ def card_form(
         theme_id = st.selectbox("Thema", list(names), index=default_theme, format_func=names.get, key=f"{key}_thema")
         kind = st.segmented_control(
             "Soort kaart",
-            list(session.KINDS),
+            list(schema.KINDS),
             default="nieuwsgierig",
             required=True,
-            format_func=session.KINDS.get,
+            format_func=schema.KINDS.get,
             key=f"{key}_soort",
         )
         body = st.text_area(
             "Uw kaart",
-            max_chars=session.LIMITS["card"],
+            max_chars=schema.LIMITS["card"],
             key=fields[0],
             placeholder="Eén gedachte per kaart: wat ziet u, wat vraagt u zich af, wat stelt u voor?",
         )

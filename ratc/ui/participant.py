@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ratc.core import text
-from ratc.hangout import board, practices, session
+from ratc.hangout import access, board, practices, schema, session
 from ratc.ui import hangout as sui
 
 SEEN = "_hangout_seen"  # the round and reveal state this page was drawn for
@@ -16,8 +16,8 @@ def join_form(code_in_url: str) -> None:
     with st.form("meedoen"):
         code = st.text_input("Sessiecode", value=code_in_url, max_chars=12, key="meedoen_code",
                              placeholder="bijv. K7M2QX")  # fmt: skip
-        name = st.text_input("Uw naam (optioneel)", max_chars=session.LIMITS["name"], key="meedoen_naam")
-        role = st.text_input("Rol of organisatie (optioneel)", max_chars=session.LIMITS["role"], key="meedoen_rol",
+        name = st.text_input("Uw naam (optioneel)", max_chars=schema.LIMITS["name"], key="meedoen_naam")
+        role = st.text_input("Rol of organisatie (optioneel)", max_chars=schema.LIMITS["role"], key="meedoen_rol",
                              placeholder="bijv. wethouder, strateeg gemeente Dordrecht")  # fmt: skip
         submitted = st.form_submit_button("Meedoen", type="primary", icon=":material/login:")
     if submitted:
@@ -36,7 +36,7 @@ def leave_button() -> None:
         st.rerun()
 
 
-def header(info: session.Session, participant: session.Participant) -> None:
+def header(info: session.Session, participant: access.Participant) -> None:
     """The session's title, who you are here and what the current round asks of you."""
     st.title(text.escape_markdown(info.title))
     who = text.escape_markdown(participant.name) if participant.name else "u (zonder naam)"
@@ -54,7 +54,7 @@ def header(info: session.Session, participant: session.Participant) -> None:
 
 
 @st.fragment(run_every=2)
-def follow(participant: session.Participant, phase: str, revealed: bool) -> None:
+def follow(participant: access.Participant, phase: str, revealed: bool) -> None:
     """What is on the shared screen now; reloads the page when the facilitator opens another round or reveals."""
     current = sui.attempt(session.session, participant)
     if current is sui.FAILED:
@@ -66,7 +66,7 @@ def follow(participant: session.Participant, phase: str, revealed: bool) -> None
         st.markdown(f":material/cast: Nu op het scherm: **{text.escape_markdown(pinned[current.current_view_id])}**")
 
 
-def collect(participant: session.Participant, info: session.Session) -> None:
+def collect(participant: access.Participant, info: session.Session) -> None:
     """Write cards; everyone's cards appear below as they come in."""
     themes = session.themes(participant)
     pinned = session.agenda(participant)
@@ -76,7 +76,7 @@ def collect(participant: session.Participant, info: session.Session) -> None:
 
 
 @st.fragment(run_every=2)
-def board_so_far(participant: session.Participant, view_titles: dict[str, str]) -> None:
+def board_so_far(participant: access.Participant, view_titles: dict[str, str]) -> None:
     """Every card written so far, newest first, refreshed every two seconds."""
     cards_list = sui.attempt(board.cards, participant)
     if cards_list is sui.FAILED:
@@ -91,7 +91,7 @@ def board_so_far(participant: session.Participant, view_titles: dict[str, str]) 
             sui.show_card(card, view_titles)
 
 
-def vote(participant: session.Participant, info: session.Session) -> None:
+def vote(participant: access.Participant, info: session.Session) -> None:
     """Spend dots: + and − per card; only your own dots are shown until the facilitator reveals the votes."""
     mine = board.my_votes(participant)
     left = info.dots_per_participant - sum(mine.values())
@@ -115,14 +115,14 @@ def vote(participant: session.Participant, info: session.Session) -> None:
                 sui.then_rerun(board.unvote, participant, card.card_id)
 
 
-def place(participant: session.Participant) -> None:
+def place(participant: access.Participant) -> None:
     """Rate each idea, opportunity and action on impact and invloed (1–5); saved per card."""
     placeable = [card for card in board.cards(participant) if card.kind in session.PLACEABLE_KINDS]
     if not placeable:
         st.write("Er zijn geen ideeën, kansen of acties om te plaatsen.")
         return
     mine = board.my_placements(participant)
-    scale = list(range(session.SCALE[0], session.SCALE[1] + 1))
+    scale = list(range(schema.SCALE[0], schema.SCALE[1] + 1))
     st.caption(f"{len(mine)} van {len(placeable)} kaarten geplaatst.")
     for card in placeable:
         sui.show_card(card)
@@ -140,7 +140,7 @@ def place(participant: session.Participant) -> None:
             sui.then_rerun(board.place, participant, card.card_id, int(impact), int(influence))
 
 
-def extras(participant: session.Participant) -> None:
+def extras(participant: access.Participant) -> None:
     """Add a good practice to the library, and leave the session on this device."""
     with st.expander("Goede praktijk toevoegen aan de bibliotheek"):
         themes = [theme.name for theme in session.themes(participant)]
