@@ -35,7 +35,7 @@ streamlit.logger.set_log_level("error")
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from ratc.core import store  # noqa: E402
-from ratc.hangout import access, board, report, schema, session  # noqa: E402
+from ratc.hangout import access, board, pinning, report, schema, session  # noqa: E402
 from ratc.ui import hangout as sui  # noqa: E402
 from ratc.warehouse import builder as warehouse  # noqa: E402
 from ratc.warehouse import db  # noqa: E402
@@ -69,8 +69,8 @@ def seed(participants: int, cards_each: int) -> access.Facilitator:
     created = session.create_session("Bench", dt.date(2020, 6, 4), ["Werk", "Schulden", "Jeugd"])
     facilitator = created.facilitator
     themes = [theme.theme_id for theme in session.themes(facilitator)]
-    session.pin_view(facilitator, "trends", {"indicator": "ww_uitkeringen", "maat": "index"}, "WW", themes[0])
-    session.pin_view(facilitator, "kaart", {"indicator": "bijstand_uitkeringen"}, "Bijstand", themes[1])
+    pinning.pin_view(facilitator, "trends", {"indicator": "ww_uitkeringen", "maat": "index"}, "WW", themes[0])
+    pinning.pin_view(facilitator, "kaart", {"indicator": "bijstand_uitkeringen"}, "Bijstand", themes[1])
     people = [session.join(created.join_code, f"Deelnemer {number}") for number in range(participants)]
     for number, person in enumerate(people):
         for card in range(cards_each):

@@ -4,7 +4,7 @@ tidy the board, run the dot vote and the 2×2, record the actions and download t
 import streamlit as st
 
 from ratc.core import text
-from ratc.hangout import access, session
+from ratc.hangout import access, pinning, session
 from ratc.ui import facilitator as facilitator_ui
 from ratc.ui import hangout as sui
 
@@ -32,7 +32,7 @@ if st.session_state.get(facilitator_ui.PRESENTING):
 facilitator_ui.header(info)
 sui.show_flash()
 st.button("Presenteren", type="primary", icon=":material/slideshow:", key="sessie_presenteren",
-          on_click=facilitator_ui.present, args=(facilitator, session.agenda(facilitator), 0))  # fmt: skip
+          on_click=facilitator_ui.present, args=(facilitator, pinning.agenda(facilitator), 0))  # fmt: skip
 section = st.segmented_control(
     "Onderdeel", list(facilitator_ui.SECTIONS), default="agenda", required=True,
     format_func=facilitator_ui.SECTIONS.get, key="sessie_onderdeel", label_visibility="collapsed",

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ratc.hangout import access, board, practices, report, session
+from ratc.hangout import access, actions, board, pinning, practices, report, session
 from ratc.warehouse import db
 
 HOSTILE = "<script>alert('x')</script> [klik](https://kwaad.example) <img src=https://kwaad.example/a.png>"
@@ -33,10 +33,10 @@ def finished(store_url):
                                      "Wij keken naar de WW.\n\nEn naar de bijstand.")  # fmt: skip
     facilitator = created.facilitator
     work, youth = (theme.theme_id for theme in session.themes(facilitator))
-    session.pin_view(facilitator, "trends", {"indicator": "ww_uitkeringen", "gemeenten": "GM0505", "maat": "index",
+    pinning.pin_view(facilitator, "trends", {"indicator": "ww_uitkeringen", "gemeenten": "GM0505", "maat": "index",
                                              "periode": "2020-12"}, "WW in Dordrecht", work)  # fmt: skip
-    session.pin_view(facilitator, "kaart", {"indicator": "bijstand_uitkeringen", "maat": "per_10k"}, "Bijstand", youth)
-    session.pin_view(facilitator, "mijn-gemeente", {}, "Profiel zonder gemeente", youth)  # cannot be drawn
+    pinning.pin_view(facilitator, "kaart", {"indicator": "bijstand_uitkeringen", "maat": "per_10k"}, "Bijstand", youth)
+    pinning.pin_view(facilitator, "mijn-gemeente", {}, "Profiel zonder gemeente", youth)  # cannot be drawn
     piet, mira, anonymous = (session.join(created.join_code, name, role)
                              for name, role in (("Piet", "wethouder"), ("Mira", "strateeg"), ("", "")))  # fmt: skip
     practice_id = practices.add(piet, "Banenpool Drechtsteden", "Werkgevers delen personeel.", "Dordrecht", "Werk",
@@ -52,7 +52,7 @@ def finished(store_url):
     session.set_phase(facilitator, "plaatsen")
     board.place(piet, retrain, 5, 4)
     board.place(mira, pool, 2, 2)
-    session.add_action(facilitator, "Omscholingsprogramma starten", "Gemeente Dordrecht", work, retrain,
+    actions.add_action(facilitator, "Omscholingsprogramma starten", "Gemeente Dordrecht", work, retrain,
                        dt.date(2020, 9, 1))  # fmt: skip
     return facilitator, piet
 

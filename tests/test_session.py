@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from conftest import at_once
 
 from ratc.core import keys, store
-from ratc.hangout import access, board, schema, session
+from ratc.hangout import access, actions, board, pinning, schema, session
 
 DAY = dt.date(2020, 6, 4)
 
@@ -84,9 +84,9 @@ def test_join_code_grants_add_and_vote_in_that_session_only(created, facilitator
         (session.set_phase, ("stemmen",)),
         (session.reveal_votes, ()),
         (session.set_dots, (5,)),
-        (session.pin_view, ("trends", {"indicator": "ww_uitkeringen"}, "WW")),
+        (pinning.pin_view, ("trends", {"indicator": "ww_uitkeringen"}, "WW")),
         (session.add_theme, ("Nieuw",)),
-        (session.add_action, ("Banenpool", "Dordrecht")),
+        (actions.add_action, ("Banenpool", "Dordrecht")),
         (session.delete_session, ()),
         (board.group_cards, ([], "Groep")),
     ],
@@ -253,25 +253,25 @@ def test_session_input_is_checked(any_store_url, kwargs, message):
 
 
 def test_pinned_views_keep_their_settings_and_order(facilitator, theme_id):
-    first = session.pin_view(facilitator, "trends", {"indicator": "ww_uitkeringen", "maat": "index"}, "WW", theme_id)
-    second = session.pin_view(facilitator, "kaart", {"maat": "per_10k"}, "Kaart")
-    session.move_view(facilitator, second, -1)
-    assert [view.view_id for view in session.agenda(facilitator)] == [second, first]
-    assert session.agenda(facilitator)[1].params == {"indicator": "ww_uitkeringen", "maat": "index"}
+    first = pinning.pin_view(facilitator, "trends", {"indicator": "ww_uitkeringen", "maat": "index"}, "WW", theme_id)
+    second = pinning.pin_view(facilitator, "kaart", {"maat": "per_10k"}, "Kaart")
+    pinning.move_view(facilitator, second, -1)
+    assert [view.view_id for view in pinning.agenda(facilitator)] == [second, first]
+    assert pinning.agenda(facilitator)[1].params == {"indicator": "ww_uitkeringen", "maat": "index"}
     session.show_view(facilitator, first)
-    session.unpin_view(facilitator, first)
+    pinning.unpin_view(facilitator, first)
     assert session.session(facilitator).current_view_id is None
     with pytest.raises(schema.InvalidInput, match="geen pagina"):
-        session.pin_view(facilitator, "../admin", {}, "X")
+        pinning.pin_view(facilitator, "../admin", {}, "X")
     with pytest.raises(schema.InvalidInput, match="ongeldige naam"):
-        session.pin_view(facilitator, "trends", {"Bad Name": "x"}, "X")
+        pinning.pin_view(facilitator, "trends", {"Bad Name": "x"}, "X")
 
 
 def test_actions_need_an_owner(facilitator, theme_id):
     with pytest.raises(schema.InvalidInput, match="Eigenaar: is leeg"):
-        session.add_action(facilitator, "Banenpool opzetten", " ")
-    session.add_action(facilitator, "Banenpool opzetten", "Gemeente Dordrecht", theme_id, due_date=dt.date(2020, 9, 1))
-    [action] = session.actions(facilitator)
+        actions.add_action(facilitator, "Banenpool opzetten", " ")
+    actions.add_action(facilitator, "Banenpool opzetten", "Gemeente Dordrecht", theme_id, due_date=dt.date(2020, 9, 1))
+    [action] = actions.actions(facilitator)
     assert (action.description, action.owner, action.due_date) == (
         "Banenpool opzetten", "Gemeente Dordrecht", dt.date(2020, 9, 1)
     )  # fmt: skip
@@ -397,5 +397,5 @@ def test_themes_and_pins_added_at_once_keep_the_limit_and_distinct_places(create
     assert all("hoogstens 12 thema's" in str(error) for error in errors)
     assert len({theme.position for theme in themes}) == len(themes)
     pins = [(facilitator, "trends", {"indicator": "ww_uitkeringen"}, f"Weergave {number}") for number in range(12)]
-    assert at_once(session.pin_view, pins) == []
-    assert [view.position for view in session.agenda(facilitator)] == list(range(12))
+    assert at_once(pinning.pin_view, pins) == []
+    assert [view.position for view in pinning.agenda(facilitator)] == list(range(12))

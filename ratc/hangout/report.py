@@ -23,7 +23,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.shared import Cm, Pt, RGBColor
 
 from ratc.core import export, fmt
-from ratc.hangout import access, board, practices, session, views
+from ratc.hangout import access, actions, board, pinning, practices, session, views
 from ratc.monitor.overview import Query
 
 PNG_SCALE = 2  # 1,440 px for a 720 px chart: sharp at 16 cm, small enough to embed
@@ -40,7 +40,7 @@ NO_THEME = "Zonder thema"
 class ViewSection:
     """A pinned view as it goes into the report: drawn now, as a PNG, or the reason it could not be drawn."""
 
-    pinned: session.PinnedView
+    pinned: pinning.PinnedView
     rendered: views.Rendered | None
     png: bytes | None
     problem: str = ""
@@ -69,7 +69,7 @@ class ThemeSection:
     groups: list[CardGroup]
     placement_png: bytes | None = None
     placement_table: pd.DataFrame | None = None
-    actions: list[session.Action] = field(default_factory=list)
+    actions: list[actions.Action] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,7 @@ class Report:
     session: session.Session
     participants: list[tuple[str, str]]
     themes: list[ThemeSection]
-    actions: list[tuple[session.Action, str]]
+    actions: list[tuple[actions.Action, str]]
     practices: list[practices.Practice]
     view_titles: dict[str, str]
     made_on: dt.date
@@ -104,10 +104,10 @@ def collect(
     session.check_facilitator(facilitator)
     info = session.session(facilitator)
     theme_list = session.themes(facilitator)
-    pinned = session.agenda(facilitator)
+    pinned = pinning.agenda(facilitator)
     card_list = board.ranked(board.cards(facilitator, with_votes=True))
     placed = board.placements(facilitator, with_votes=True) or []
-    action_list = session.actions(facilitator)
+    action_list = actions.actions(facilitator)
     made_on = made_on or dt.date.today()
     drawn = {view.view_id: _draw(query, view, draw) for view in pinned}
     theme_names = {theme.theme_id: theme.name for theme in theme_list}
@@ -143,7 +143,7 @@ def collect(
     )
 
 
-def _draw(query: Query, view: session.PinnedView, draw: Callable) -> ViewSection:
+def _draw(query: Query, view: pinning.PinnedView, draw: Callable) -> ViewSection:
     """A pinned view drawn from the warehouse as it is now, with its PNG; a view that fails says why."""
     try:
         rendered = draw(query, view.url_path, tuple(sorted(view.params.items())))

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from ratc.core import fmt, keys, text
-from ratc.hangout import access, board, practices, report, schema, session, views
+from ratc.hangout import access, actions, board, pinning, practices, report, schema, session, views
 from ratc.ui import cache
 from ratc.ui import components as ui
 from ratc.ui import hangout as sui
@@ -103,7 +103,7 @@ def agenda_section(facilitator: access.Facilitator, info: session.Session) -> No
     """The agenda of pinned views (reorder, remove, show), pinning by link, and the themes."""
     themes = session.themes(facilitator)
     names = {theme.theme_id: theme.name for theme in themes}
-    pinned = session.agenda(facilitator)
+    pinned = pinning.agenda(facilitator)
     pages = {url_path: kind.page_label for url_path, kind in views.kinds().items()}
     st.subheader("Agenda")
     if not pinned:
@@ -123,7 +123,7 @@ def agenda_section(facilitator: access.Facilitator, info: session.Session) -> No
             if buttons[0].button(
                 "", icon=":material/arrow_upward:", key=f"agenda_op_{view.view_id}", help="Eerder", disabled=number == 0
             ):
-                sui.then_rerun(session.move_view, facilitator, view.view_id, -1)
+                sui.then_rerun(pinning.move_view, facilitator, view.view_id, -1)
             if buttons[1].button(
                 "",
                 icon=":material/arrow_downward:",
@@ -131,13 +131,13 @@ def agenda_section(facilitator: access.Facilitator, info: session.Session) -> No
                 help="Later",
                 disabled=number == len(pinned) - 1,
             ):
-                sui.then_rerun(session.move_view, facilitator, view.view_id, 1)
+                sui.then_rerun(pinning.move_view, facilitator, view.view_id, 1)
             buttons[2].button(
                 "", icon=":material/slideshow:", key=f"agenda_toon_{view.view_id}", help="Presenteren vanaf hier",
                 on_click=present, args=(facilitator, pinned, number),
             )  # fmt: skip
             if buttons[3].button("", icon=":material/delete:", key=f"agenda_weg_{view.view_id}", help="Van de agenda"):
-                sui.then_rerun(session.unpin_view, facilitator, view.view_id)
+                sui.then_rerun(pinning.unpin_view, facilitator, view.view_id)
     with st.expander("Weergave toevoegen met een link uit de monitor"):
         sui.empty_form_if_done("agenda_link", ["agenda_link_url", "agenda_link_titel"])
         with st.form("agenda_link"):
@@ -173,7 +173,7 @@ def _pin_link(facilitator: access.Facilitator, link: str, theme_id: str | None, 
     if rendered is None:
         return
     if (
-        sui.attempt(session.pin_view, facilitator, url_path, params, title or rendered.title, theme_id)
+        sui.attempt(pinning.pin_view, facilitator, url_path, params, title or rendered.title, theme_id)
         is not sui.FAILED
     ):
         sui.form_done("agenda_link", "De weergave staat op de agenda.")
@@ -208,7 +208,7 @@ def sign_out() -> None:
 def presentation_section(facilitator: access.Facilitator, info: session.Session) -> None:
     """Presentation mode: one agenda step at a time, large, with the theme's cards coming in live beside it."""
     sui.presentation_style()
-    pinned = session.agenda(facilitator)
+    pinned = pinning.agenda(facilitator)
     themes = {theme.theme_id: theme for theme in session.themes(facilitator)}
     steps = len(pinned) + 1  # the agenda, then the overview of all cards
     step = min(st.session_state.get(STEP, 0), steps - 1)
@@ -250,13 +250,13 @@ def presentation_section(facilitator: access.Facilitator, info: session.Session)
         results(facilitator, session.session(facilitator), list(themes.values()))
 
 
-def _go_to(facilitator: access.Facilitator, pinned: list[session.PinnedView], step: int) -> None:
+def _go_to(facilitator: access.Facilitator, pinned: list[pinning.PinnedView], step: int) -> None:
     """Move the presentation to a step and tell participants which view is on the screen."""
     st.session_state[STEP] = step
     sui.then_rerun(session.show_view, facilitator, pinned[step].view_id if step < len(pinned) else None)
 
 
-def present(facilitator: access.Facilitator, pinned: list[session.PinnedView], step: int) -> None:
+def present(facilitator: access.Facilitator, pinned: list[pinning.PinnedView], step: int) -> None:
     """Start presentation mode at an agenda step (a button callback, so it runs before the page is drawn)."""
     st.session_state[PRESENTING] = True
     st.session_state[STEP] = step
@@ -283,7 +283,7 @@ def cards_section(facilitator: access.Facilitator) -> None:
     """Tidy the board: add, edit, group and merge cards."""
     themes = session.themes(facilitator)
     names = {theme.theme_id: theme.name for theme in themes}
-    pinned = session.agenda(facilitator)
+    pinned = pinning.agenda(facilitator)
     view_titles = {view.view_id: view.title for view in pinned}
     cards_list = board.cards(facilitator)
     labels = {card.card_id: _short(card) for card in cards_list}
@@ -465,10 +465,10 @@ def actions_section(facilitator: access.Facilitator) -> None:
         card = action_cards.get(card_id)
         if not description.strip() and card is not None:
             description = card.text
-        added = sui.attempt(session.add_action, facilitator, description, owner, theme_id, card_id, due)
+        added = sui.attempt(actions.add_action, facilitator, description, owner, theme_id, card_id, due)
         if added is not sui.FAILED:
             sui.form_done("actie_nieuw", "De actie is vastgelegd.")
-    agreed = session.actions(facilitator)
+    agreed = actions.actions(facilitator)
     if not agreed:
         st.caption("Nog geen acties vastgelegd.")
         return
@@ -488,7 +488,7 @@ def actions_section(facilitator: access.Facilitator) -> None:
     remove_column, button_column = st.columns([3, 1], vertical_alignment="bottom")
     chosen = remove_column.selectbox("Actie verwijderen", list(labels), format_func=labels.get, key="actie_weg")
     if button_column.button("Verwijderen", icon=":material/delete:", key="actie_weg_knop"):
-        sui.then_rerun(session.remove_action, facilitator, chosen)
+        sui.then_rerun(actions.remove_action, facilitator, chosen)
 
 
 def report_section(facilitator: access.Facilitator) -> None:

@@ -10,7 +10,7 @@ from urllib.parse import urlencode, urlsplit
 import streamlit as st
 
 from ratc.core import store, text
-from ratc.hangout import access, board, practices, schema, session, views
+from ratc.hangout import access, board, pinning, practices, schema, session, views
 from ratc.ui import cache
 from ratc.ui import components as ui
 
@@ -141,7 +141,7 @@ def pin_control(url_path: str, settings: Mapping[str, str], title: str, key: str
         )
         note = st.text_area("Toelichting (optioneel)", key=f"{key}_pin_toelichting_{digest}", height=80)
         if st.button("Vastzetten", type="primary", icon=":material/push_pin:", key=f"{key}_pin_knop"):
-            pinned = attempt(session.pin_view, facilitator_pass, url_path, params, own_title or title, theme_id, note)
+            pinned = attempt(pinning.pin_view, facilitator_pass, url_path, params, own_title or title, theme_id, note)
             if pinned is not FAILED:
                 st.success("Vastgezet op de agenda van de sessie.", icon=":material/check_circle:")
 
@@ -261,7 +261,7 @@ def card_form(
     who: access.Pass,
     key: str,
     themes: list[session.Theme],
-    pinned: list[session.PinnedView],
+    pinned: list[pinning.PinnedView],
     current_view: str | None = None,
     practice_options: dict[str, str] | None = None,
 ) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ratc.core import text
-from ratc.hangout import access, board, practices, schema, session
+from ratc.hangout import access, board, pinning, practices, schema, session
 from ratc.ui import hangout as sui
 
 SEEN = "_hangout_seen"  # the round and reveal state this page was drawn for
@@ -61,7 +61,7 @@ def follow(participant: access.Participant, phase: str, revealed: bool) -> None:
         return
     if (current.phase, current.votes_revealed) != (phase, revealed):
         st.rerun(scope="app")
-    pinned = {view.view_id: view.title for view in session.agenda(participant)}
+    pinned = {view.view_id: view.title for view in pinning.agenda(participant)}
     if current.current_view_id in pinned:
         st.markdown(f":material/cast: Nu op het scherm: **{text.escape_markdown(pinned[current.current_view_id])}**")
 
@@ -69,7 +69,7 @@ def follow(participant: access.Participant, phase: str, revealed: bool) -> None:
 def collect(participant: access.Participant, info: session.Session) -> None:
     """Write cards; everyone's cards appear below as they come in."""
     themes = session.themes(participant)
-    pinned = session.agenda(participant)
+    pinned = pinning.agenda(participant)
     library = {practice.practice_id: practice.label for practice in practices.search(limit=100)}
     sui.card_form(participant, "kaart_deelnemer", themes, pinned, info.current_view_id, library)
     board_so_far(participant, {view.view_id: view.title for view in pinned})
