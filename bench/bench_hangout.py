@@ -4,7 +4,7 @@ Run from the repo root:  python bench/bench_hangout.py [--repeat N] [--participa
 
 Builds a session in a temporary SQLite store (WAL) with `participants × cards` cards over three themes, three
 dots per participant and placements, then measures, in this run: the query the shared screen repeats every two
-seconds (`board.cards` + `board.vote_progress`) against a plain-pandas baseline that reads the same tables with
+seconds (`board.cards` + `votes.vote_progress`) against a plain-pandas baseline that reads the same tables with
 `pd.read_sql` and counts the votes in pandas (checked to give the same answer); one participant adding a card;
 a presentation step under AppTest (full script rerun: chart, cards); and the report (collect, DOCX, HTML).
 Prints a table; never fails on a time.
@@ -35,7 +35,7 @@ streamlit.logger.set_log_level("error")
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from ratc.core import store  # noqa: E402
-from ratc.hangout import access, board, pinning, report, schema, session  # noqa: E402
+from ratc.hangout import access, board, pinning, report, schema, session, votes  # noqa: E402
 from ratc.ui import hangout as sui  # noqa: E402
 from ratc.warehouse import builder as warehouse  # noqa: E402
 from ratc.warehouse import db  # noqa: E402
@@ -80,12 +80,12 @@ def seed(participants: int, cards_each: int) -> access.Facilitator:
     session.set_phase(facilitator, "stemmen")
     for number, person in enumerate(people):
         for dot in range(3):
-            board.vote(person, every[(number * 7 + dot * 13) % len(every)].card_id)
+            votes.vote(person, every[(number * 7 + dot * 13) % len(every)].card_id)
     session.set_phase(facilitator, "plaatsen")
-    placeable = [card for card in every if card.kind in session.PLACEABLE_KINDS][:30]
+    placeable = [card for card in every if card.kind in votes.PLACEABLE_KINDS][:30]
     for number, person in enumerate(people):
         for card in placeable[number % 5 :: 5]:
-            board.place(person, card.card_id, 1 + (number % 5), 1 + ((number * 3) % 5))
+            votes.place(person, card.card_id, 1 + (number % 5), 1 + ((number * 3) % 5))
     session.reveal_votes(facilitator)
     return facilitator
 
@@ -110,7 +110,7 @@ def main() -> None:
     same = [(card.card_id, card.text, card.votes) for card in ours] == [
         (row.card_id, row.text, int(row.votes)) for row in baseline.itertuples()
     ]
-    refresh = timed(lambda: (board.cards(facilitator), board.vote_progress(facilitator)), options.repeat)
+    refresh = timed(lambda: (board.cards(facilitator), votes.vote_progress(facilitator)), options.repeat)
     plain = timed(lambda: pandas_board(url, facilitator.session_id), options.repeat)
     writer = session.join(session.session(facilitator).join_code)
     session.set_phase(facilitator, "verzamelen")

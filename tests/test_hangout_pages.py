@@ -11,7 +11,7 @@ import pytest
 from conftest import chart_data, run_app
 
 from ratc.core import keys, text
-from ratc.hangout import access, actions, board, pinning, session
+from ratc.hangout import access, actions, board, pinning, session, votes
 from ratc.scenario import parameters as scenario_data
 from ratc.scenario import settings as scenario_settings
 from ratc.ui import hangout as sui
@@ -160,7 +160,7 @@ def test_a_whole_session_from_creation_to_report(warehouse_file, store_url):
     piet.select_slider(key=f"invloed_{omscholen.card_id}").set_value(4)
     piet.button(key=f"plaats_opslaan_{omscholen.card_id}").click()
     no_exception(piet.run())
-    assert board.my_placements(piet.session_state[sui.PARTICIPANT]) == {omscholen.card_id: (5, 4)}
+    assert votes.my_placements(piet.session_state[sui.PARTICIPANT]) == {omscholen.card_id: (5, 4)}
 
     # reveal: everybody sees the counts, ranked
     facilitator_app.toggle(key="onthullen_False").set_value(True)

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ratc.hangout import access, actions, board, pinning, practices, report, session
+from ratc.hangout import access, actions, board, pinning, practices, report, session, votes
 from ratc.warehouse import db
 
 HOSTILE = "<script>alert('x')</script> [klik](https://kwaad.example) <img src=https://kwaad.example/a.png>"
@@ -48,10 +48,10 @@ def finished(store_url):
     board.group_cards(facilitator, [pool, retrain], "Werkgelegenheid")
     session.set_phase(facilitator, "stemmen")
     for voter, card in ((piet, retrain), (mira, retrain), (anonymous, retrain), (anonymous, pool), (piet, hostile)):
-        board.vote(voter, card)
+        votes.vote(voter, card)
     session.set_phase(facilitator, "plaatsen")
-    board.place(piet, retrain, 5, 4)
-    board.place(mira, pool, 2, 2)
+    votes.place(piet, retrain, 5, 4)
+    votes.place(mira, pool, 2, 2)
     actions.add_action(facilitator, "Omscholingsprogramma starten", "Gemeente Dordrecht", work, retrain,
                        dt.date(2020, 9, 1))  # fmt: skip
     return facilitator, piet

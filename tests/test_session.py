@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from conftest import at_once
 
 from ratc.core import keys, store
-from ratc.hangout import access, actions, board, pinning, schema, session
+from ratc.hangout import access, actions, board, pinning, schema, session, votes
 
 DAY = dt.date(2020, 6, 4)
 
@@ -70,12 +70,12 @@ def test_join_code_grants_add_and_vote_in_that_session_only(created, facilitator
     session.set_phase(facilitator, "stemmen")
     session.set_phase(other, "stemmen")
     with pytest.raises(access.AccessDenied, match="andere sessie"):
-        board.vote(participant, other_card)
+        votes.vote(participant, other_card)
     # a pass pretending to be in the other session, with the participant's own key, is refused
     forged = access.Participant(other.session_id, created.join_code, participant.participant_id, participant.key)
     with pytest.raises(access.AccessDenied):
         board.cards(forged)
-    assert board.vote(participant, card_id) == 2
+    assert votes.vote(participant, card_id) == 2
 
 
 @pytest.mark.parametrize(
@@ -113,9 +113,9 @@ def test_rounds_decide_what_participants_may_do(created, facilitator, theme_id):
     participant = session.join(created.join_code)
     card_id = board.add_card(participant, theme_id, "actie", "Omscholen")
     with pytest.raises(access.AccessDenied, match="stemronde"):
-        board.vote(participant, card_id)
+        votes.vote(participant, card_id)
     with pytest.raises(access.AccessDenied, match="impact"):
-        board.place(participant, card_id, 4, 4)
+        votes.place(participant, card_id, 4, 4)
     session.set_phase(facilitator, "stemmen")
     with pytest.raises(access.AccessDenied, match="verzamelronde"):
         board.add_card(participant, theme_id, "idee", "Te laat")
@@ -133,17 +133,17 @@ def test_dots_are_limited_and_hidden_until_revealed(created, facilitator, theme_
     card_a = board.add_card(first, theme_id, "idee", "A")
     card_b = board.add_card(second, theme_id, "kans", "B")
     session.set_phase(facilitator, "stemmen")
-    assert board.vote(first, card_a) == 1
-    assert board.vote(first, card_a) == 0
+    assert votes.vote(first, card_a) == 1
+    assert votes.vote(first, card_a) == 0
     with pytest.raises(schema.InvalidInput, match="al uw 2 stippen"):
-        board.vote(first, card_b)
-    assert board.unvote(first, card_a) == 1
-    board.vote(first, card_b)
-    board.vote(second, card_b)
-    assert board.my_votes(first) == {card_a: 1, card_b: 1}
+        votes.vote(first, card_b)
+    assert votes.unvote(first, card_a) == 1
+    votes.vote(first, card_b)
+    votes.vote(second, card_b)
+    assert votes.my_votes(first) == {card_a: 1, card_b: 1}
     assert [card.votes for card in board.cards(second)] == [None, None]
     assert [card.votes for card in board.cards(facilitator)] == [None, None]
-    assert board.vote_progress(facilitator) == (3, 4, 2)
+    assert votes.vote_progress(facilitator) == (3, 4, 2)
     session.reveal_votes(facilitator)
     assert [(card.text, card.votes) for card in board.ranked(board.cards(second))] == [("B", 2), ("A", 1)]
 
@@ -153,17 +153,17 @@ def test_placements_are_averaged_and_hidden_until_revealed(created, facilitator,
     idea = board.add_card(first, theme_id, "idee", "Banenpool")
     question = board.add_card(first, theme_id, "nieuwsgierig", "Waarom?")
     session.set_phase(facilitator, "plaatsen")
-    board.place(first, idea, 5, 2)
-    board.place(first, idea, 4, 2)  # a second placement replaces the first
-    board.place(second, idea, 4, 5)
+    votes.place(first, idea, 5, 2)
+    votes.place(first, idea, 4, 2)  # a second placement replaces the first
+    votes.place(second, idea, 4, 5)
     with pytest.raises(schema.InvalidInput, match="ideeën, kansen en acties"):
-        board.place(first, question, 3, 3)
+        votes.place(first, question, 3, 3)
     with pytest.raises(schema.InvalidInput, match="Impact: kies een waarde van 1 tot en met 5"):
-        board.place(first, idea, 6, 3)
-    assert board.placements(second) is None
-    assert board.placement_progress(facilitator) == 2
+        votes.place(first, idea, 6, 3)
+    assert votes.placements(second) is None
+    assert votes.placement_progress(facilitator) == 2
     session.reveal_votes(facilitator)
-    [placement] = board.placements(second)
+    [placement] = votes.placements(second)
     assert (placement.impact, placement.influence, placement.count) == (4.0, 3.5, 2)
     assert placement.quadrant == "Nu oppakken"
 
@@ -179,7 +179,7 @@ def test_placements_are_averaged_and_hidden_until_revealed(created, facilitator,
     ],
 )
 def test_quadrants(impact, influence, quadrant):
-    assert board.Placement("x", impact, influence, 1).quadrant == quadrant
+    assert votes.Placement("x", impact, influence, 1).quadrant == quadrant
 
 
 def test_merge_moves_votes_and_keeps_the_texts(created, facilitator, theme_id):
@@ -187,14 +187,14 @@ def test_merge_moves_votes_and_keeps_the_texts(created, facilitator, theme_id):
     target = board.add_card(participant, theme_id, "idee", "Banenpool")
     source = board.add_card(participant, theme_id, "idee", "Regionale pool van banen")
     session.set_phase(facilitator, "stemmen")
-    board.vote(participant, source)
-    board.vote(participant, source)
+    votes.vote(participant, source)
+    votes.vote(participant, source)
     board.merge_cards(facilitator, target, [source])
     session.reveal_votes(facilitator)
     [merged] = board.cards(facilitator)
     assert (merged.card_id, merged.votes, merged.merged) == (target, 2, ("Regionale pool van banen",))
     with pytest.raises(schema.InvalidInput, match="samengevoegd"):
-        board.vote(participant, source)
+        votes.vote(participant, source)
     with pytest.raises(schema.InvalidInput, match="al samengevoegd"):
         board.merge_cards(facilitator, source, [target])
 
@@ -312,7 +312,7 @@ def test_twenty_concurrent_voters_never_exceed_their_dots(created, facilitator, 
     def spend(participant: access.Participant) -> None:
         for _ in range(5):  # two more than the three dots each may spend
             try:
-                board.vote(participant, card_id)
+                votes.vote(participant, card_id)
             except schema.InvalidInput as error:
                 refused.append(error)
 
@@ -366,7 +366,7 @@ def test_merging_while_twelve_people_vote_loses_no_dot(created, facilitator, the
             card_id = every_card[turn % len(every_card)]
             turn += 1
             try:
-                board.vote(participant, card_id)
+                votes.vote(participant, card_id)
                 spent += 1
             except schema.InvalidInput as refused:
                 assert "samengevoegd" in str(refused)
@@ -377,7 +377,7 @@ def test_merging_while_twelve_people_vote_loses_no_dot(created, facilitator, the
     assert set(active) == {group[0] for group in groups}
     assert sum(active.values()) == 12 * 10
     for participant in participants:
-        mine = board.my_votes(participant)
+        mine = votes.my_votes(participant)
         assert set(mine) <= set(active) and sum(mine.values()) == 10
 
 

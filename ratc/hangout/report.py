@@ -23,7 +23,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.shared import Cm, Pt, RGBColor
 
 from ratc.core import export, fmt
-from ratc.hangout import access, actions, board, pinning, practices, session, views
+from ratc.hangout import access, actions, board, pinning, practices, session, views, votes
 from ratc.monitor.overview import Query
 
 PNG_SCALE = 2  # 1,440 px for a 720 px chart: sharp at 16 cm, small enough to embed
@@ -106,7 +106,7 @@ def collect(
     theme_list = session.themes(facilitator)
     pinned = pinning.agenda(facilitator)
     card_list = board.ranked(board.cards(facilitator, with_votes=True))
-    placed = board.placements(facilitator, with_votes=True) or []
+    placed = votes.placements(facilitator, with_votes=True) or []
     action_list = actions.actions(facilitator)
     made_on = made_on or dt.date.today()
     drawn = {view.view_id: _draw(query, view, draw) for view in pinned}
@@ -121,8 +121,8 @@ def collect(
         theme_actions = [action for action in action_list if action.theme_id == theme_id]
         if theme_id is None and not (theme_views or theme_cards or theme_actions):
             continue
-        placeable = [card for card in theme_cards if card.kind in session.PLACEABLE_KINDS]
-        figure = board.placement_figure(placeable, placed, info.title, name, made_on)
+        placeable = [card for card in theme_cards if card.kind in votes.PLACEABLE_KINDS]
+        figure = votes.placement_figure(placeable, placed, info.title, name, made_on)
         sections.append(
             ThemeSection(
                 name, description, theme_views, _groups(theme_cards),

@@ -38,7 +38,6 @@ from ratc.hangout.schema import (
     required_line,
 )
 
-PLACEABLE_KINDS = ("idee", "kans", "actie")  # what a group decides to take up: these go on the 2×2
 PHASES = {
     "verzamelen": "Kaarten verzamelen",
     "stemmen": "Stemmen met stippen",

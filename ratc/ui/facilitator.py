@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from ratc.core import fmt, keys, text
-from ratc.hangout import access, actions, board, pinning, practices, report, schema, session, views
+from ratc.hangout import access, actions, board, pinning, practices, report, schema, session, views, votes
 from ratc.ui import cache
 from ratc.ui import components as ui
 from ratc.ui import hangout as sui
@@ -397,8 +397,8 @@ def votes_section(facilitator: access.Facilitator, info: session.Session) -> Non
 @st.fragment(run_every=2)
 def progress(facilitator: access.Facilitator) -> None:
     """How far voting and placing are, without saying on what (refreshed every two seconds)."""
-    numbers = sui.attempt(board.vote_progress, facilitator)
-    placed = sui.attempt(board.placement_progress, facilitator)
+    numbers = sui.attempt(votes.vote_progress, facilitator)
+    placed = sui.attempt(votes.placement_progress, facilitator)
     if numbers is sui.FAILED or placed is sui.FAILED:
         return
     cast, available, voters = numbers
@@ -411,15 +411,15 @@ def progress(facilitator: access.Facilitator) -> None:
 def results(facilitator: access.Facilitator, info: session.Session, themes: list[session.Theme]) -> None:
     """Per theme: the cards ranked by votes (once revealed) beside the 2×2, whose numbers the table gives."""
     cards_list = board.ranked(board.cards(facilitator))
-    placed = board.placements(facilitator) or []
+    placed = votes.placements(facilitator) or []
     for theme in themes:
         theme_cards = [card for card in cards_list if card.theme_id == theme.theme_id]
         st.subheader(text.escape_markdown(theme.name))
         if not theme_cards:
             st.caption("Geen kaarten bij dit thema.")
             continue
-        placeable = [card for card in theme_cards if card.kind in session.PLACEABLE_KINDS]
-        numbers = board.placement_numbers(placeable, placed)
+        placeable = [card for card in theme_cards if card.kind in votes.PLACEABLE_KINDS]
+        numbers = votes.placement_numbers(placeable, placed)
         table = pd.DataFrame({
             "2×2": [str(numbers[card.card_id]) if card.card_id in numbers else "" for card in theme_cards],
             "Stippen": [card.votes for card in theme_cards],
@@ -433,7 +433,7 @@ def results(facilitator: access.Facilitator, info: session.Session, themes: list
             if not (table[column].notna() & (table[column] != "")).any()
         ]
         table = table.drop(columns=empty)
-        figure = board.placement_figure(placeable, placed, info.title, theme.name, dt.date.today())
+        figure = votes.placement_figure(placeable, placed, info.title, theme.name, dt.date.today())
         chart_column, table_column = st.columns([2, 3]) if figure is not None else (None, st.container())
         table_column.dataframe(table, hide_index=True, width="stretch",
                                column_config={"Kaart": st.column_config.TextColumn(width="large")})  # fmt: skip

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ratc.core import text
-from ratc.hangout import access, board, pinning, practices, schema, session
+from ratc.hangout import access, board, pinning, practices, schema, session, votes
 from ratc.ui import hangout as sui
 
 SEEN = "_hangout_seen"  # the round and reveal state this page was drawn for
@@ -93,7 +93,7 @@ def board_so_far(participant: access.Participant, view_titles: dict[str, str]) -
 
 def vote(participant: access.Participant, info: session.Session) -> None:
     """Spend dots: + and − per card; only your own dots are shown until the facilitator reveals the votes."""
-    mine = board.my_votes(participant)
+    mine = votes.my_votes(participant)
     left = info.dots_per_participant - sum(mine.values())
     st.metric("Stippen over", f"{left} van {info.dots_per_participant}")
     names = {theme.theme_id: theme.name for theme in session.themes(participant)}
@@ -109,19 +109,19 @@ def vote(participant: access.Participant, info: session.Session) -> None:
                 sui.show_card(card, own_dots=mine.get(card.card_id, 0))
             if add_column.button("", icon=":material/add_circle:", key=f"stip_{card.card_id}", disabled=left <= 0,
                                  help="Een stip op deze kaart"):  # fmt: skip
-                sui.then_rerun(board.vote, participant, card.card_id)
+                sui.then_rerun(votes.vote, participant, card.card_id)
             if remove_column.button("", icon=":material/remove_circle:", key=f"stip_weg_{card.card_id}",
                                     disabled=not mine.get(card.card_id), help="Een stip eraf"):  # fmt: skip
-                sui.then_rerun(board.unvote, participant, card.card_id)
+                sui.then_rerun(votes.unvote, participant, card.card_id)
 
 
 def place(participant: access.Participant) -> None:
     """Rate each idea, opportunity and action on impact and invloed (1–5); saved per card."""
-    placeable = [card for card in board.cards(participant) if card.kind in session.PLACEABLE_KINDS]
+    placeable = [card for card in board.cards(participant) if card.kind in votes.PLACEABLE_KINDS]
     if not placeable:
         st.write("Er zijn geen ideeën, kansen of acties om te plaatsen.")
         return
-    mine = board.my_placements(participant)
+    mine = votes.my_placements(participant)
     scale = list(range(schema.SCALE[0], schema.SCALE[1] + 1))
     st.caption(f"{len(mine)} van {len(placeable)} kaarten geplaatst.")
     for card in placeable:
@@ -137,7 +137,7 @@ def place(participant: access.Participant) -> None:
                                               icon=":material/check:", width="stretch",
                                               key=f"plaats_opslaan_{card.card_id}")  # fmt: skip
         if saved:
-            sui.then_rerun(board.place, participant, card.card_id, int(impact), int(influence))
+            sui.then_rerun(votes.place, participant, card.card_id, int(impact), int(influence))
 
 
 def extras(participant: access.Participant) -> None:
