@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ratc.hangout import access, actions, board, pinning, practices, report, session, votes
+from ratc.hangout import access, actions, board, pinning, practices, report, report_docx, report_html, session, votes
 from ratc.warehouse import db
 
 HOSTILE = "<script>alert('x')</script> [klik](https://kwaad.example) <img src=https://kwaad.example/a.png>"
@@ -83,7 +83,7 @@ def test_cards_are_grouped_and_ranked_by_votes(made):
 
 
 def test_docx_reads_back_with_headings_images_and_tables(made):
-    document = docx.Document(io.BytesIO(report.to_docx(made)))
+    document = docx.Document(io.BytesIO(report_docx.to_docx(made)))
     headings = [(paragraph.style.name, paragraph.text) for paragraph in document.paragraphs
                 if paragraph.style.name.startswith(("Heading", "Title"))]  # fmt: skip
     assert ("Title", "Verslag hang-out: Hang-out <werk> & inkomen") in headings
@@ -117,7 +117,7 @@ class _References(HTMLParser):
 
 
 def test_html_is_self_contained_and_escaped(made):
-    page = report.to_html(made)
+    page = report_html.to_html(made)
     parser = _References()
     parser.feed(page)
     assert parser.references and all(reference.startswith("data:image/png;base64,") for reference in parser.references)
@@ -134,11 +134,11 @@ def test_html_is_self_contained_and_escaped(made):
 def test_report_of_an_empty_session(query, store_url):
     created = session.create_session("Leeg", dt.date(2020, 6, 4), ["Werk"])
     made = report.collect(query, created.facilitator)
-    document = docx.Document(io.BytesIO(report.to_docx(made)))
+    document = docx.Document(io.BytesIO(report_docx.to_docx(made)))
     text = "\n".join(paragraph.text for paragraph in document.paragraphs)
     assert "Bij dit thema zijn geen kaarten geschreven." in text and "Er zijn geen acties vastgelegd." in text
     assert "Er deden geen deelnemers mee via de sessiecode." in text
-    assert html.escape(report.DEFAULT_INTRODUCTION) in report.to_html(made)
+    assert html.escape(report.DEFAULT_INTRODUCTION) in report_html.to_html(made)
 
 
 def test_headline_numbers_from_a_dataframe_are_in_dutch_format_whatever_their_type():

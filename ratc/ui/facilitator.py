@@ -9,7 +9,20 @@ import pandas as pd
 import streamlit as st
 
 from ratc.core import fmt, keys, text
-from ratc.hangout import access, actions, board, pinning, practices, report, schema, session, views, votes
+from ratc.hangout import (
+    access,
+    actions,
+    board,
+    pinning,
+    practices,
+    report,
+    report_docx,
+    report_html,
+    schema,
+    session,
+    views,
+    votes,
+)
 from ratc.ui import cache
 from ratc.ui import components as ui
 from ratc.ui import hangout as sui
@@ -501,7 +514,7 @@ def report_section(facilitator: access.Facilitator) -> None:
         with st.spinner("De grafieken worden getekend …"):
             made = sui.attempt(report.collect, cache.query, facilitator, draw=_cached_view)
         if made is not sui.FAILED:
-            st.session_state["_hangout_report"] = (made.file_stem, report.to_docx(made), report.to_html(made))
+            st.session_state["_hangout_report"] = (made.file_stem, report_docx.to_docx(made), report_html.to_html(made))
     made = st.session_state.get("_hangout_report")
     if not made:
         return
