@@ -1,5 +1,6 @@
-"""The facilitator's parts of the Hang-out page: start or open a session, agenda, presentation, board, votes,
-actions and the report. Each part is one function the page calls; the logic lives in session, board and report."""
+"""The facilitator's parts of the Hang-out page: start or open a session, the agenda, the board's cards, the actions
+and the report. Each part is one function the page calls; presentation mode is in `ratc.ui.presentation`, the rounds
+of voting and placing in `ratc.ui.rounds`, and the logic in `ratc.hangout`."""
 
 from __future__ import annotations
 
@@ -21,9 +22,8 @@ from ratc.hangout import (
     schema,
     session,
     views,
-    votes,
 )
-from ratc.ui import cache
+from ratc.ui import cache, presentation
 from ratc.ui import components as ui
 from ratc.ui import hangout as sui
 
@@ -35,10 +35,6 @@ SECTIONS = {
     "verslag": "Verslag",
 }
 NEW_KEY = "_hangout_new_key"
-STEP = "_hangout_step"
-PRESENTING = "_hangout_presenting"  # not a widget key: widget state is dropped while presentation hides the widget
-DEMO_MARK = " · :orange-badge[:material/science: Demodata]"
-LIVE_CARDS = 14  # the newest cards that fit beside a chart on a shared screen
 
 
 def start_forms(code_in_url: str) -> None:
@@ -147,7 +143,7 @@ def agenda_section(facilitator: access.Facilitator, info: session.Session) -> No
                 sui.then_rerun(pinning.move_view, facilitator, view.view_id, 1)
             buttons[2].button(
                 "", icon=":material/slideshow:", key=f"agenda_toon_{view.view_id}", help="Presenteren vanaf hier",
-                on_click=present, args=(facilitator, pinned, number),
+                on_click=presentation.present, args=(facilitator, pinned, number),
             )  # fmt: skip
             if buttons[3].button("", icon=":material/delete:", key=f"agenda_weg_{view.view_id}", help="Van de agenda"):
                 sui.then_rerun(pinning.unpin_view, facilitator, view.view_id)
@@ -212,84 +208,10 @@ def _session_settings(facilitator: access.Facilitator, info: session.Session) ->
 
 def sign_out() -> None:
     """Forget the facilitator's pass in this browser session."""
-    for key in (sui.FACILITATOR, NEW_KEY, STEP, PRESENTING):
+    for key in (sui.FACILITATOR, NEW_KEY, presentation.STEP, presentation.PRESENTING):
         st.session_state.pop(key, None)
     st.query_params.pop("code", None)
     st.rerun()
-
-
-def presentation_section(facilitator: access.Facilitator, info: session.Session) -> None:
-    """Presentation mode: one agenda step at a time, large, with the theme's cards coming in live beside it."""
-    sui.presentation_style()
-    pinned = pinning.agenda(facilitator)
-    themes = {theme.theme_id: theme for theme in session.themes(facilitator)}
-    steps = len(pinned) + 1  # the agenda, then the overview of all cards
-    step = min(st.session_state.get(STEP, 0), steps - 1)
-    back, forward, where, code, leave = st.columns([1.3, 1.5, 3.2, 2.6, 1.3], vertical_alignment="center")
-    if back.button(
-        "Vorige", icon=":material/arrow_back:", key="presentatie_vorige", disabled=step == 0, width="stretch"
-    ):
-        _go_to(facilitator, pinned, step - 1)
-    if forward.button(
-        "Volgende",
-        icon=":material/arrow_forward:",
-        key="presentatie_volgende",
-        disabled=step >= steps - 1,
-        width="stretch",
-    ):
-        _go_to(facilitator, pinned, step + 1)
-    code.markdown(f":material/login: {sui.JOIN_PATH} · code **{info.join_code}**")
-    if leave.button("Sluiten", icon=":material/close:", key="presentatie_sluiten", width="stretch"):
-        st.session_state[PRESENTING] = False
-        st.rerun()
-    if step < len(pinned):
-        view = pinned[step]
-        theme = themes.get(view.theme_id)
-        theme_name = text.escape_markdown(theme.name if theme else "zonder thema")
-        where.markdown(f"Stap {step + 1} van {steps} · {theme_name}{DEMO_MARK if views.is_demo(cache.query) else ''}")
-        st.header(text.escape_markdown(view.title))
-        if view.note:
-            st.markdown(text.escape_markdown(view.note))
-        chart_column, cards_column = st.columns([3, 2], gap="large")
-        with chart_column:
-            rendered = sui.rendered_view(view.url_path, view.params)
-            if rendered is not None:
-                sui.show_view(rendered, large=True)
-        with cards_column:
-            live_cards(facilitator, view.theme_id, {item.view_id: item.title for item in pinned})
-    else:
-        where.markdown(f"Stap {steps} van {steps} · overzicht{DEMO_MARK if views.is_demo(cache.query) else ''}")
-        st.header("Wat we zagen en wat we samen oppakken")
-        results(facilitator, session.session(facilitator), list(themes.values()))
-
-
-def _go_to(facilitator: access.Facilitator, pinned: list[pinning.PinnedView], step: int) -> None:
-    """Move the presentation to a step and tell participants which view is on the screen."""
-    st.session_state[STEP] = step
-    sui.then_rerun(session.show_view, facilitator, pinned[step].view_id if step < len(pinned) else None)
-
-
-def present(facilitator: access.Facilitator, pinned: list[pinning.PinnedView], step: int) -> None:
-    """Start presentation mode at an agenda step (a button callback, so it runs before the page is drawn)."""
-    st.session_state[PRESENTING] = True
-    st.session_state[STEP] = step
-    sui.attempt(session.show_view, facilitator, pinned[step].view_id if step < len(pinned) else None)
-
-
-@st.fragment(run_every=2)
-def live_cards(facilitator: access.Facilitator, theme_id: str | None, view_titles: dict[str, str]) -> None:
-    """The theme's newest cards, refreshed every two seconds on the shared screen."""
-    cards_list = sui.attempt(board.cards, facilitator)
-    if cards_list is sui.FAILED:
-        return
-    mine = [card for card in cards_list if card.theme_id == theme_id]
-    st.subheader(f"Kaarten bij dit thema: {len(mine)}")
-    if not mine:
-        st.caption("Nog geen kaarten. Deelnemers schrijven ze op hun eigen apparaat.")
-    for card in list(reversed(mine))[:LIVE_CARDS]:
-        sui.show_card(card, view_titles)
-    if len(mine) > LIVE_CARDS:
-        st.caption(f"En {len(mine) - LIVE_CARDS} eerdere kaarten (zie Kaarten).")
 
 
 def cards_section(facilitator: access.Facilitator) -> None:
@@ -371,87 +293,6 @@ def _edit_form(
         if st.form_submit_button("Opslaan", icon=":material/save:"):
             sui.then_rerun(board.edit_card, facilitator, card.card_id, card_text=new_text, kind=kind,
                            theme_id=theme_id, group=group, practice_id=practice_id)  # fmt: skip
-
-
-def votes_section(facilitator: access.Facilitator, info: session.Session) -> None:
-    """Run the rounds: phase, dots per participant, progress, reveal, and the results once revealed."""
-    phase_column, dots_column = st.columns([3, 1], vertical_alignment="bottom")
-    phase = phase_column.segmented_control(
-        "Ronde",
-        list(session.PHASES),
-        default=info.phase,
-        required=True,
-        format_func=session.PHASES.get,
-        key=f"ronde_{info.phase}",
-    )
-    if phase != info.phase:
-        sui.then_rerun(session.set_phase, facilitator, phase)
-    dots = dots_column.number_input(
-        "Stippen per deelnemer",
-        1,
-        session.MAX_DOTS,
-        info.dots_per_participant,
-        key=f"stippen_{info.dots_per_participant}",
-    )
-    if dots != info.dots_per_participant:
-        sui.then_rerun(session.set_dots, facilitator, int(dots))
-    progress(facilitator)
-    revealed = st.toggle(
-        "Stemmen en plaatsingen tonen aan iedereen", value=info.votes_revealed, key=f"onthullen_{info.votes_revealed}"
-    )
-    if revealed != info.votes_revealed:
-        sui.then_rerun(session.reveal_votes, facilitator, revealed)
-    if not info.votes_revealed:
-        st.info("De stemmen blijven verborgen tot u ze toont, ook op dit scherm.", icon=":material/visibility_off:")
-        return
-    results(facilitator, info, session.themes(facilitator))
-
-
-@st.fragment(run_every=2)
-def progress(facilitator: access.Facilitator) -> None:
-    """How far voting and placing are, without saying on what (refreshed every two seconds)."""
-    numbers = sui.attempt(votes.vote_progress, facilitator)
-    placed = sui.attempt(votes.placement_progress, facilitator)
-    if numbers is sui.FAILED or placed is sui.FAILED:
-        return
-    cast, available, voters = numbers
-    st.markdown(
-        f"**{cast} van {available}** stippen gebruikt door {voters} "
-        f"{'deelnemer' if voters == 1 else 'deelnemers'} · {placed} plaatsingen op de 2×2"
-    )
-
-
-def results(facilitator: access.Facilitator, info: session.Session, themes: list[session.Theme]) -> None:
-    """Per theme: the cards ranked by votes (once revealed) beside the 2×2, whose numbers the table gives."""
-    cards_list = board.ranked(board.cards(facilitator))
-    placed = votes.placements(facilitator) or []
-    for theme in themes:
-        theme_cards = [card for card in cards_list if card.theme_id == theme.theme_id]
-        st.subheader(text.escape_markdown(theme.name))
-        if not theme_cards:
-            st.caption("Geen kaarten bij dit thema.")
-            continue
-        placeable = [card for card in theme_cards if card.kind in votes.PLACEABLE_KINDS]
-        numbers = votes.placement_numbers(placeable, placed)
-        table = pd.DataFrame({
-            "2×2": [str(numbers[card.card_id]) if card.card_id in numbers else "" for card in theme_cards],
-            "Stippen": [card.votes for card in theme_cards],
-            "Soort": [card.kind_label for card in theme_cards],
-            "Kaart": [card.text for card in theme_cards],
-            "Groep": [card.group for card in theme_cards],
-        })  # fmt: skip
-        empty = [
-            column
-            for column in ("2×2", "Stippen", "Groep")
-            if not (table[column].notna() & (table[column] != "")).any()
-        ]
-        table = table.drop(columns=empty)
-        figure = votes.placement_figure(placeable, placed, info.title, theme.name, dt.date.today())
-        chart_column, table_column = st.columns([2, 3]) if figure is not None else (None, st.container())
-        table_column.dataframe(table, hide_index=True, width="stretch",
-                               column_config={"Kaart": st.column_config.TextColumn(width="large")})  # fmt: skip
-        if figure is not None:
-            chart_column.vega_lite_chart(figure.spec, theme=None)
 
 
 def actions_section(facilitator: access.Facilitator) -> None:

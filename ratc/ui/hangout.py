@@ -19,22 +19,6 @@ PARTICIPANT = "_hangout_participant"
 FLASH = "_hangout_flash"
 JOIN_PATH = "meedoen"
 FAILED = object()
-# Presentation mode: our own static CSS (no user text). Full width, sidebar and toolbar hidden, large type.
-PRESENTATION_CSS = """
-<style>
-[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
-header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"] {display: none !important;}
-[data-testid="stMainBlockContainer"], .block-container {
-    max-width: 100% !important; padding: 1rem 2.5rem 2rem !important;
-}
-[data-testid="stMain"] [data-testid="stMarkdownContainer"] p,
-[data-testid="stMain"] [data-testid="stMarkdownContainer"] li {font-size: 1.45rem; line-height: 1.45;}
-[data-testid="stMain"] h1 {font-size: 2.6rem !important;}
-[data-testid="stMain"] h2 {font-size: 2rem !important;}
-[data-testid="stMain"] [data-testid="stCaptionContainer"] p {font-size: 1.1rem;}
-[data-testid="stMain"] button p {font-size: 1.1rem; white-space: nowrap;}
-</style>
-"""
 
 
 def facilitator() -> access.Facilitator | None:
@@ -204,12 +188,6 @@ def practice_labels(cards_list: list[board.Card]) -> dict[str, str]:
     """'Titel (Gemeente)' of every practice the cards refer to."""
     found = practices.by_ids([card.practice_id for card in cards_list if card.practice_id])
     return {practice_id: practice.label for practice_id, practice in found.items()}
-
-
-def presentation_style() -> None:
-    """Switch the page to presentation mode (full width, no sidebar or toolbar, large type)."""
-    # static CSS of our own; no user text goes into this HTML
-    st.markdown(PRESENTATION_CSS, unsafe_allow_html=True)
 
 
 def show_practice(practice: practices.Practice, key: str) -> None:
