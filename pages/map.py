@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ratc.core import periods
+from ratc.core import deck, periods
 from ratc.monitor import map_view
 from ratc.ui import cache
 from ratc.ui import components as ui
@@ -48,7 +48,7 @@ selection = st.pydeck_chart(
     selection_mode="single-object",
     key="kaart_deck",
     alt=view.description,
-    height=map_view.MAP_HEIGHT_PX,
+    height=deck.MAP_HEIGHT_PX,
 )
 picked = map_view.selected_code(selection)
 if picked:

@@ -13,6 +13,7 @@ from conftest import ROOT, SHARED_REAL, chart_data, run_app
 
 from ratc.core import charts, geo, metadata
 from ratc.core.context import Context
+from ratc.core.deck import MAP_WIDTH_PX, label_font_px, place_labels, serialised, view_state
 from ratc.monitor import map_view
 from ratc.warehouse import db
 
@@ -213,7 +214,7 @@ def test_the_deck_serialised_once_is_the_deck_pydeck_would_send(query, geometry_
     indicator = map_view.indicator_row(query, "ww_uitkeringen")
     frame = map_view.map_frame(query, context("ww_uitkeringen", gemeente="GM0505"), "verandering", geometry)
     deck = map_view.deck(frame, geometry, "verandering", indicator)
-    fast = map_view.serialised(deck)
+    fast = serialised(deck)
     assert json.loads(fast.to_json()) == json.loads(deck.to_json())
     assert fast._tooltip == map_view.TOOLTIP
     assert json.loads(deck.to_json())["layers"][0]["data"]["features"], "the deck keeps its data"
@@ -222,9 +223,9 @@ def test_the_deck_serialised_once_is_the_deck_pydeck_would_send(query, geometry_
 @pytest.mark.parametrize("geometry_name", ["tiles", "boundaries"])
 def test_shapes_are_simplified_below_a_pixel_and_stay_clockwise(geometry_name, request):
     geometry = request.getfixturevalue(geometry_name)
-    shown = geo.display_shapes(geometry.frame, map_view.MAP_WIDTH_PX)
+    shown = geo.display_shapes(geometry.frame, MAP_WIDTH_PX)
     min_lon, min_lat, max_lon, max_lat = geometry.frame.total_bounds
-    pixel = max(max_lon - min_lon, max_lat - min_lat) / map_view.MAP_WIDTH_PX
+    pixel = max(max_lon - min_lon, max_lat - min_lat) / MAP_WIDTH_PX
     for original, simple in zip(geometry.frame.geometry, shown.geometry, strict=True):
         assert original.hausdorff_distance(simple) < pixel / 2
         assert simple.is_valid and simple.area == pytest.approx(original.area, rel=0.02)
@@ -235,19 +236,19 @@ def test_shapes_are_simplified_below_a_pixel_and_stay_clockwise(geometry_name, r
 @pytest.mark.parametrize("geometry_name", ["tiles", "boundaries"])
 def test_the_initial_view_shows_the_whole_region(request, geometry_name):
     geometry = request.getfixturevalue(geometry_name)
-    view = map_view.view_state(geometry.frame.total_bounds)
+    view = view_state(geometry.frame.total_bounds)
     min_lon, min_lat, max_lon, max_lat = geometry.frame.total_bounds
     assert min_lon < view.longitude < max_lon and min_lat < view.latitude < max_lat
     width_px = (max_lon - min_lon) / 360 * 512 * 2**view.zoom
-    assert 0.8 * map_view.MAP_WIDTH_PX < width_px <= map_view.MAP_WIDTH_PX or view.zoom > 8
+    assert 0.8 * MAP_WIDTH_PX < width_px <= MAP_WIDTH_PX or view.zoom > 8
 
 
 @pytest.mark.parametrize("geometry_name", ["tiles", "boundaries"])
 def test_labels_do_not_overlap(query, request, geometry_name):
     geometry = request.getfixturevalue(geometry_name)
     frame = map_view.map_frame(query, context("ww_uitkeringen"), "per_10k", geometry)
-    font = map_view.label_font_px(geometry)
-    placed = map_view.place_labels(geometry, frame.set_index("gemeentecode")["label"], font)
+    font = label_font_px(geometry)
+    placed = place_labels(geometry, frame.set_index("gemeentecode")["label"], font)
     assert len(placed) == 10 and placed.notna().all().all()
     if geometry.is_tiles:
         assert not placed["label_verplaatst"].any(), "every tile has room for its own label"

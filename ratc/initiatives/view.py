@@ -13,9 +13,18 @@ import pandas as pd
 import pydeck as pdk
 
 from ratc.core import charts, export, fmt, geo, metadata
+from ratc.core.deck import (
+    FONT_FAMILY,
+    TOOLTIP_STYLE,
+    DeckJson,
+    LegendEntry,
+    label_name,
+    rgb,
+    serialised,
+    without_basemap,
+)
 from ratc.initiatives.matching import suggestions
 from ratc.initiatives.registry import DIRECTIONS, Registry, catalogue
-from ratc.monitor import map_view
 
 SOURCE = "Register van initiatieven, RAT-C Zuid-Holland-Zuid"
 EXPORT_NUMERIC = {"register": ("Capaciteit", "Nog over"), "coalities": ("Hoeveelheid",)}
@@ -134,8 +143,8 @@ def counts_text(numbers: dict[str, int]) -> str:
 class InitiativeMap:
     """The map of initiatives per municipality, with its legend and a text alternative."""
 
-    deck: map_view.DeckJson
-    legend: list[map_view.LegendEntry]
+    deck: DeckJson
+    legend: list[LegendEntry]
     description: str
 
 
@@ -157,7 +166,7 @@ def map_frame(registry: Registry, filters: Filters, geometry: geo.MapGeometry,
     )
 
 
-def map_classes(frame: pd.DataFrame) -> tuple[list[int], list[map_view.LegendEntry]]:
+def map_classes(frame: pd.DataFrame) -> tuple[list[int], list[LegendEntry]]:
     """A class per municipality by number of initiatives (0 light grey, then up to four shades) and the legend."""
     largest = int(frame["initiatieven"].max()) if len(frame) else 0
     step = max(1, math.ceil(largest / 4))
@@ -166,7 +175,7 @@ def map_classes(frame: pd.DataFrame) -> tuple[list[int], list[map_view.LegendEnt
     labels = ["geen initiatieven"] + [f"{low} initiatie{'f' if low == 1 else 'ven'}" if low == high
                                       else f"{low} tot {high} initiatieven" for low, high in edges]  # fmt: skip
     legend = [
-        map_view.LegendEntry(labels[number], MAP_COLOURS[number], classes.count(number))
+        LegendEntry(labels[number], MAP_COLOURS[number], classes.count(number))
         for number in range(5)
         if number == 0 or edges[number - 1][0] <= max(largest, 1)
     ]
@@ -178,7 +187,7 @@ def initiative_map(registry: Registry, filters: Filters, geometry: geo.MapGeomet
     """Each municipality's tile (or outline) shaded by its number of initiatives, the counts written on it.
 
     Only our own counts and the municipalities' names go into the tooltip and labels; no text that people typed.
-    No basemap is requested (see `map_view.deck`).
+    No basemap is requested (see `deck.without_basemap`).
     """
     frame = map_frame(registry, filters, geometry, data_dir)
     classes, legend = map_classes(frame)
@@ -189,7 +198,7 @@ def initiative_map(registry: Registry, filters: Filters, geometry: geo.MapGeomet
             "gemeente": row.gemeente,
             "tekst": f"{_count(row.initiatieven, 'initiatief', 'initiatieven')} · {row.aanbod} aanbod · "
                      f"{_count(row.open_vragen, 'open vraag', 'open vragen')}",
-            "fill": [*_rgb(colours[int(row.klasse)]), 235],
+            "fill": [*rgb(colours[int(row.klasse)]), 235],
         }
         for code, row in zip(by_code.index, by_code.itertuples(), strict=True)
     }  # fmt: skip
@@ -206,25 +215,18 @@ def initiative_map(registry: Registry, filters: Filters, geometry: geo.MapGeomet
         "TextLayer",
         data=[
             {"position": [float(lon), float(lat)],
-             "text": f"{map_view.label_name(code, row.gemeente, geometry.is_tiles)}\n{row.initiatieven}",
+             "text": f"{label_name(code, row.gemeente, geometry.is_tiles)}\n{row.initiatieven}",
              "color": [255, 255, 255, 255] if int(row.klasse) >= 3 else [31, 41, 51, 255]}
             for code, row, lon, lat in zip(by_code.index, by_code.itertuples(), points["label_lon"],
                                            points["label_lat"], strict=True)
         ],
         id="namen", get_position="position", get_text="text", get_color="color", get_size=13,
-        size_units="'pixels'", font_family="'Source Sans Pro, Helvetica, Arial, sans-serif'", font_weight=600,
-        line_height=1.15,
+        size_units="'pixels'", font_family=FONT_FAMILY, font_weight=600, line_height=1.15,
     )  # fmt: skip
-    deck = pdk.Deck(
-        layers=[shapes, labels],
-        initial_view_state=map_view.view_state(geometry.frame.total_bounds, height_px=MAP_HEIGHT_PX),
-        views=[pdk.View(type="MapView", controller={"scrollZoom": False, "dragRotate": False, "touchRotate": False})],
-        map_provider=None,  # no basemap and no request (see map_view.deck)
-        tooltip={"html": "<b>{gemeente}</b><br/>{tekst}",
-                 "style": {"backgroundColor": "#1F2933", "color": "#FFFFFF", "fontSize": "14px"}},
-    )  # fmt: skip
+    tooltip = {"html": "<b>{gemeente}</b><br/>{tekst}", "style": TOOLTIP_STYLE}
+    drawn = without_basemap([shapes, labels], geometry.frame.total_bounds, tooltip, height_px=MAP_HEIGHT_PX)
     # serialised once here: pydeck's own to_json took longer than the rest of the page with 355 boundaries
-    return InitiativeMap(map_view.serialised(deck), legend, describe_map(frame, registry, filters))
+    return InitiativeMap(serialised(drawn), legend, describe_map(frame, registry, filters))
 
 
 def map_key(registry: Registry, filters: Filters, geometry: geo.MapGeometry) -> tuple:
@@ -441,11 +443,6 @@ def describe_filters(filters: Filters, data_dir: Path | None = None) -> str:
 def _count(number: int, one: str, many: str) -> str:
     """'1 initiatief', '3 initiatieven'."""
     return f"{number} {one if number == 1 else many}"
-
-
-def _rgb(colour: str) -> list[int]:
-    """'#D55E00' -> [213, 94, 0]."""
-    return [int(colour[index : index + 2], 16) for index in (1, 3, 5)]
 
 
 def _shorten(label: str, limit: int) -> str:

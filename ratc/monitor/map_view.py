@@ -5,8 +5,6 @@ No Streamlit here: the page lays out what these functions return.
 
 from __future__ import annotations
 
-import html
-import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -18,7 +16,20 @@ import pydeck as pdk
 
 from ratc.core import charts, export, fmt, geo, metadata
 from ratc.core.context import Context
-from ratc.core.geo import RD_NEW, MapGeometry
+from ratc.core.deck import (
+    FONT_FAMILY,
+    TOOLTIP_STYLE,
+    DeckJson,
+    LegendEntry,
+    label_font_px,
+    label_name,
+    legend_html,
+    place_labels,
+    rgb,
+    serialised,
+    without_basemap,
+)
+from ratc.core.geo import MapGeometry
 from ratc.core.periods import parse_period
 from ratc.monitor.overview import Query
 
@@ -28,8 +39,6 @@ MEASURE_SLUGS = {"waarde": "waarde", "per_10k": "per 10000", "verandering": "ver
 CLASS_COUNT = 5
 MISSING_LABEL = "geen gegevens"
 MISSING_COLOUR = "#BFBFBF"  # darker than the light middle of the change scale
-# Labels on real boundaries, where the small municipalities of the Drechtsteden sit close together.
-SHORT_NAMES = {"GM0531": "H.I. Ambacht", "GM0523": "Hardinxveld-G."}
 # Change for an indicator without a good or bad direction: green .. grey .. purple, neither warm nor "good blue".
 NEUTRAL_DIVERGING = ["#1B8A6B", "#9BD3C0", "#F2F2F2", "#E3B5CF", "#A8507F"]
 # Nice class widths: equal-interval classes whose edges are round numbers.
@@ -40,23 +49,8 @@ CHANGE_STEPS = (0.02, 0.04, 0.06, 0.1, 0.2, 0.4, 0.6)
 FILL_ALPHA = 235
 # Light grey borders: white ones vanish around the lightest classes on a white page.
 BORDER, CHOSEN_OUTLINE = "#CBD2D9", "#1F2933"
-# The initial view fits the region into this much canvas: the narrowest the wide layout gives the map at
-# 1280 px with the sidebar open; wider screens get more margin, and the map can be dragged.
-MAP_WIDTH_PX, MAP_HEIGHT_PX = geo.DISPLAY_WIDTH_PX, 420
 TOPOLOGY_OBJECT = "gemeenten"
-TOOLTIP = {
-    "html": "<b>{gemeente}</b><br/>{tekst}<br/>{periode} · {rang_tekst}",
-    "style": {"backgroundColor": "#1F2933", "color": "#FFFFFF", "fontSize": "14px"},
-}
-
-
-@dataclass(frozen=True)
-class LegendEntry:
-    """One class of the map: its label, colour and how many municipalities fall in it."""
-
-    label: str
-    colour: str
-    count: int
+TOOLTIP = {"html": "<b>{gemeente}</b><br/>{tekst}<br/>{periode} · {rang_tekst}", "style": TOOLTIP_STYLE}
 
 
 def measures_for(indicator: Mapping) -> list[str]:
@@ -124,51 +118,6 @@ def map_frame(query: Query, chosen: Context, measure: str, geometry: MapGeometry
         "#FFFFFF" if geometry.is_tiles and _is_dark(colour) else "#1F2933" for colour in result["kleur"]
     ]
     return result
-
-
-def label_name(code: str, name: str, tiles: bool) -> str:
-    """A municipality's name as a map label: long names broken on a tile, abbreviated on real boundaries."""
-    if tiles:
-        return name.replace("-Ido-", "-Ido-\n").replace("Hardinxveld-", "Hardinxveld-\n")
-    return SHORT_NAMES.get(code, name)
-
-
-def place_labels(geometry: MapGeometry, labels: pd.Series, font_px: float | None = None) -> pd.DataFrame:
-    """Label positions (label_lon, label_lat) per statcode that do not overlap on the publication map.
-
-    Greedy: the largest municipality first at its label point; a smaller one there too when that is free,
-    else in the first free spot around it (above, below, beside, diagonal), else where it overlaps least.
-    Sizes are estimated from the font size and the scale at which the map fills `charts.WIDTH`.
-    """
-    font_px = font_px or label_font_px(geometry)
-    frame = geometry.frame.set_index("statcode")
-    min_lon, min_lat, max_lon, max_lat = frame.total_bounds
-    km_per_lon = 111.32 * math.cos(math.radians((min_lat + max_lat) / 2))
-    km_per_lat = 110.57
-    px_per_km = min(charts.WIDTH / ((max_lon - min_lon) * km_per_lon),
-                    (charts.WIDTH // 2) / ((max_lat - min_lat) * km_per_lat))  # fmt: skip
-    areas = frame.geometry.to_crs(RD_NEW).area.sort_values(ascending=False)
-    placed: list[tuple[float, float, float, float]] = []
-    positions = {}
-    for code in areas.index:
-        lines = str(labels.get(code, "")).split("\n")
-        width = (max(len(line) for line in lines) * 0.58 * font_px + 4) / px_per_km
-        height = (len(lines) * 1.2 * font_px + 2) / px_per_km
-        x = (frame.loc[code, "label_lon"] - min_lon) * km_per_lon
-        y = (frame.loc[code, "label_lat"] - min_lat) * km_per_lat
-        shifts = [(0, 0), (0, 1), (0, -1), (1, 0), (-1, 0), (1, 1), (-1, 1), (1, -1), (-1, -1)]
-        candidates = [(x + dx * 0.6 * width, y + dy * 0.9 * height) for dx, dy in shifts]
-        overlaps = [sum(_overlap((cx, cy, width, height), box) for box in placed) for cx, cy in candidates]
-        best = next((index for index, overlap in enumerate(overlaps) if overlap == 0), int(np.argmin(overlaps)))
-        cx, cy = candidates[best]
-        placed.append((cx, cy, width, height))
-        positions[code] = (min_lon + cx / km_per_lon, min_lat + cy / km_per_lat, best != 0)
-    return pd.DataFrame.from_dict(positions, orient="index", columns=["label_lon", "label_lat", "label_verplaatst"])
-
-
-def label_font_px(geometry: MapGeometry) -> float:
-    """Label font size: roomy tiles take larger type than the small municipalities on real boundaries."""
-    return 11.0 if geometry.is_tiles else 9.0
 
 
 def legend_entries(frame: pd.DataFrame, measure: str, indicator: Mapping) -> list[LegendEntry]:
@@ -343,15 +292,8 @@ def description(frame: pd.DataFrame, indicator: Mapping, measure: str, geometry:
 
 
 def deck(frame: pd.DataFrame, geometry: MapGeometry, measure: str, indicator: Mapping) -> pdk.Deck:
-    """The interactive map: a pickable GeoJsonLayer coloured by class, names and figures on top, no basemap.
-
-    Basemap, as found in Streamlit 1.67 (elements/deck_gl_json_chart.py and the DeckGlJsonChart frontend
-    bundle): the frontend injects Carto's positron/dark-matter style (a request to basemaps.cartocdn.com)
-    whenever the spec has no `mapStyle` and every view is a MapView. `map_style=None` drops `mapStyle`,
-    so it is exactly what triggers that. `map_provider=None` with pydeck's default map_style serialises
-    `"mapStyle": "__MAP_STYLE__"`, a sentinel the frontend deletes without substituting anything, and
-    with no style left it renders no base map component at all: no tiles, no style, no request.
-    """
+    """The interactive map: a pickable GeoJsonLayer coloured by class, names and figures on top, no basemap
+    (`deck.without_basemap` says how)."""
     features = geometry.display_features()
     rows = frame.set_index("gemeentecode")
     # drawn in order: the chosen municipality last, so its dark outline is not covered by a neighbour's
@@ -366,9 +308,9 @@ def deck(frame: pd.DataFrame, geometry: MapGeometry, measure: str, indicator: Ma
                 "rang_tekst": f"rang {row['rang']} van {int(frame['rang'].notna().sum())} (hoogste = 1)"
                 if pd.notna(row["rang"])
                 else "geen rang",
-                "fill": [*_rgb(row["kleur"]), FILL_ALPHA],
+                "fill": [*rgb(row["kleur"]), FILL_ALPHA],
                 "line_width": 3 if row["is_gekozen"] else 1,
-                "line": [*_rgb(CHOSEN_OUTLINE), 255] if row["is_gekozen"] else [*_rgb(BORDER), 255],
+                "line": [*rgb(CHOSEN_OUTLINE), 255] if row["is_gekozen"] else [*rgb(BORDER), 255],
             }
         )
     shapes = pdk.Layer(
@@ -391,7 +333,7 @@ def deck(frame: pd.DataFrame, geometry: MapGeometry, measure: str, indicator: Ma
             {
                 "position": [row.label_lon, row.label_lat],
                 "text": row.label,
-                "color": [*_rgb(row.tekstkleur), 255],
+                "color": [*rgb(row.tekstkleur), 255],
             }
             for row in frame.itertuples()
         ],
@@ -402,7 +344,7 @@ def deck(frame: pd.DataFrame, geometry: MapGeometry, measure: str, indicator: Ma
         get_color="color",
         get_size=label_font_px(geometry) + 2,  # the interactive map is drawn a little larger than the export
         size_units="'pixels'",
-        font_family="'Source Sans Pro, Helvetica, Arial, sans-serif'",  # unquoted CSS: no name may start with a digit
+        font_family=FONT_FAMILY,
         font_weight=600,
         line_height=1.15,
         # on real boundaries a label may cross a border: a white outline keeps it readable (needs an SDF atlas)
@@ -410,66 +352,7 @@ def deck(frame: pd.DataFrame, geometry: MapGeometry, measure: str, indicator: Ma
         outline_width=0 if geometry.is_tiles else 4,
         outline_color=[255, 255, 255, 230],
     )
-    return pdk.Deck(
-        layers=[shapes, labels],
-        initial_view_state=view_state(geometry.frame.total_bounds),
-        views=[pdk.View(type="MapView", controller={"scrollZoom": False, "dragRotate": False, "touchRotate": False})],
-        map_provider=None,  # no basemap and no request: see the docstring
-        tooltip=TOOLTIP,
-    )
-
-
-@dataclass(frozen=True)
-class DeckJson:
-    """A pydeck map serialised once, for `st.pydeck_chart`, which only calls `to_json()` and reads the tooltip.
-
-    pydeck serialises on every call, indented, in pure Python: for 355 municipalities that took over a second
-    per rerun of the Kaart page (bench/run.py). Cached as a string, a rerun costs a few milliseconds.
-    """
-
-    text: str
-    tooltip: Mapping
-    layers: tuple = ()  # Streamlit converts DataFrames in a deck's layers before serialising; there are none
-
-    def to_json(self) -> str:
-        """The deck's JSON spec, as pydeck's `Deck.to_json()` gives it."""
-        return self.text
-
-    @property
-    def _tooltip(self) -> Mapping:
-        """Where Streamlit looks for a pydeck deck's tooltip (pydeck's own attribute name)."""
-        return self.tooltip
-
-
-def serialised(deck_object: pdk.Deck) -> DeckJson:
-    """The deck as JSON, equal to `deck_object.to_json()` but with the layers' data encoded by the fast C encoder."""
-    data = [layer.data for layer in deck_object.layers]
-    for layer in deck_object.layers:
-        layer.data = []
-    try:
-        spec = json.loads(deck_object.to_json())
-    finally:
-        for layer, layer_data in zip(deck_object.layers, data, strict=True):
-            layer.data = layer_data
-    for layer_spec, layer_data in zip(spec["layers"], data, strict=True):
-        layer_spec["data"] = layer_data
-    return DeckJson(json.dumps(spec, sort_keys=True, separators=(",", ":")), deck_object._tooltip)
-
-
-def view_state(bounds, width_px: int = MAP_WIDTH_PX, height_px: int = MAP_HEIGHT_PX) -> pdk.ViewState:
-    """A view that fits lon/lat bounds (min_lon, min_lat, max_lon, max_lat) into a canvas with a margin."""
-    min_lon, min_lat, max_lon, max_lat = (float(value) for value in bounds)
-
-    def mercator_y(lat: float) -> float:
-        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
-
-    world_x = (max_lon - min_lon) / 360
-    world_y = (mercator_y(max_lat) - mercator_y(min_lat)) / (2 * math.pi)
-    # deck.gl's world is 512 px wide at zoom 0; 0.9 leaves a margin around the region
-    zoom = math.log2(min(0.9 * width_px / (512 * world_x), 0.9 * height_px / (512 * world_y)))
-    centre_lat = math.degrees(2 * math.atan(math.exp((mercator_y(min_lat) + mercator_y(max_lat)) / 2)) - math.pi / 2)
-    return pdk.ViewState(longitude=(min_lon + max_lon) / 2, latitude=centre_lat, zoom=round(zoom, 2), pitch=0,
-                         bearing=0)  # fmt: skip
+    return without_basemap([shapes, labels], geometry.frame.total_bounds, TOOLTIP)
 
 
 def selected_code(selection: Mapping | None) -> str | None:
@@ -565,22 +448,6 @@ def export_table(frame: pd.DataFrame, measure: str) -> pd.DataFrame:
     }).reset_index(drop=True)  # fmt: skip
 
 
-def legend_html(entries: list[LegendEntry]) -> str:
-    """The classed legend as inline HTML: a colour swatch, the class and its number of municipalities."""
-    items = []
-    for entry in entries:
-        count = "1 gemeente" if entry.count == 1 else f"{entry.count} gemeenten"
-        items.append(
-            '<span style="display:inline-flex;align-items:center;margin:0 1.2em 0.3em 0;white-space:nowrap">'
-            f'<span aria-hidden="true" style="display:inline-block;width:1.1em;height:1.1em;margin-right:0.4em;'
-            f'background:{entry.colour};border:1px solid #9AA5B1;border-radius:2px"></span>'
-            f"{html.escape(entry.label)} <span style='color:#52606D;margin-left:0.3em'>({count})</span></span>"
-        )
-    return '<div role="list" aria-label="Legenda">' + "".join(
-        f'<span role="listitem">{item}</span>' for item in items
-    ) + "</div>"  # fmt: skip
-
-
 def pairwise(edges: list[float]) -> list[tuple[float, float]]:
     """Consecutive pairs of class edges."""
     return list(zip(edges[:-1], edges[1:], strict=True))
@@ -595,17 +462,6 @@ def indicator_row(query: Query, indicator_id: str) -> pd.Series:
 def _change_word(change: float, rise: str, fall: str, level: str) -> str:
     """How to name an extreme change in a sentence: as a rise, a fall, or (at zero) just the level."""
     return rise if change > 0 else fall if change < 0 else level
-
-
-def _overlap(first: tuple[float, float, float, float], second: tuple[float, float, float, float]) -> float:
-    """The overlapping area of two boxes given as (centre x, centre y, width, height)."""
-    across = min(first[0] + first[2] / 2, second[0] + second[2] / 2) - max(
-        first[0] - first[2] / 2, second[0] - second[2] / 2
-    )
-    up = min(first[1] + first[3] / 2, second[1] + second[3] / 2) - max(
-        first[1] - first[3] / 2, second[1] - second[3] / 2
-    )
-    return max(across, 0.0) * max(up, 0.0)
 
 
 def _nice_steps(minimum: float):
@@ -634,14 +490,9 @@ def _flag(value) -> bool:
     return value if isinstance(value, bool | np.bool_) else str(value).lower() == "true"
 
 
-def _rgb(colour: str) -> list[int]:
-    """'#D55E00' -> [213, 94, 0]."""
-    return [int(colour[index : index + 2], 16) for index in (1, 3, 5)]
-
-
 def _is_dark(colour: str) -> bool:
     """Whether white text reads better than dark text on this colour (relative luminance)."""
-    red, green, blue = (channel / 255 for channel in _rgb(colour))
+    red, green, blue = (channel / 255 for channel in rgb(colour))
     return 0.2126 * red + 0.7152 * green + 0.0722 * blue < 0.45
 
 

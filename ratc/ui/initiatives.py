@@ -7,11 +7,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ratc.core import context, keys
+from ratc.core import context, deck, keys
 from ratc.demo import store_content as demo_store
 from ratc.initiatives import registry as initiatives
 from ratc.initiatives import view as initiative_view
-from ratc.monitor import map_view
 from ratc.ui import cache
 from ratc.ui import components as ui
 
@@ -73,7 +72,7 @@ def initiative_map(registry: initiatives.Registry, shown: initiative_view.Filter
                          shown, geometry)  # fmt: skip
     st.pydeck_chart(drawn.deck, height=initiative_view.MAP_HEIGHT_PX, key="initiatieven_kaart", alt=drawn.description)
     # our own class labels and palette colours only; no user text reaches this HTML
-    st.markdown(map_view.legend_html(drawn.legend), unsafe_allow_html=True)
+    st.markdown(deck.legend_html(drawn.legend), unsafe_allow_html=True)
     st.write(drawn.description)
     st.caption(f"{geometry.description}. Aantal initiatieven per gemeente in de selectie; beweeg over een gemeente "
                "voor aanbod en open vragen.")  # fmt: skip
