@@ -1,218 +1,41 @@
-"""The Kaart page's logic: the map frame (value, rank, class per municipality), the pydeck map and the static chart.
+"""The Kaart page's maps: the interactive pydeck map and the publication map (Altair) of the map frame, with
+their titles, legend, text alternative, metadata and export table.
 
 No Streamlit here: the page lays out what these functions return.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 import altair as alt
-import numpy as np
 import pandas as pd
 import pydeck as pdk
 
-from ratc.core import charts, export, fmt, geo, metadata
+from ratc.core import charts, export, fmt, geo
 from ratc.core.context import Context
 from ratc.core.deck import (
     FONT_FAMILY,
     TOOLTIP_STYLE,
     DeckJson,
-    LegendEntry,
     label_font_px,
-    label_name,
     legend_html,
-    place_labels,
     rgb,
     serialised,
     without_basemap,
 )
 from ratc.core.geo import MapGeometry
 from ratc.core.periods import parse_period
+from ratc.monitor.map_frame import MEASURE_SLUGS, MEASURES, indicator_row, map_frame, region_text
+from ratc.monitor.map_legend import legend_entries
 from ratc.monitor.overview import Query
 
-MEASURES = {"waarde": "Waarde", "per_10k": "Per 10.000 inwoners", "verandering": "Verandering t.o.v. basis"}
-MEASURE_BUTTONS = {"waarde": "Waarde", "per_10k": "Per 10.000 inwoners", "verandering": "Verandering"}
-MEASURE_SLUGS = {"waarde": "waarde", "per_10k": "per 10000", "verandering": "verandering"}
-CLASS_COUNT = 5
-MISSING_LABEL = "geen gegevens"
-MISSING_COLOUR = "#BFBFBF"  # darker than the light middle of the change scale
-# Change for an indicator without a good or bad direction: green .. grey .. purple, neither warm nor "good blue".
-NEUTRAL_DIVERGING = ["#1B8A6B", "#9BD3C0", "#F2F2F2", "#E3B5CF", "#A8507F"]
-# Nice class widths: equal-interval classes whose edges are round numbers.
-STEP_MULTIPLIERS = (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8)
-# Half-widths of the middle class of change, in whole percents: the classes are ±s/2 and ±3s/2.
-# The widest keeps its lowest edge above -100%, the smallest relative change there is.
-CHANGE_STEPS = (0.02, 0.04, 0.06, 0.1, 0.2, 0.4, 0.6)
 FILL_ALPHA = 235
 # Light grey borders: white ones vanish around the lightest classes on a white page.
 BORDER, CHOSEN_OUTLINE = "#CBD2D9", "#1F2933"
 TOPOLOGY_OBJECT = "gemeenten"
 TOOLTIP = {"html": "<b>{gemeente}</b><br/>{tekst}<br/>{periode} · {rang_tekst}", "style": TOOLTIP_STYLE}
-
-
-def measures_for(indicator: Mapping) -> list[str]:
-    """The measures that make sense for an indicator: per 10,000 only for counts, change only with a baseline."""
-    measures = ["waarde"]
-    if _flag(indicator["per_10k"]):
-        measures.append("per_10k")
-    if _flag(indicator["has_baseline"]):
-        measures.append("verandering")
-    return measures
-
-
-def default_measure(indicator: Mapping) -> str:
-    """Per 10,000 inhabitants where that exists (counts of big and small municipalities compare badly)."""
-    return "per_10k" if _flag(indicator["per_10k"]) else "waarde"
-
-
-def map_frame(query: Query, chosen: Context, measure: str, geometry: MapGeometry) -> pd.DataFrame:
-    """Per municipality: value, per 10,000, change, the shown measure with Dutch text, rank, class, colour, label."""
-    indicator = indicator_row(query, chosen.indicator)
-    if measure not in measures_for(indicator):
-        raise ValueError(f"measure {measure!r} is not available for {chosen.indicator}")
-    latest = query("latest_value_by_area", as_of_date=chosen.as_of_date)
-    latest = latest[latest["indicator_id"] == chosen.indicator]
-    areas = query("area_list")
-    municipalities = areas[areas["area_type"] == "gemeente"][["area_code", "area_name", "population_2020"]]
-    frame = municipalities.merge(latest, on="area_code", how="left")
-    per_10k = frame["value"] / frame["population_2020"] * 10_000
-    change = pd.Series(
-        [fmt.relative_change(value, base) for value, base in zip(frame["value"], frame["baseline_value"], strict=True)],
-        index=frame.index,
-        dtype="float64",
-    )
-    shown = {"waarde": frame["value"], "per_10k": per_10k, "verandering": change}[measure].astype("float64")
-    classes, legend = classify(shown, measure, indicator)
-    label_of = [entry.label for entry in legend]
-    colour_of = [entry.colour for entry in legend]
-    result = pd.DataFrame(
-        {
-            "gemeentecode": frame["area_code"],
-            "gemeente": frame["area_name"],
-            "period_key": frame["period_key"],
-            "periode": [_period_label(key, indicator["frequency"]) for key in frame["period_key"]],
-            "waarde": frame["value"].astype("float64"),
-            "per_10000": (per_10k if _flag(indicator["per_10k"]) else per_10k * math.nan).astype("float64"),
-            "basiswaarde": frame["baseline_value"].astype("float64"),
-            "verandering": change,
-            "kaartwaarde": shown,
-            "tekst": [value_text(value, measure, indicator) for value in shown],
-            "rang": shown.rank(ascending=False, method="min").astype("Int64"),
-            "klasse": pd.array([None if pd.isna(c) else int(c) + 1 for c in classes], dtype="Int64"),
-            "klasse_label": [MISSING_LABEL if pd.isna(c) else label_of[int(c)] for c in classes],
-            "kleur": [MISSING_COLOUR if pd.isna(c) else colour_of[int(c)] for c in classes],
-            "is_gekozen": frame["area_code"] == chosen.gemeente,
-            "label": [
-                f"{label_name(code, name, geometry.is_tiles)}\n{short_text(value, measure, indicator)}"
-                for code, name, value in zip(frame["area_code"], frame["area_name"], shown, strict=True)
-            ],
-        }
-    )
-    placed = place_labels(geometry, result.set_index("gemeentecode")["label"])
-    result = result.merge(placed, left_on="gemeentecode", right_index=True, how="left")
-    # on tiles a label stays on its own tile; on boundaries it may move, so it is dark with a white halo
-    result["tekstkleur"] = [
-        "#FFFFFF" if geometry.is_tiles and _is_dark(colour) else "#1F2933" for colour in result["kleur"]
-    ]
-    return result
-
-
-def legend_entries(frame: pd.DataFrame, measure: str, indicator: Mapping) -> list[LegendEntry]:
-    """The legend of a map frame: every class in order, with counts; 'geen gegevens' only when needed."""
-    _, legend = classify(frame["kaartwaarde"], measure, indicator)
-    counts = frame["klasse_label"].value_counts()
-    entries = [LegendEntry(entry.label, entry.colour, int(counts.get(entry.label, 0))) for entry in legend]
-    if frame["klasse"].isna().all():
-        entries = []
-    if frame["klasse"].isna().any():
-        entries.append(LegendEntry(MISSING_LABEL, MISSING_COLOUR, int(frame["klasse"].isna().sum())))
-    return entries
-
-
-def classify(values: pd.Series, measure: str, indicator: Mapping) -> tuple[list[float], list[LegendEntry]]:
-    """A class index (0-4, NaN when missing) per value, and the five classes as legend entries (count 0).
-
-    Value and per 10,000: five equal classes with round edges from just below the lowest value, light to
-    dark. Change: five classes symmetric around zero, coloured by polarity (worse = vermillion side).
-    """
-    present = values.dropna()
-    if measure == "verandering":
-        inner = change_edges(present)
-        indices = [math.nan if pd.isna(value) else int(np.searchsorted(inner, value, side="right")) for value in values]
-        return indices, [LegendEntry(label, colour, 0) for label, colour in
-                         zip(change_labels(inner), change_colours(indicator["polarity"]), strict=True)]  # fmt: skip
-    edges = sequential_edges(present)
-    decimals = _edge_decimals(edges)
-    labels = [f"{fmt.number(low, decimals)} tot {fmt.number(high, decimals)}" for low, high in pairwise(edges)]
-    indices = [
-        math.nan if pd.isna(value) else min(int(np.searchsorted(edges, value, side="right")) - 1, CLASS_COUNT - 1)
-        for value in values
-    ]
-    return indices, [LegendEntry(label, colour, 0) for label, colour in zip(labels, charts.SEQUENTIAL, strict=True)]
-
-
-def sequential_edges(values: pd.Series) -> list[float]:
-    """Six round class edges: the smallest nice step whose five classes from below the minimum reach the maximum."""
-    if values.empty:
-        return [float(step) for step in range(CLASS_COUNT + 1)]
-    low, high = float(values.min()), float(values.max())
-    spread = high - low if high > low else max(abs(high), 1.0)
-    for step in _nice_steps(spread / CLASS_COUNT):
-        start = math.floor(low / step) * step
-        if start + CLASS_COUNT * step >= high:
-            return [round(start + number * step, 10) for number in range(CLASS_COUNT + 1)]
-    raise AssertionError("unreachable: the steps grow without bound")  # pragma: no cover
-
-
-def change_edges(values: pd.Series) -> list[float]:
-    """Four inner edges of change classes, symmetric around zero: -3s/2, -s/2, s/2, 3s/2."""
-    largest = float(values.abs().max()) if not values.empty else 0.0
-    step = next((step for step in CHANGE_STEPS if 2.5 * step >= largest), CHANGE_STEPS[-1])
-    return [-1.5 * step, -0.5 * step, 0.5 * step, 1.5 * step]
-
-
-def change_labels(inner: list[float]) -> list[str]:
-    """Dutch labels of the five change classes."""
-    texts = [fmt.signed_percent(edge) for edge in inner]
-    return [
-        f"lager dan {texts[0]}",
-        f"{texts[0]} tot {texts[1]}",
-        f"{texts[1]} tot {texts[2]}",
-        f"{texts[2]} tot {texts[3]}",
-        f"{texts[3]} of hoger",
-    ]
-
-
-def change_colours(polarity: str) -> list[str]:
-    """Colours of the change classes, from the largest fall to the largest rise: a worse change is vermillion."""
-    if polarity == "hoger_slechter":
-        return list(charts.DIVERGING)
-    if polarity == "hoger_beter":
-        return list(reversed(charts.DIVERGING))
-    return list(NEUTRAL_DIVERGING)
-
-
-def value_text(value: float, measure: str, indicator: Mapping) -> str:
-    """The shown figure in Dutch with its unit: '1.234 uitkeringen', '56,7 per 10.000 inwoners', '+12%'."""
-    if pd.isna(value):
-        return "geen gegevens"
-    if measure == "verandering":
-        return f"{fmt.signed_percent(value)} t.o.v. basis"
-    if measure == "per_10k":
-        return f"{fmt.number(value, 1)} per 10.000 inwoners"
-    return f"{fmt.number(value, int(indicator['decimals']))} {indicator['unit']}"
-
-
-def short_text(value: float, measure: str, indicator: Mapping) -> str:
-    """The shown figure without unit, for labels on the map."""
-    if pd.isna(value):
-        return "–"
-    if measure == "verandering":
-        return fmt.signed_percent(value)
-    return fmt.number(value, 1 if measure == "per_10k" else int(indicator["decimals"]))
 
 
 def measure_title(indicator: Mapping, measure: str) -> str:
@@ -239,23 +62,6 @@ def common_period(frame: pd.DataFrame, fallback: str = "–") -> str:
     """The period label most municipalities have: the map's period (the fallback when there is no data)."""
     labels = frame["periode"].dropna()
     return labels.mode().iloc[0] if not labels.empty else fallback
-
-
-def region_text(query: Query, chosen: Context, measure: str) -> str | None:
-    """The region's figure for the shown measure, in Dutch, or None when missing."""
-    indicator = indicator_row(query, chosen.indicator)
-    latest = query("latest_value_by_area", as_of_date=chosen.as_of_date)
-    rows = latest[(latest["indicator_id"] == chosen.indicator) & (latest["area_code"] == metadata.REGION_CODE)]
-    if rows.empty:
-        return None
-    row = rows.iloc[0]
-    population = query("area_list").set_index("area_code").loc[metadata.REGION_CODE, "population_2020"]
-    value = {
-        "waarde": row["value"],
-        "per_10k": row["value"] / population * 10_000,
-        "verandering": fmt.relative_change(row["value"], row["baseline_value"]),
-    }[measure]
-    return None if value is None or pd.isna(value) else value_text(value, measure, indicator)
 
 
 def description(frame: pd.DataFrame, indicator: Mapping, measure: str, geometry: MapGeometry,
@@ -448,52 +254,9 @@ def export_table(frame: pd.DataFrame, measure: str) -> pd.DataFrame:
     }).reset_index(drop=True)  # fmt: skip
 
 
-def pairwise(edges: list[float]) -> list[tuple[float, float]]:
-    """Consecutive pairs of class edges."""
-    return list(zip(edges[:-1], edges[1:], strict=True))
-
-
-def indicator_row(query: Query, indicator_id: str) -> pd.Series:
-    """One indicator's row of the catalog."""
-    catalog = query("indicator_catalog")
-    return catalog[catalog["indicator_id"] == indicator_id].iloc[0]
-
-
 def _change_word(change: float, rise: str, fall: str, level: str) -> str:
     """How to name an extreme change in a sentence: as a rise, a fall, or (at zero) just the level."""
     return rise if change > 0 else fall if change < 0 else level
-
-
-def _nice_steps(minimum: float):
-    """Round step sizes from just below `minimum` upwards."""
-    exponent = math.floor(math.log10(minimum)) if minimum > 0 else 0
-    while True:
-        for multiplier in STEP_MULTIPLIERS:
-            step = multiplier * 10**exponent
-            if step >= minimum * 0.999:
-                yield step
-        exponent += 1
-
-
-def _edge_decimals(edges: list[float]) -> int:
-    """The fewest decimals that show every class edge exactly."""
-    return next((d for d in range(0, 5) if all(abs(edge - round(edge, d)) < 1e-9 for edge in edges)), 4)
-
-
-def _period_label(key, frequency: str) -> str | None:
-    """'dec 2021' for a period key; None when missing."""
-    return None if key is None or pd.isna(key) else parse_period(str(key), frequency).label
-
-
-def _flag(value) -> bool:
-    """A boolean from the catalog (DuckDB boolean or 'true'/'false')."""
-    return value if isinstance(value, bool | np.bool_) else str(value).lower() == "true"
-
-
-def _is_dark(colour: str) -> bool:
-    """Whether white text reads better than dark text on this colour (relative luminance)."""
-    red, green, blue = (channel / 255 for channel in rgb(colour))
-    return 0.2126 * red + 0.7152 * green + 0.0722 * blue < 0.45
 
 
 def static_figure(query: Query, chosen: Context, measure: str, is_demo: bool, geometry_version: str) -> charts.Figure:
