@@ -98,8 +98,10 @@ def description(frame: pd.DataFrame, indicator: Mapping, measure: str, geometry:
 
 
 def deck(frame: pd.DataFrame, geometry: MapGeometry, measure: str, indicator: Mapping) -> pdk.Deck:
-    """The interactive map: a pickable GeoJsonLayer coloured by class, names and figures on top, no basemap
-    (`deck.without_basemap` says how)."""
+    """The interactive map: a pickable GeoJsonLayer coloured by class, names and figures on top, no basemap.
+
+    `deck.without_basemap` says how no basemap is requested.
+    """
     features = geometry.display_features()
     rows = frame.set_index("gemeentecode")
     # drawn in order: the chosen municipality last, so its dark outline is not covered by a neighbour's

@@ -1,6 +1,6 @@
 """Streamlit parts of the two continuity pages: the regional picture with recording a coupling, and a
 municipality's weekly report form. Each part is one function the page calls; the logic lives in continuity,
-continuity_region and continuity_view."""
+form, continuity_region and continuity_view."""
 
 from __future__ import annotations
 

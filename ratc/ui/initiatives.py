@@ -1,6 +1,6 @@
 """Streamlit parts of the Initiatieven page: the filters, the list, the map, matching with the coalition form, the
 coalitions and the registration form. Each part is one function the page calls; the logic lives in initiatives,
-initiative_matching and initiative_view."""
+initiative_matching, initiative_view and map_view."""
 
 from __future__ import annotations
 
