@@ -1,12 +1,13 @@
 """Streamlit parts of the two continuity pages: the regional picture with recording a coupling, and a
 municipality's weekly report form. Each part is one function the page calls; the logic lives in continuity,
-continuity_region and continuity_view."""
+form, continuity_region and continuity_view."""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
+from ratc.continuity import form
 from ratc.continuity import region as continuity_region
 from ratc.continuity import reports as continuity
 from ratc.continuity import view as continuity_view
@@ -141,7 +142,7 @@ def report_form(area: str, previous: continuity.StoredReport | None, given: str 
     """The week's report, prefilled with the previous one, and storing it when it is sent."""
     vocabulary = continuity.catalogue()
     st.caption(text.escape_markdown(continuity_view.previous_text(previous)))
-    tables = continuity.form_tables(previous)
+    tables = form.form_tables(previous)
     version = f"{area}_{previous.report_id if previous else 'nieuw'}"  # a new report reloads the prefilled tables
     weeks = continuity_view.week_options()
     week = st.selectbox("Week", list(weeks), format_func=weeks.get, key=f"melden_week_{area}")
@@ -175,7 +176,7 @@ def report_form(area: str, previous: continuity.StoredReport | None, given: str 
 
 def _store_report(area: str, week: str, fields: tuple, given: str | None) -> continuity.Report:
     """Check the form's fields as a report for the week and store it; the report as stored."""
-    report = continuity.validate(area, week, *fields)
+    report = form.validate(area, week, *fields)
     continuity.save_report(report, key=given)
     return report
 

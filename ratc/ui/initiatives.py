@@ -1,17 +1,17 @@
 """Streamlit parts of the Initiatieven page: the filters, the list, the map, matching with the coalition form, the
 coalitions and the registration form. Each part is one function the page calls; the logic lives in initiatives,
-initiative_matching and initiative_view."""
+initiative_matching, initiative_view and map_view."""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
-from ratc.core import context, keys
+from ratc.core import context, deck, keys
 from ratc.demo import store_content as demo_store
+from ratc.initiatives import map_view
 from ratc.initiatives import registry as initiatives
 from ratc.initiatives import view as initiative_view
-from ratc.monitor import map_view
 from ratc.ui import cache
 from ratc.ui import components as ui
 
@@ -69,11 +69,11 @@ def initiative_map(registry: initiatives.Registry, shown: initiative_view.Filter
     """The selected initiatives per municipality on the map, with its legend and description."""
     geometry = cache.map_geometry()
     # drawn again only when the registry, the filters or the geometry change: 355 boundaries take 0.2 s
-    drawn = cache.stored(initiative_view.initiative_map, initiative_view.map_key(registry, shown, geometry), registry,
+    drawn = cache.stored(map_view.initiative_map, map_view.map_key(registry, shown, geometry), registry,
                          shown, geometry)  # fmt: skip
-    st.pydeck_chart(drawn.deck, height=initiative_view.MAP_HEIGHT_PX, key="initiatieven_kaart", alt=drawn.description)
+    st.pydeck_chart(drawn.deck, height=map_view.MAP_HEIGHT_PX, key="initiatieven_kaart", alt=drawn.description)
     # our own class labels and palette colours only; no user text reaches this HTML
-    st.markdown(map_view.legend_html(drawn.legend), unsafe_allow_html=True)
+    st.markdown(deck.legend_html(drawn.legend), unsafe_allow_html=True)
     st.write(drawn.description)
     st.caption(f"{geometry.description}. Aantal initiatieven per gemeente in de selectie; beweeg over een gemeente "
                "voor aanbod en open vragen.")  # fmt: skip
