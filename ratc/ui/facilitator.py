@@ -23,8 +23,7 @@ from ratc.hangout import (
     session,
     views,
 )
-from ratc.ui import cache, presentation
-from ratc.ui import components as ui
+from ratc.ui import cache, forms, presentation
 from ratc.ui import hangout as sui
 
 SECTIONS = {
@@ -59,11 +58,11 @@ def start_forms(code_in_url: str) -> None:
             placeholder="Werk en inkomen: behoud van banen of omscholing?\nJeugd: onderwijsachterstanden",
         )
         introduction = st.text_area("Inleiding voor het verslag (optioneel)", key="sessie_nieuw_inleiding")
-        given = ui.write_key("Sleutel voor hang-outs", keys.configured(keys.HANGOUT), key="sessie_nieuw_sleutel")
+        given = forms.write_key("Sleutel voor hang-outs", keys.configured(keys.HANGOUT), key="sessie_nieuw_sleutel")
         submitted = st.form_submit_button("Sessie aanmaken", type="primary", icon=":material/add:")
     if not keys.configured(keys.HANGOUT):
         with new_tab:
-            ui.open_warning(keys.HANGOUT, "een hang-out aanmaken")
+            forms.open_warning(keys.HANGOUT, "een hang-out aanmaken")
     if submitted:
         created = sui.attempt(session.create_session, title, day, themes.splitlines(), name, introduction, int(dots),
                               key=given)  # fmt: skip

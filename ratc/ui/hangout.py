@@ -11,7 +11,7 @@ import streamlit as st
 
 from ratc.core import store, text
 from ratc.hangout import access, board, pinning, practices, schema, session, views
-from ratc.ui import cache
+from ratc.ui import cache, forms
 from ratc.ui import components as ui
 
 FACILITATOR = "_hangout_facilitator"
@@ -50,8 +50,8 @@ def attempt(action: Callable[..., object], *args: object, **kwargs: object) -> o
 
 
 def show_flash() -> None:
-    """Show (once) the success message `form_done` left for the run after it (`ui.flash`, the pages' own key)."""
-    ui.flash(FLASH)
+    """Show (once) the success message `form_done` left for the run after it (`forms.flash`, the pages' own key)."""
+    forms.flash(FLASH)
 
 
 def empty_form_if_done(name: str, keys: list[str]) -> None:
@@ -72,7 +72,7 @@ def empty_form_if_done(name: str, keys: list[str]) -> None:
 def form_done(name: str, message: str) -> None:
     """After a form was stored: empty it on the next run, say so, and rerun."""
     st.session_state[f"_hangout_done_{name}"] = True
-    ui.flash(FLASH, message)
+    forms.flash(FLASH, message)
     st.rerun()
 
 
