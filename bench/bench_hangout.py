@@ -4,7 +4,7 @@ Run from the repo root:  python bench/bench_hangout.py [--repeat N] [--participa
 
 Builds a session in a temporary SQLite store (WAL) with `participants × cards` cards over three themes, three
 dots per participant and placements, then measures, in this run: the query the shared screen repeats every two
-seconds (`board.cards` + `board.vote_progress`) against a plain-pandas baseline that reads the same tables with
+seconds (`board.cards` + `votes.vote_progress`) against a plain-pandas baseline that reads the same tables with
 `pd.read_sql` and counts the votes in pandas (checked to give the same answer); one participant adding a card;
 a presentation step under AppTest (full script rerun: chart, cards); and the report (collect, DOCX, HTML).
 Prints a table; never fails on a time.
@@ -35,7 +35,7 @@ streamlit.logger.set_log_level("error")
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from ratc.core import store  # noqa: E402
-from ratc.hangout import board, report, session  # noqa: E402
+from ratc.hangout import access, board, pinning, report, report_docx, report_html, schema, session, votes  # noqa: E402
 from ratc.ui import hangout as sui  # noqa: E402
 from ratc.warehouse import builder as warehouse  # noqa: E402
 from ratc.warehouse import db  # noqa: E402
@@ -64,28 +64,28 @@ def pandas_board(url: str, session_id: str) -> pd.DataFrame:
     return active.join(counts, on="card_id").fillna({"votes": 0})[["card_id", "text", "votes"]]
 
 
-def seed(participants: int, cards_each: int) -> session.Facilitator:
+def seed(participants: int, cards_each: int) -> access.Facilitator:
     """A revealed session with cards, dots and placements."""
     created = session.create_session("Bench", dt.date(2020, 6, 4), ["Werk", "Schulden", "Jeugd"])
     facilitator = created.facilitator
     themes = [theme.theme_id for theme in session.themes(facilitator)]
-    session.pin_view(facilitator, "trends", {"indicator": "ww_uitkeringen", "maat": "index"}, "WW", themes[0])
-    session.pin_view(facilitator, "kaart", {"indicator": "bijstand_uitkeringen"}, "Bijstand", themes[1])
+    pinning.pin_view(facilitator, "trends", {"indicator": "ww_uitkeringen", "maat": "index"}, "WW", themes[0])
+    pinning.pin_view(facilitator, "kaart", {"indicator": "bijstand_uitkeringen"}, "Bijstand", themes[1])
     people = [session.join(created.join_code, f"Deelnemer {number}") for number in range(participants)]
     for number, person in enumerate(people):
         for card in range(cards_each):
-            kind = list(session.KINDS)[(number + card) % len(session.KINDS)]
+            kind = list(schema.KINDS)[(number + card) % len(schema.KINDS)]
             board.add_card(person, themes[card % 3], kind, f"Kaart {number}-{card}: wat we zien en willen")
     every = board.cards(facilitator)
     session.set_phase(facilitator, "stemmen")
     for number, person in enumerate(people):
         for dot in range(3):
-            board.vote(person, every[(number * 7 + dot * 13) % len(every)].card_id)
+            votes.vote(person, every[(number * 7 + dot * 13) % len(every)].card_id)
     session.set_phase(facilitator, "plaatsen")
-    placeable = [card for card in every if card.kind in session.PLACEABLE_KINDS][:30]
+    placeable = [card for card in every if card.kind in votes.PLACEABLE_KINDS][:30]
     for number, person in enumerate(people):
         for card in placeable[number % 5 :: 5]:
-            board.place(person, card.card_id, 1 + (number % 5), 1 + ((number * 3) % 5))
+            votes.place(person, card.card_id, 1 + (number % 5), 1 + ((number * 3) % 5))
     session.reveal_votes(facilitator)
     return facilitator
 
@@ -110,7 +110,7 @@ def main() -> None:
     same = [(card.card_id, card.text, card.votes) for card in ours] == [
         (row.card_id, row.text, int(row.votes)) for row in baseline.itertuples()
     ]
-    refresh = timed(lambda: (board.cards(facilitator), board.vote_progress(facilitator)), options.repeat)
+    refresh = timed(lambda: (board.cards(facilitator), votes.vote_progress(facilitator)), options.repeat)
     plain = timed(lambda: pandas_board(url, facilitator.session_id), options.repeat)
     writer = session.join(session.session(facilitator).join_code)
     session.set_phase(facilitator, "verzamelen")
@@ -131,8 +131,8 @@ def main() -> None:
     assert not app.exception, [error.value for error in app.exception]
 
     query = functools.partial(db.run_query, db.open_warehouse(folder / "warehouse.duckdb"))
-    reports = timed(lambda: report.to_html(made := report.collect(query, facilitator)) + str(len(report.to_docx(made))),
-                    max(3, options.repeat // 10))  # fmt: skip
+    reports = timed(lambda: report_html.to_html(made := report.collect(query, facilitator))
+                    + str(len(report_docx.to_docx(made))), max(3, options.repeat // 10))  # fmt: skip
 
     def row(label: str, samples: list[float]) -> str:
         ratio = statistics.median(samples) / statistics.median(plain)

@@ -5,6 +5,7 @@ import streamlit as st
 from ratc.continuity import reports as continuity
 from ratc.ui import components as ui
 from ratc.ui import continuity as continuity_ui
+from ratc.ui import forms
 
 chosen = ui.context_in_use()
 vocabulary = continuity.catalogue()
@@ -14,7 +15,7 @@ st.caption(
     "Elke week per gemeente: de status van de kritieke processen, het ziekteverzuim, de knelpunten en wat u andere "
     "gemeenten kunt bieden. Het regionale beeld staat op *Bedrijfsvoering regio*."
 )
-ui.flash(continuity_ui.REPORT_FLASH)
+forms.flash(continuity_ui.REPORT_FLASH)
 area = continuity_ui.reporting_municipality(chosen)
 st.subheader(f"Melding voor {vocabulary.municipalities[area]}")
 given = continuity_ui.report_key(area, vocabulary.municipalities[area])

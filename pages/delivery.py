@@ -5,8 +5,7 @@ import streamlit as st
 
 from ratc.core import text
 from ratc.ingest import commit, delivery, reading, steward, template
-from ratc.ui import cache
-from ratc.ui import components as ui
+from ratc.ui import cache, forms
 
 st.title("Gegevens aanleveren")
 st.caption(
@@ -46,11 +45,11 @@ if upload is None:
 content = upload.getvalue()
 check = delivery.check(content, upload.name, replace, layout)
 if check.file_errors:
-    ui.delivery_errors(check.file_errors)
+    forms.delivery_errors(check.file_errors)
     st.stop()
 for note in check.notes:
     st.caption(text.escape_markdown(note))  # notes quote the file's column names
-ui.delivery_report(check.validation)
+forms.delivery_report(check.validation)
 if not check.validation.ok:
     st.stop()
 if st.button("Importeren", type="primary", icon=":material/upload:", key="aanlevering_importeren"):

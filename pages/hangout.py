@@ -4,9 +4,10 @@ tidy the board, run the dot vote and the 2×2, record the actions and download t
 import streamlit as st
 
 from ratc.core import text
-from ratc.hangout import session
+from ratc.hangout import access, pinning, session
 from ratc.ui import facilitator as facilitator_ui
 from ratc.ui import hangout as sui
+from ratc.ui import presentation, rounds
 
 sui.require_store()
 facilitator = sui.facilitator()
@@ -16,7 +17,7 @@ if facilitator is None:
         "Voor de facilitator: maak een sessie met thema's, zet grafieken uit de monitor op de agenda en laat "
         "deelnemers vanaf hun eigen apparaat kaarten schrijven en stemmen, zonder account."
     )
-    facilitator_ui.start_forms(session.normalise_code(st.query_params.get("code", "")))
+    facilitator_ui.start_forms(access.normalise_code(st.query_params.get("code", "")))
     st.stop()
 
 info = sui.attempt(session.session, facilitator)
@@ -25,14 +26,14 @@ if info is sui.FAILED:
         facilitator_ui.sign_out()
     st.stop()
 
-if st.session_state.get(facilitator_ui.PRESENTING):
-    facilitator_ui.presentation_section(facilitator, info)
+if st.session_state.get(presentation.PRESENTING):
+    presentation.presentation_section(facilitator, info)
     st.stop()
 
 facilitator_ui.header(info)
 sui.show_flash()
 st.button("Presenteren", type="primary", icon=":material/slideshow:", key="sessie_presenteren",
-          on_click=facilitator_ui.present, args=(facilitator, session.agenda(facilitator), 0))  # fmt: skip
+          on_click=presentation.present, args=(facilitator, pinning.agenda(facilitator), 0))  # fmt: skip
 section = st.segmented_control(
     "Onderdeel", list(facilitator_ui.SECTIONS), default="agenda", required=True,
     format_func=facilitator_ui.SECTIONS.get, key="sessie_onderdeel", label_visibility="collapsed",
@@ -42,7 +43,7 @@ if section == "agenda":
 elif section == "kaarten":
     facilitator_ui.cards_section(facilitator)
 elif section == "stemmen":
-    facilitator_ui.votes_section(facilitator, info)
+    rounds.votes_section(facilitator, info)
 elif section == "acties":
     facilitator_ui.actions_section(facilitator)
 elif section == "verslag":

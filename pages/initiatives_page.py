@@ -6,6 +6,7 @@ import streamlit as st
 from ratc.core import keys
 from ratc.initiatives import registry as initiatives
 from ratc.ui import components as ui
+from ratc.ui import forms
 from ratc.ui import initiatives as initiatives_ui
 
 chosen = ui.context_in_use()
@@ -16,7 +17,7 @@ st.caption(
     "die vraag en aanbod bij elkaar brengen."
 )
 demo = initiatives_ui.registry_content()
-registry = ui.from_store(lambda: initiatives.registry(demo))
+registry = forms.from_store(lambda: initiatives.registry(demo))
 filters = initiatives_ui.filters(registry, chosen)
 
 list_tab, map_tab, match_tab, coalition_tab, register_tab = st.tabs(
@@ -33,4 +34,4 @@ with coalition_tab:
 with register_tab:
     initiatives_ui.registration_form()
 if not keys.configured(keys.INITIATIVES):
-    ui.open_warning(keys.INITIATIVES, "initiatieven aanmelden en coalities vastleggen")
+    forms.open_warning(keys.INITIATIVES, "initiatieven aanmelden en coalities vastleggen")

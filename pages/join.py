@@ -3,7 +3,7 @@ cards, spends their dots and places ideas on the 2×2, following the round the f
 
 import streamlit as st
 
-from ratc.hangout import session
+from ratc.hangout import access, session
 from ratc.ui import hangout as sui
 from ratc.ui import participant as participant_ui
 
@@ -12,7 +12,7 @@ participant = sui.participant()
 if participant is None:
     st.title("Meedoen aan een hang-out")
     st.caption("Met de code die de facilitator deelt. U heeft geen account nodig; uw naam is niet verplicht.")
-    participant_ui.join_form(session.normalise_code(st.query_params.get("code", "")))
+    participant_ui.join_form(access.normalise_code(st.query_params.get("code", "")))
     st.stop()
 
 info = sui.attempt(session.session, participant)

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from ratc.core import periods
-from ratc.monitor import map_view
+from ratc.core import deck, periods
+from ratc.monitor import map_frame, map_view
 from ratc.ui import cache
 from ratc.ui import components as ui
 from ratc.ui import hangout as session_ui
@@ -23,17 +23,17 @@ is_demo = ui.demo_notice()
 if geometry.notice:
     st.warning(geometry.notice, icon=":material/warning:")
 
-indicator = map_view.indicator_row(cache.query, chosen.indicator)
-measures = map_view.measures_for(indicator)
+indicator = map_frame.indicator_row(cache.query, chosen.indicator)
+measures = map_frame.measures_for(indicator)
 if st.session_state.get("kaart_maat") not in measures:
-    st.session_state["kaart_maat"] = map_view.default_measure(indicator)
+    st.session_state["kaart_maat"] = map_frame.default_measure(indicator)
 picker_column, measure_column = st.columns(2, vertical_alignment="bottom")
 with picker_column:
     ui.indicator_picker(chosen)
 measure = measure_column.segmented_control(
     "Weergave",
     measures,
-    format_func=map_view.MEASURE_BUTTONS.get,
+    format_func=map_frame.MEASURE_BUTTONS.get,
     key="kaart_maat",
     required=True,
     help="Per 10.000 inwoners maakt grote en kleine gemeenten vergelijkbaar. Verandering: ten opzichte van de "
@@ -48,7 +48,7 @@ selection = st.pydeck_chart(
     selection_mode="single-object",
     key="kaart_deck",
     alt=view.description,
-    height=map_view.MAP_HEIGHT_PX,
+    height=deck.MAP_HEIGHT_PX,
 )
 picked = map_view.selected_code(selection)
 if picked:

@@ -10,7 +10,7 @@ from conftest import run_app
 from streamlit import dataframe_util
 
 from ratc.core import charts, context, metadata
-from ratc.monitor import coherence
+from ratc.monitor import coherence, coherence_charts
 from ratc.warehouse import db
 
 DECEMBER = context.Context("GM0505", "ww_uitkeringen", "2021-12")
@@ -93,7 +93,7 @@ def test_more_outflow_to_work_is_coloured_as_better(query):
 
 def test_colour_scale_is_diverging_symmetric_and_clipped(query):
     heatmap = coherence.heatmap(query, DECEMBER)
-    limit = coherence.colour_limit(heatmap.frame)
+    limit = coherence_charts.colour_limit(heatmap.frame)
     scores = heatmap.frame.loc[heatmap.frame["soort"] == "gemeente", "slechter_score"].abs().dropna()
     assert limit % 5 == 0 and limit < scores.max()  # clipped: the largest changes saturate
     assert (scores <= limit).mean() >= 0.9
@@ -162,15 +162,15 @@ def test_scatter_names_do_not_pile_up():
     points = pd.DataFrame(
         {"x": [1.0, 1.0, 5.0], "y": [1.0, 1.0, 3.0], "gebied": ["Dordrecht", "Sliedrecht", "Gorinchem"]}
     )
-    positions = coherence.label_positions(points, [0.0, 10.0], [0.0, 4.0])
-    assert positions[0] != positions[1] and set(positions) <= set(coherence.LABEL_OFFSETS)
+    positions = coherence_charts.label_positions(points, [0.0, 10.0], [0.0, 4.0])
+    assert positions[0] != positions[1] and set(positions) <= set(coherence_charts.LABEL_OFFSETS)
 
 
 @pytest.mark.parametrize(
     ("values", "expected"), [([-28.4, 0.0, -13.2], [-30, 0]), ([0.6, 6.1], [0, 7]), ([5, 5], [4, 6])]
 )
 def test_nice_domain_ends_on_round_numbers(values, expected):
-    assert coherence.nice_domain(values) == expected
+    assert coherence_charts.nice_domain(values) == expected
 
 
 @pytest.mark.parametrize("indicator", ["ww_uitkeringen", "bijstand_per_1000"])

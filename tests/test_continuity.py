@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from conftest import at_once
 
+from ratc.continuity import form
 from ratc.continuity import region as continuity_region
 from ratc.continuity import reports as continuity
 from ratc.continuity import view as continuity_view
@@ -53,10 +54,10 @@ def offer(process="schuldhulp", kind="capaciteit", description="Twee schuldhulpv
 
 def report(area="GM0505", week="2020-W20", absence=5.0, status_table=None, stuck=(), offered=(), **extra):
     """A validated report."""
-    return continuity.validate(
+    return form.validate(
         area, week, absence, statuses() if status_table is None else status_table,
-        pd.DataFrame(list(stuck), columns=continuity.BOTTLENECK_COLUMNS),
-        pd.DataFrame(list(offered), columns=continuity.OFFER_COLUMNS), today=TODAY, **extra,
+        pd.DataFrame(list(stuck), columns=form.BOTTLENECK_COLUMNS),
+        pd.DataFrame(list(offered), columns=form.OFFER_COLUMNS), today=TODAY, **extra,
     )  # fmt: skip
 
 
@@ -130,7 +131,7 @@ def test_every_problem_is_reported_at_once():
 
 
 def test_empty_rows_are_skipped_and_help_kind_only_counts_when_help_is_needed():
-    empty = {column: None for column in continuity.BOTTLENECK_COLUMNS} | {"hulp_nodig": False}
+    empty = {column: None for column in form.BOTTLENECK_COLUMNS} | {"hulp_nodig": False}
     validated = report(stuck=[empty, bottleneck(help_needed=False, kind="expertise")], offered=[{}])
     assert len(validated.bottlenecks) == 1 and validated.offers == ()
     assert validated.bottlenecks[0].help_kind is None
@@ -155,8 +156,8 @@ def test_history_is_kept_and_the_newest_version_of_the_latest_week_counts(store_
 def test_prefill_carries_every_value_and_the_keys_of_knelpunten_and_offers(store_url):
     submit(store_url, status_table=statuses({"jeugd_wmo": "oranje"}), stuck=[bottleneck(key="k1")],
            offered=[offer(key="o1")], note="Alles onder controle")  # fmt: skip
-    tables = continuity.form_tables(continuity.last_report("GM0505"))
-    again = continuity.validate("GM0505", "2020-W21", 5.0, tables["statuses"], tables["bottlenecks"], tables["offers"],
+    tables = form.form_tables(continuity.last_report("GM0505"))
+    again = form.validate("GM0505", "2020-W21", 5.0, tables["statuses"], tables["bottlenecks"], tables["offers"],
                                 today=TODAY)  # fmt: skip
     assert again.statuses["jeugd_wmo"] == "oranje"
     assert [item.key for item in again.bottlenecks] == ["k1"] and [item.key for item in again.offers] == ["o1"]
@@ -164,7 +165,7 @@ def test_prefill_carries_every_value_and_the_keys_of_knelpunten_and_offers(store
 
 
 def test_first_form_is_empty_so_no_status_is_assumed():
-    tables = continuity.form_tables(None)
+    tables = form.form_tables(None)
     assert tables["statuses"]["status"].isna().all() and len(tables["statuses"]) == len(PROCESSES)
     assert tables["bottlenecks"].empty and tables["offers"].empty
 
@@ -275,8 +276,8 @@ def test_a_recorded_coupling_persists_and_is_marked_in_the_matching(store_url):
         "Twee collega's vanaf maandag",
     ]
     # the coupling stays attached when Dordrecht reports again with the same (prefilled) knelpunt
-    tables = continuity.form_tables(continuity.last_report("GM0505"))
-    continuity.save_report(continuity.validate("GM0505", "2020-W21", 5, tables["statuses"], tables["bottlenecks"],
+    tables = form.form_tables(continuity.last_report("GM0505"))
+    continuity.save_report(form.validate("GM0505", "2020-W21", 5, tables["statuses"], tables["bottlenecks"],
                                                tables["offers"], today=TODAY))  # fmt: skip
     assert continuity_region.matches(continuity_region.picture(demo=False))["is_gekoppeld"].tolist() == [True]
 

@@ -11,7 +11,7 @@ import pytest
 from conftest import chart_data, run_app
 
 from ratc.core import keys, text
-from ratc.hangout import board, session
+from ratc.hangout import access, actions, board, pinning, session, votes
 from ratc.scenario import parameters as scenario_data
 from ratc.scenario import settings as scenario_settings
 from ratc.ui import hangout as sui
@@ -93,7 +93,7 @@ def test_a_whole_session_from_creation_to_report(warehouse_file, store_url):
     facilitator_app.selectbox(key="kaart_pin_thema").set_value(session.themes(facilitator)[1].theme_id)
     button(facilitator_app, "Vastzetten").click()
     no_exception(facilitator_app.run())
-    agenda = session.agenda(facilitator)
+    agenda = pinning.agenda(facilitator)
     assert [view.url_path for view in agenda] == ["trends", "kaart"]
     assert agenda[0].params["maat"] == "index" and agenda[0].params["bereik"] == "2020"
     assert agenda[0].params["periode"]  # the month is kept even when it is the default
@@ -160,7 +160,7 @@ def test_a_whole_session_from_creation_to_report(warehouse_file, store_url):
     piet.select_slider(key=f"invloed_{omscholen.card_id}").set_value(4)
     piet.button(key=f"plaats_opslaan_{omscholen.card_id}").click()
     no_exception(piet.run())
-    assert board.my_placements(piet.session_state[sui.PARTICIPANT]) == {omscholen.card_id: (5, 4)}
+    assert votes.my_placements(piet.session_state[sui.PARTICIPANT]) == {omscholen.card_id: (5, 4)}
 
     # reveal: everybody sees the counts, ranked
     facilitator_app.toggle(key="onthullen_False").set_value(True)
@@ -179,7 +179,7 @@ def test_a_whole_session_from_creation_to_report(warehouse_file, store_url):
     facilitator_app.text_input(key="actie_eigenaar").input("Gemeente Dordrecht")
     button(facilitator_app, "Actie vastleggen").click()
     no_exception(facilitator_app.run())
-    assert [(action.description, action.owner) for action in session.actions(facilitator)] == [
+    assert [(action.description, action.owner) for action in actions.actions(facilitator)] == [
         ("Samen met werkgevers omscholen", "Gemeente Dordrecht")
     ]
     go_to(facilitator_app, "verslag")
@@ -218,7 +218,7 @@ def test_participant_cannot_use_facilitator_parts_or_another_session(warehouse_f
     participant_app.switch_page("pages/trend_lines.py").run()
     assert not [each for each in participant_app.button if each.label == "Vastzetten"]
     # and a card for the other session's theme is refused
-    with pytest.raises(session.AccessDenied):
+    with pytest.raises(access.AccessDenied):
         board.add_card(participant, session.themes(other)[0].theme_id, "idee", "Verkeerde sessie")
 
 
@@ -303,7 +303,7 @@ def test_a_pinned_scenario_view_restores_every_setting(warehouse_file, store_url
     app.button(key="scenario_pin_knop").click()
     no_exception(app.run())
     assert "Vastgezet op de agenda" in texts(app)
-    [view] = session.agenda(facilitator)
+    [view] = pinning.agenda(facilitator)
     assert view.url_path == "scenarios"
     assert view.title == "Lopende bijstandsuitkeringen: scenario tot eind 2021 — CPB-scenario 4, Sliedrecht"
     assert {name: view.params[name] for name in ("gemeente", "scenario", "toon", "gv_sliedrecht")} == {

@@ -12,6 +12,7 @@ from conftest import at_once
 from ratc.continuity import reports as continuity
 from ratc.core import checks, geo, keys, store
 from ratc.demo import store_content as demo_store
+from ratc.initiatives import map_view
 from ratc.initiatives import matching as initiative_matching
 from ratc.initiatives import registry as initiatives
 from ratc.initiatives import view as initiative_view
@@ -253,10 +254,10 @@ def test_the_list_shows_what_each_initiative_offers_and_needs(registry_with_thre
 
 def test_the_map_counts_per_municipality_without_basemap_or_user_text(registry_with_three):
     geometry = geo.map_geometry()
-    frame = initiative_view.map_frame(registry_with_three, initiative_view.Filters(), geometry).set_index("gemeente")
+    frame = map_view.map_frame(registry_with_three, initiative_view.Filters(), geometry).set_index("gemeente")
     assert frame.loc["Dordrecht", ["initiatieven", "aanbod", "open_vragen"]].tolist() == [1, 1, 1]
     assert frame.loc["Gorinchem", "initiatieven"] == 0 and frame["initiatieven"].sum() == 2  # the fund is regional
-    shown = initiative_view.initiative_map(registry_with_three, initiative_view.Filters(), geometry)
+    shown = map_view.initiative_map(registry_with_three, initiative_view.Filters(), geometry)
     spec = json.loads(shown.deck.to_json())
     # the sentinel Streamlit removes without loading a base map (see test_map.py); no Carto, no request
     assert spec["mapStyle"] == "__MAP_STYLE__" and "mapProvider" not in spec

@@ -13,7 +13,8 @@ from conftest import ROOT, SHARED_REAL, chart_data, run_app
 
 from ratc.core import charts, geo, metadata
 from ratc.core.context import Context
-from ratc.monitor import map_view
+from ratc.core.deck import MAP_WIDTH_PX, label_font_px, place_labels, serialised, view_state
+from ratc.monitor import map_frame, map_legend, map_view
 from ratc.warehouse import db
 
 DORDRECHT_POPULATION = 119_284
@@ -50,18 +51,18 @@ def context(indicator: str, periode: str = "2021-12", gemeente: str | None = Non
 
 @pytest.mark.parametrize("indicator", MEASURES_OF)
 def test_measures_offered_per_indicator(query, indicator):
-    row = map_view.indicator_row(query, indicator)
-    assert map_view.measures_for(row) == MEASURES_OF[indicator]
-    assert map_view.default_measure(row) == ("per_10k" if "per_10k" in MEASURES_OF[indicator] else "waarde")
+    row = map_frame.indicator_row(query, indicator)
+    assert map_frame.measures_for(row) == MEASURES_OF[indicator]
+    assert map_frame.default_measure(row) == ("per_10k" if "per_10k" in MEASURES_OF[indicator] else "waarde")
 
 
 def test_a_measure_the_indicator_lacks_is_refused(query, tiles):
     with pytest.raises(ValueError, match="per_10k"):
-        map_view.map_frame(query, context("bijstand_per_1000"), "per_10k", tiles)
+        map_frame.map_frame(query, context("bijstand_per_1000"), "per_10k", tiles)
 
 
 def test_dordrecht_per_10k_and_rank_equal_the_warehouse(query, tiles, observations):
-    frame = map_view.map_frame(query, context("ww_uitkeringen", gemeente="GM0505"), "per_10k", tiles)
+    frame = map_frame.map_frame(query, context("ww_uitkeringen", gemeente="GM0505"), "per_10k", tiles)
     december = observations.query("indicator_id == 'ww_uitkeringen' and period_key == '2021-12'")
     population = metadata.read_areas().set_index("area_code")["population_2020"]
     december = december[december["area_code"].isin(frame["gemeentecode"])].set_index("area_code")
@@ -81,18 +82,18 @@ def test_dordrecht_per_10k_and_rank_equal_the_warehouse(query, tiles, observatio
      for periode in ("2020-04", "2021-12")],
 )  # fmt: skip
 def test_map_frame_ranks_and_classes_agree_with_the_values(query, tiles, indicator, measure, periode):
-    frame = map_view.map_frame(query, context(indicator, periode), measure, tiles)
+    frame = map_frame.map_frame(query, context(indicator, periode), measure, tiles)
     assert list(frame["gemeentecode"]) == list(geo.municipalities(ROOT / "data"))
     shown = frame.dropna(subset=["kaartwaarde"]).sort_values("kaartwaarde", ascending=False)
     assert list(shown["rang"]) == list(shown["kaartwaarde"].rank(ascending=False, method="min").astype(int))
     assert shown["klasse"].is_monotonic_decreasing, "a higher value never falls in a lower class"
-    row = map_view.indicator_row(query, indicator)
-    legend = map_view.legend_entries(frame, measure, row)
+    row = map_frame.indicator_row(query, indicator)
+    legend = map_legend.legend_entries(frame, measure, row)
     assert sum(entry.count for entry in legend) == 10
     colours = {entry.label: entry.colour for entry in legend}
     assert all(colours[label] == colour for label, colour in zip(frame["klasse_label"], frame["kleur"], strict=True))
     if not shown.empty:
-        classes = map_view.classify(frame["kaartwaarde"], measure, row)[1]
+        classes = map_legend.classify(frame["kaartwaarde"], measure, row)[1]
         assert [entry.label for entry in legend][:5] == [entry.label for entry in classes]
 
 
@@ -107,7 +108,7 @@ def test_map_frame_ranks_and_classes_agree_with_the_values(query, tiles, indicat
     ],
 )
 def test_sequential_classes_have_round_edges_around_the_values(values, edges):
-    assert map_view.sequential_edges(pd.Series(values, dtype="float64")) == pytest.approx(edges)
+    assert map_legend.sequential_edges(pd.Series(values, dtype="float64")) == pytest.approx(edges)
 
 
 @pytest.mark.parametrize(
@@ -115,12 +116,12 @@ def test_sequential_classes_have_round_edges_around_the_values(values, edges):
     [
         ("hoger_slechter", charts.WORSE, charts.BETTER),
         ("hoger_beter", charts.BETTER, charts.WORSE),
-        ("neutraal", map_view.NEUTRAL_DIVERGING[-1], map_view.NEUTRAL_DIVERGING[0]),
+        ("neutraal", map_legend.NEUTRAL_DIVERGING[-1], map_legend.NEUTRAL_DIVERGING[0]),
     ],
 )
 def test_change_is_coloured_by_polarity(polarity, rise, fall):
     values = pd.Series([-0.5, -0.1, 0.0, 0.1, 0.5])
-    indices, legend = map_view.classify(values, "verandering", {"polarity": polarity})
+    indices, legend = map_legend.classify(values, "verandering", {"polarity": polarity})
     colours = [legend[index].colour for index in indices]
     assert (colours[-1], colours[0]) == (rise, fall)
     assert indices == [0, 2, 2, 3, 4], "classes are half-open: [-10%, +10%) is the middle"
@@ -130,18 +131,18 @@ def test_change_is_coloured_by_polarity(polarity, rise, fall):
 
 
 def test_the_first_months_of_the_crisis_show_more_ww_in_vermillion(query, tiles):
-    frame = map_view.map_frame(query, context("ww_uitkeringen", "2020-04"), "verandering", tiles)
+    frame = map_frame.map_frame(query, context("ww_uitkeringen", "2020-04"), "verandering", tiles)
     assert (frame["verandering"] > 0).all()
     assert set(frame["kleur"]) <= set(charts.DIVERGING[2:]), "a rise in WW is worse: the warm side"
-    assert "ongunstig" in map_view.legend_title(map_view.indicator_row(query, "ww_uitkeringen"), "verandering")
+    assert "ongunstig" in map_view.legend_title(map_frame.indicator_row(query, "ww_uitkeringen"), "verandering")
 
 
 def test_no_data_is_grey_and_said(query, tiles):
-    frame = map_view.map_frame(query, context("tozo_aanvragen", "2020-02"), "waarde", tiles)
-    assert frame["klasse"].isna().all() and set(frame["kleur"]) == {map_view.MISSING_COLOUR}
-    legend = map_view.legend_entries(frame, "waarde", map_view.indicator_row(query, "tozo_aanvragen"))
+    frame = map_frame.map_frame(query, context("tozo_aanvragen", "2020-02"), "waarde", tiles)
+    assert frame["klasse"].isna().all() and set(frame["kleur"]) == {map_legend.MISSING_COLOUR}
+    legend = map_legend.legend_entries(frame, "waarde", map_frame.indicator_row(query, "tozo_aanvragen"))
     assert [(entry.label, entry.count) for entry in legend] == [("geen gegevens", 10)]
-    description = map_view.description(frame, map_view.indicator_row(query, "tozo_aanvragen"), "waarde", tiles)
+    description = map_view.description(frame, map_frame.indicator_row(query, "tozo_aanvragen"), "waarde", tiles)
     assert "geen gegevens" in description
 
 
@@ -156,8 +157,8 @@ def test_no_data_is_grey_and_said(query, tiles):
 )
 def test_figures_are_dutch(value, measure, text, short):
     indicator = {"unit": "uitkeringen", "decimals": 0}
-    assert map_view.value_text(value, measure, indicator) == text
-    assert map_view.short_text(value, measure, indicator) == short
+    assert map_frame.value_text(value, measure, indicator) == text
+    assert map_frame.short_text(value, measure, indicator) == short
 
 
 @pytest.mark.parametrize(
@@ -166,8 +167,10 @@ def test_figures_are_dutch(value, measure, text, short):
      ("verandering", "ww-uitkeringen_verandering_dec-2021")],
 )  # fmt: skip
 def test_export_file_names_say_what_is_in_them(query, tiles, measure, stem):
-    frame = map_view.map_frame(query, context("ww_uitkeringen"), measure, tiles)
-    meta = map_view.chart_meta(frame, map_view.indicator_row(query, "ww_uitkeringen"), measure, tiles, True, "dec 2021")
+    frame = map_frame.map_frame(query, context("ww_uitkeringen"), measure, tiles)
+    meta = map_view.chart_meta(
+        frame, map_frame.indicator_row(query, "ww_uitkeringen"), measure, tiles, True, "dec 2021"
+    )
     assert meta.file_stem == stem
     assert meta.is_demo and "Tegelkaart" in meta.subtitle
 
@@ -189,8 +192,8 @@ def test_the_picked_municipality_is_read_from_the_selection(selection, code):
 @pytest.mark.parametrize("geometry_name", ["tiles", "boundaries"])
 def test_deck_has_no_basemap_and_strings_stay_strings(query, geometry_name, request):
     geometry = request.getfixturevalue(geometry_name)
-    indicator = map_view.indicator_row(query, "ww_uitkeringen")
-    frame = map_view.map_frame(query, context("ww_uitkeringen", gemeente="GM0505"), "per_10k", geometry)
+    indicator = map_frame.indicator_row(query, "ww_uitkeringen")
+    frame = map_frame.map_frame(query, context("ww_uitkeringen", gemeente="GM0505"), "per_10k", geometry)
     spec = json.loads(map_view.deck(frame, geometry, "per_10k", indicator).to_json())
     # Streamlit deletes this sentinel and then draws no base map; a missing mapStyle would load Carto's
     assert spec["mapStyle"] == "__MAP_STYLE__" and "mapProvider" not in spec
@@ -210,10 +213,10 @@ def test_deck_has_no_basemap_and_strings_stay_strings(query, geometry_name, requ
 @pytest.mark.parametrize("geometry_name", ["tiles", "boundaries"])
 def test_the_deck_serialised_once_is_the_deck_pydeck_would_send(query, geometry_name, request):
     geometry = request.getfixturevalue(geometry_name)
-    indicator = map_view.indicator_row(query, "ww_uitkeringen")
-    frame = map_view.map_frame(query, context("ww_uitkeringen", gemeente="GM0505"), "verandering", geometry)
+    indicator = map_frame.indicator_row(query, "ww_uitkeringen")
+    frame = map_frame.map_frame(query, context("ww_uitkeringen", gemeente="GM0505"), "verandering", geometry)
     deck = map_view.deck(frame, geometry, "verandering", indicator)
-    fast = map_view.serialised(deck)
+    fast = serialised(deck)
     assert json.loads(fast.to_json()) == json.loads(deck.to_json())
     assert fast._tooltip == map_view.TOOLTIP
     assert json.loads(deck.to_json())["layers"][0]["data"]["features"], "the deck keeps its data"
@@ -222,9 +225,9 @@ def test_the_deck_serialised_once_is_the_deck_pydeck_would_send(query, geometry_
 @pytest.mark.parametrize("geometry_name", ["tiles", "boundaries"])
 def test_shapes_are_simplified_below_a_pixel_and_stay_clockwise(geometry_name, request):
     geometry = request.getfixturevalue(geometry_name)
-    shown = geo.display_shapes(geometry.frame, map_view.MAP_WIDTH_PX)
+    shown = geo.display_shapes(geometry.frame, MAP_WIDTH_PX)
     min_lon, min_lat, max_lon, max_lat = geometry.frame.total_bounds
-    pixel = max(max_lon - min_lon, max_lat - min_lat) / map_view.MAP_WIDTH_PX
+    pixel = max(max_lon - min_lon, max_lat - min_lat) / MAP_WIDTH_PX
     for original, simple in zip(geometry.frame.geometry, shown.geometry, strict=True):
         assert original.hausdorff_distance(simple) < pixel / 2
         assert simple.is_valid and simple.area == pytest.approx(original.area, rel=0.02)
@@ -235,31 +238,31 @@ def test_shapes_are_simplified_below_a_pixel_and_stay_clockwise(geometry_name, r
 @pytest.mark.parametrize("geometry_name", ["tiles", "boundaries"])
 def test_the_initial_view_shows_the_whole_region(request, geometry_name):
     geometry = request.getfixturevalue(geometry_name)
-    view = map_view.view_state(geometry.frame.total_bounds)
+    view = view_state(geometry.frame.total_bounds)
     min_lon, min_lat, max_lon, max_lat = geometry.frame.total_bounds
     assert min_lon < view.longitude < max_lon and min_lat < view.latitude < max_lat
     width_px = (max_lon - min_lon) / 360 * 512 * 2**view.zoom
-    assert 0.8 * map_view.MAP_WIDTH_PX < width_px <= map_view.MAP_WIDTH_PX or view.zoom > 8
+    assert 0.8 * MAP_WIDTH_PX < width_px <= MAP_WIDTH_PX or view.zoom > 8
 
 
 @pytest.mark.parametrize("geometry_name", ["tiles", "boundaries"])
 def test_labels_do_not_overlap(query, request, geometry_name):
     geometry = request.getfixturevalue(geometry_name)
-    frame = map_view.map_frame(query, context("ww_uitkeringen"), "per_10k", geometry)
-    font = map_view.label_font_px(geometry)
-    placed = map_view.place_labels(geometry, frame.set_index("gemeentecode")["label"], font)
+    frame = map_frame.map_frame(query, context("ww_uitkeringen"), "per_10k", geometry)
+    font = label_font_px(geometry)
+    placed = place_labels(geometry, frame.set_index("gemeentecode")["label"], font)
     assert len(placed) == 10 and placed.notna().all().all()
     if geometry.is_tiles:
         assert not placed["label_verplaatst"].any(), "every tile has room for its own label"
 
 
 def test_static_chart_draws_the_map_frame_with_a_classed_legend(query, tiles):
-    indicator = map_view.indicator_row(query, "bijstand_per_1000")
-    frame = map_view.map_frame(query, context("bijstand_per_1000"), "verandering", tiles)
+    indicator = map_frame.indicator_row(query, "bijstand_per_1000")
+    frame = map_frame.map_frame(query, context("bijstand_per_1000"), "verandering", tiles)
     spec = map_view.static_chart(frame, tiles, "verandering", indicator).to_dict()
     fills = spec["layer"][0]
     assert fills["mark"]["type"] == "geoshape" and spec["projection"] == {"type": "mercator"}
-    legend = map_view.legend_entries(frame, "verandering", indicator)
+    legend = map_legend.legend_entries(frame, "verandering", indicator)
     assert fills["encoding"]["color"]["scale"]["domain"] == [entry.label for entry in legend]
     lookup = fills["transform"][0]
     assert lookup["lookup"] == "gemeentecode" and lookup["from"]["key"] == "properties.statcode"
@@ -268,8 +271,8 @@ def test_static_chart_draws_the_map_frame_with_a_classed_legend(query, tiles):
 
 
 def test_description_names_highest_lowest_and_the_chosen_municipality(query, tiles):
-    indicator = map_view.indicator_row(query, "ww_uitkeringen")
-    frame = map_view.map_frame(query, context("ww_uitkeringen", gemeente="GM0610"), "per_10k", tiles)
+    indicator = map_frame.indicator_row(query, "ww_uitkeringen")
+    frame = map_frame.map_frame(query, context("ww_uitkeringen", gemeente="GM0610"), "per_10k", tiles)
     text = map_view.description(frame, indicator, "per_10k", tiles, "88,3 per 10.000 inwoners")
     ranked = frame.sort_values("kaartwaarde", ascending=False)
     assert f"De hoogste: {ranked.iloc[0]['gemeente']}" in text
@@ -307,7 +310,7 @@ def test_page_runs_for_every_measure_and_its_chart_is_the_map_frame(
     assert any(geometry.description in caption.value for caption in app.caption), "says which geometry it shows"
     assert dict(app.query_params) == _expected_url(params)
     options = app.segmented_control(key="kaart_maat").options
-    assert options == [map_view.MEASURE_BUTTONS[measure] for measure in MEASURES_OF[indicator]]
+    assert options == [map_frame.MEASURE_BUTTONS[measure] for measure in MEASURES_OF[indicator]]
     for measure in MEASURES_OF[indicator]:
         app.segmented_control(key="kaart_maat").set_value(measure).run()
         assert not app.exception, [exception.value for exception in app.exception]
@@ -316,7 +319,7 @@ def test_page_runs_for_every_measure_and_its_chart_is_the_map_frame(
         assert len(decks) == 1
         assert not BASEMAP.search(decks[0].proto.json), "no basemap style or tile URL"
         assert json.loads(decks[0].proto.json)["mapStyle"] == "__MAP_STYLE__"
-        expected = map_view.map_frame(query, context(indicator, periode, gemeente), measure, geometry)
+        expected = map_frame.map_frame(query, context(indicator, periode, gemeente), measure, geometry)
         shown = chart_data(app)
         columns = ["gemeentecode", "gemeente", "periode", "tekst", "klasse_label", "kleur", "is_gekozen"]
         pd.testing.assert_frame_equal(shown[columns].astype(str), expected[columns].astype(str))
@@ -357,6 +360,6 @@ def test_as_of_date_is_the_end_of_the_chosen_month():
     ],
 )
 def test_change_is_described_as_rise_or_fall(query, tiles, indicator, periode, first, last):
-    frame = map_view.map_frame(query, context(indicator, periode), "verandering", tiles)
-    text = map_view.description(frame, map_view.indicator_row(query, indicator), "verandering", tiles)
+    frame = map_frame.map_frame(query, context(indicator, periode), "verandering", tiles)
+    text = map_view.description(frame, map_frame.indicator_row(query, indicator), "verandering", tiles)
     assert f"{first}: " in text and f"; {last}: " in text

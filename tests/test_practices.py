@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from ratc.hangout import board, practices, session
+from ratc.hangout import access, board, practices, schema, session
 
 
 @pytest.fixture
@@ -74,7 +74,7 @@ def test_search_words_are_text_not_patterns(participant):
 
 
 def test_adding_needs_a_session_pass_and_valid_fields(participant):
-    with pytest.raises(session.AccessDenied):
+    with pytest.raises(access.AccessDenied):
         practices.add(None, "Titel", "Beschrijving")
     with pytest.raises(practices.InvalidPractice, match="Titel: is leeg"):
         practices.add(participant, " ", "Beschrijving")
@@ -88,7 +88,7 @@ def test_cards_refer_to_practices(participant):
     theme_id = session.themes(participant)[0].theme_id
     board.add_card(participant, theme_id, "idee", "Zie de banenpool", practice_id=practice_id)
     assert board.cards(participant)[0].practice_id == practice_id
-    with pytest.raises(session.InvalidInput, match="Goede praktijk: bestaat niet"):
+    with pytest.raises(schema.InvalidInput, match="Goede praktijk: bestaat niet"):
         board.add_card(participant, theme_id, "idee", "Verwijzing naar niets", practice_id="onbekend")
     assert list(practices.by_ids([practice_id])) == [practice_id]
 

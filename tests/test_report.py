@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ratc.hangout import board, practices, report, session
+from ratc.hangout import access, actions, board, pinning, practices, report, report_docx, report_html, session, votes
 from ratc.warehouse import db
 
 HOSTILE = "<script>alert('x')</script> [klik](https://kwaad.example) <img src=https://kwaad.example/a.png>"
@@ -33,10 +33,10 @@ def finished(store_url):
                                      "Wij keken naar de WW.\n\nEn naar de bijstand.")  # fmt: skip
     facilitator = created.facilitator
     work, youth = (theme.theme_id for theme in session.themes(facilitator))
-    session.pin_view(facilitator, "trends", {"indicator": "ww_uitkeringen", "gemeenten": "GM0505", "maat": "index",
+    pinning.pin_view(facilitator, "trends", {"indicator": "ww_uitkeringen", "gemeenten": "GM0505", "maat": "index",
                                              "periode": "2020-12"}, "WW in Dordrecht", work)  # fmt: skip
-    session.pin_view(facilitator, "kaart", {"indicator": "bijstand_uitkeringen", "maat": "per_10k"}, "Bijstand", youth)
-    session.pin_view(facilitator, "mijn-gemeente", {}, "Profiel zonder gemeente", youth)  # cannot be drawn
+    pinning.pin_view(facilitator, "kaart", {"indicator": "bijstand_uitkeringen", "maat": "per_10k"}, "Bijstand", youth)
+    pinning.pin_view(facilitator, "mijn-gemeente", {}, "Profiel zonder gemeente", youth)  # cannot be drawn
     piet, mira, anonymous = (session.join(created.join_code, name, role)
                              for name, role in (("Piet", "wethouder"), ("Mira", "strateeg"), ("", "")))  # fmt: skip
     practice_id = practices.add(piet, "Banenpool Drechtsteden", "Werkgevers delen personeel.", "Dordrecht", "Werk",
@@ -48,11 +48,11 @@ def finished(store_url):
     board.group_cards(facilitator, [pool, retrain], "Werkgelegenheid")
     session.set_phase(facilitator, "stemmen")
     for voter, card in ((piet, retrain), (mira, retrain), (anonymous, retrain), (anonymous, pool), (piet, hostile)):
-        board.vote(voter, card)
+        votes.vote(voter, card)
     session.set_phase(facilitator, "plaatsen")
-    board.place(piet, retrain, 5, 4)
-    board.place(mira, pool, 2, 2)
-    session.add_action(facilitator, "Omscholingsprogramma starten", "Gemeente Dordrecht", work, retrain,
+    votes.place(piet, retrain, 5, 4)
+    votes.place(mira, pool, 2, 2)
+    actions.add_action(facilitator, "Omscholingsprogramma starten", "Gemeente Dordrecht", work, retrain,
                        dt.date(2020, 9, 1))  # fmt: skip
     return facilitator, piet
 
@@ -64,7 +64,7 @@ def made(query, finished):
 
 
 def test_only_the_facilitator_can_make_the_report(query, finished):
-    with pytest.raises(session.AccessDenied):
+    with pytest.raises(access.AccessDenied):
         report.collect(query, finished[1])
 
 
@@ -83,7 +83,7 @@ def test_cards_are_grouped_and_ranked_by_votes(made):
 
 
 def test_docx_reads_back_with_headings_images_and_tables(made):
-    document = docx.Document(io.BytesIO(report.to_docx(made)))
+    document = docx.Document(io.BytesIO(report_docx.to_docx(made)))
     headings = [(paragraph.style.name, paragraph.text) for paragraph in document.paragraphs
                 if paragraph.style.name.startswith(("Heading", "Title"))]  # fmt: skip
     assert ("Title", "Verslag hang-out: Hang-out <werk> & inkomen") in headings
@@ -117,7 +117,7 @@ class _References(HTMLParser):
 
 
 def test_html_is_self_contained_and_escaped(made):
-    page = report.to_html(made)
+    page = report_html.to_html(made)
     parser = _References()
     parser.feed(page)
     assert parser.references and all(reference.startswith("data:image/png;base64,") for reference in parser.references)
@@ -134,11 +134,11 @@ def test_html_is_self_contained_and_escaped(made):
 def test_report_of_an_empty_session(query, store_url):
     created = session.create_session("Leeg", dt.date(2020, 6, 4), ["Werk"])
     made = report.collect(query, created.facilitator)
-    document = docx.Document(io.BytesIO(report.to_docx(made)))
+    document = docx.Document(io.BytesIO(report_docx.to_docx(made)))
     text = "\n".join(paragraph.text for paragraph in document.paragraphs)
     assert "Bij dit thema zijn geen kaarten geschreven." in text and "Er zijn geen acties vastgelegd." in text
     assert "Er deden geen deelnemers mee via de sessiecode." in text
-    assert html.escape(report.DEFAULT_INTRODUCTION) in report.to_html(made)
+    assert html.escape(report.DEFAULT_INTRODUCTION) in report_html.to_html(made)
 
 
 def test_headline_numbers_from_a_dataframe_are_in_dutch_format_whatever_their_type():

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from conftest import at_once
 
 from ratc.core import keys, store
-from ratc.hangout import board, session
+from ratc.hangout import access, actions, board, pinning, schema, session, votes
 
 DAY = dt.date(2020, 6, 4)
 
@@ -45,17 +45,17 @@ def test_create_stores_themes_and_only_a_hash_of_the_key(created, facilitator):
     )
     assert info.join_code == created.join_code and len(created.join_code) == 6
     with store.read() as connection:
-        stored = connection.execute(sa.select(session.SESSIONS)).one()._asdict()
+        stored = connection.execute(sa.select(schema.SESSIONS)).one()._asdict()
     assert facilitator.key not in {str(value) for value in stored.values()}
-    assert stored["facilitator_key_hash"] == session.hash_key(facilitator.key)
+    assert stored["facilitator_key_hash"] == access.hash_key(facilitator.key)
 
 
 def test_facilitator_opens_with_code_and_key_in_any_case_and_spacing(created, facilitator):
     typed = created.join_code.lower()[:3] + " " + created.join_code.lower()[3:]
     assert session.open_as_facilitator(typed, facilitator.key) == facilitator
-    with pytest.raises(session.AccessDenied, match="klopt niet"):
+    with pytest.raises(access.AccessDenied, match="klopt niet"):
         session.open_as_facilitator(created.join_code, facilitator.key + "x")
-    with pytest.raises(session.AccessDenied):
+    with pytest.raises(access.AccessDenied):
         session.open_as_facilitator("AAAAAA", facilitator.key)
 
 
@@ -65,17 +65,17 @@ def test_join_code_grants_add_and_vote_in_that_session_only(created, facilitator
     participant = session.join(created.join_code, "Piet", "wethouder")
     card_id = board.add_card(participant, theme_id, "idee", "Banenpool")
     other_card = board.add_card(other, other_theme, "idee", "Elders")
-    with pytest.raises(session.AccessDenied, match="andere sessie"):
+    with pytest.raises(access.AccessDenied, match="andere sessie"):
         board.add_card(participant, other_theme, "idee", "Hier niet")
     session.set_phase(facilitator, "stemmen")
     session.set_phase(other, "stemmen")
-    with pytest.raises(session.AccessDenied, match="andere sessie"):
-        board.vote(participant, other_card)
+    with pytest.raises(access.AccessDenied, match="andere sessie"):
+        votes.vote(participant, other_card)
     # a pass pretending to be in the other session, with the participant's own key, is refused
-    forged = session.Participant(other.session_id, created.join_code, participant.participant_id, participant.key)
-    with pytest.raises(session.AccessDenied):
+    forged = access.Participant(other.session_id, created.join_code, participant.participant_id, participant.key)
+    with pytest.raises(access.AccessDenied):
         board.cards(forged)
-    assert board.vote(participant, card_id) == 2
+    assert votes.vote(participant, card_id) == 2
 
 
 @pytest.mark.parametrize(
@@ -84,9 +84,9 @@ def test_join_code_grants_add_and_vote_in_that_session_only(created, facilitator
         (session.set_phase, ("stemmen",)),
         (session.reveal_votes, ()),
         (session.set_dots, (5,)),
-        (session.pin_view, ("trends", {"indicator": "ww_uitkeringen"}, "WW")),
+        (pinning.pin_view, ("trends", {"indicator": "ww_uitkeringen"}, "WW")),
         (session.add_theme, ("Nieuw",)),
-        (session.add_action, ("Banenpool", "Dordrecht")),
+        (actions.add_action, ("Banenpool", "Dordrecht")),
         (session.delete_session, ()),
         (board.group_cards, ([], "Groep")),
     ],
@@ -94,36 +94,36 @@ def test_join_code_grants_add_and_vote_in_that_session_only(created, facilitator
 )
 def test_participant_cannot_act_as_facilitator(created, facilitator, action, args):
     participant = session.join(created.join_code)
-    with pytest.raises(session.AccessDenied):
+    with pytest.raises(access.AccessDenied):
         action(participant, *args)
     # nor with their own key in a facilitator's pass
-    with pytest.raises(session.AccessDenied):
-        action(session.Facilitator(facilitator.session_id, participant.key), *args)
+    with pytest.raises(access.AccessDenied):
+        action(access.Facilitator(facilitator.session_id, participant.key), *args)
     assert session.session(facilitator).phase == "verzamelen"
 
 
 def test_facilitator_key_of_one_session_does_not_open_another(created, facilitator):
     other = session.create_session("Andere sessie", DAY, ["Zorg"]).facilitator
-    with pytest.raises(session.AccessDenied):
-        session.reveal_votes(session.Facilitator(other.session_id, facilitator.key))
+    with pytest.raises(access.AccessDenied):
+        session.reveal_votes(access.Facilitator(other.session_id, facilitator.key))
     assert not session.session(other).votes_revealed
 
 
 def test_rounds_decide_what_participants_may_do(created, facilitator, theme_id):
     participant = session.join(created.join_code)
     card_id = board.add_card(participant, theme_id, "actie", "Omscholen")
-    with pytest.raises(session.AccessDenied, match="stemronde"):
-        board.vote(participant, card_id)
-    with pytest.raises(session.AccessDenied, match="impact"):
-        board.place(participant, card_id, 4, 4)
+    with pytest.raises(access.AccessDenied, match="stemronde"):
+        votes.vote(participant, card_id)
+    with pytest.raises(access.AccessDenied, match="impact"):
+        votes.place(participant, card_id, 4, 4)
     session.set_phase(facilitator, "stemmen")
-    with pytest.raises(session.AccessDenied, match="verzamelronde"):
+    with pytest.raises(access.AccessDenied, match="verzamelronde"):
         board.add_card(participant, theme_id, "idee", "Te laat")
     board.add_card(facilitator, theme_id, "idee", "De facilitator mag altijd")
     session.set_phase(facilitator, "gesloten")
-    with pytest.raises(session.AccessDenied, match="gesloten"):
+    with pytest.raises(access.AccessDenied, match="gesloten"):
         board.cards(participant)
-    with pytest.raises(session.AccessDenied, match="gesloten"):
+    with pytest.raises(access.AccessDenied, match="gesloten"):
         session.join(created.join_code)
 
 
@@ -133,17 +133,17 @@ def test_dots_are_limited_and_hidden_until_revealed(created, facilitator, theme_
     card_a = board.add_card(first, theme_id, "idee", "A")
     card_b = board.add_card(second, theme_id, "kans", "B")
     session.set_phase(facilitator, "stemmen")
-    assert board.vote(first, card_a) == 1
-    assert board.vote(first, card_a) == 0
-    with pytest.raises(session.InvalidInput, match="al uw 2 stippen"):
-        board.vote(first, card_b)
-    assert board.unvote(first, card_a) == 1
-    board.vote(first, card_b)
-    board.vote(second, card_b)
-    assert board.my_votes(first) == {card_a: 1, card_b: 1}
+    assert votes.vote(first, card_a) == 1
+    assert votes.vote(first, card_a) == 0
+    with pytest.raises(schema.InvalidInput, match="al uw 2 stippen"):
+        votes.vote(first, card_b)
+    assert votes.unvote(first, card_a) == 1
+    votes.vote(first, card_b)
+    votes.vote(second, card_b)
+    assert votes.my_votes(first) == {card_a: 1, card_b: 1}
     assert [card.votes for card in board.cards(second)] == [None, None]
     assert [card.votes for card in board.cards(facilitator)] == [None, None]
-    assert board.vote_progress(facilitator) == (3, 4, 2)
+    assert votes.vote_progress(facilitator) == (3, 4, 2)
     session.reveal_votes(facilitator)
     assert [(card.text, card.votes) for card in board.ranked(board.cards(second))] == [("B", 2), ("A", 1)]
 
@@ -153,17 +153,17 @@ def test_placements_are_averaged_and_hidden_until_revealed(created, facilitator,
     idea = board.add_card(first, theme_id, "idee", "Banenpool")
     question = board.add_card(first, theme_id, "nieuwsgierig", "Waarom?")
     session.set_phase(facilitator, "plaatsen")
-    board.place(first, idea, 5, 2)
-    board.place(first, idea, 4, 2)  # a second placement replaces the first
-    board.place(second, idea, 4, 5)
-    with pytest.raises(session.InvalidInput, match="ideeën, kansen en acties"):
-        board.place(first, question, 3, 3)
-    with pytest.raises(session.InvalidInput, match="Impact: kies een waarde van 1 tot en met 5"):
-        board.place(first, idea, 6, 3)
-    assert board.placements(second) is None
-    assert board.placement_progress(facilitator) == 2
+    votes.place(first, idea, 5, 2)
+    votes.place(first, idea, 4, 2)  # a second placement replaces the first
+    votes.place(second, idea, 4, 5)
+    with pytest.raises(schema.InvalidInput, match="ideeën, kansen en acties"):
+        votes.place(first, question, 3, 3)
+    with pytest.raises(schema.InvalidInput, match="Impact: kies een waarde van 1 tot en met 5"):
+        votes.place(first, idea, 6, 3)
+    assert votes.placements(second) is None
+    assert votes.placement_progress(facilitator) == 2
     session.reveal_votes(facilitator)
-    [placement] = board.placements(second)
+    [placement] = votes.placements(second)
     assert (placement.impact, placement.influence, placement.count) == (4.0, 3.5, 2)
     assert placement.quadrant == "Nu oppakken"
 
@@ -179,7 +179,7 @@ def test_placements_are_averaged_and_hidden_until_revealed(created, facilitator,
     ],
 )
 def test_quadrants(impact, influence, quadrant):
-    assert board.Placement("x", impact, influence, 1).quadrant == quadrant
+    assert votes.Placement("x", impact, influence, 1).quadrant == quadrant
 
 
 def test_merge_moves_votes_and_keeps_the_texts(created, facilitator, theme_id):
@@ -187,15 +187,15 @@ def test_merge_moves_votes_and_keeps_the_texts(created, facilitator, theme_id):
     target = board.add_card(participant, theme_id, "idee", "Banenpool")
     source = board.add_card(participant, theme_id, "idee", "Regionale pool van banen")
     session.set_phase(facilitator, "stemmen")
-    board.vote(participant, source)
-    board.vote(participant, source)
+    votes.vote(participant, source)
+    votes.vote(participant, source)
     board.merge_cards(facilitator, target, [source])
     session.reveal_votes(facilitator)
     [merged] = board.cards(facilitator)
     assert (merged.card_id, merged.votes, merged.merged) == (target, 2, ("Regionale pool van banen",))
-    with pytest.raises(session.InvalidInput, match="samengevoegd"):
-        board.vote(participant, source)
-    with pytest.raises(session.InvalidInput, match="al samengevoegd"):
+    with pytest.raises(schema.InvalidInput, match="samengevoegd"):
+        votes.vote(participant, source)
+    with pytest.raises(schema.InvalidInput, match="al samengevoegd"):
         board.merge_cards(facilitator, source, [target])
 
 
@@ -209,7 +209,7 @@ def test_edit_and_group_cards(created, facilitator, theme_id):
     assert (card.text, card.kind, card.theme_id, card.group, card.author) == (
         "Meer WW in Dordrecht", "dilemma", second_theme, "Werk", "Piet"
     )  # fmt: skip
-    with pytest.raises(session.AccessDenied):
+    with pytest.raises(access.AccessDenied):
         board.edit_card(participant, card_id, card_text="Mijn eigen versie")
 
 
@@ -223,7 +223,7 @@ def test_edit_and_group_cards(created, facilitator, theme_id):
 )
 def test_card_input_is_checked_with_a_dutch_message(created, theme_id, card_text, kind, message):
     participant = session.join(created.join_code)
-    with pytest.raises(session.InvalidInput, match=message):
+    with pytest.raises(schema.InvalidInput, match=message):
         board.add_card(participant, theme_id, kind, card_text)
 
 
@@ -248,30 +248,30 @@ def test_text_is_cleaned_not_interpreted(created, theme_id):
 )
 def test_session_input_is_checked(any_store_url, kwargs, message):
     arguments = {"title": "Sessie", "session_date": DAY, "themes": ["Werk"], **kwargs}
-    with pytest.raises(session.InvalidInput, match=message):
+    with pytest.raises(schema.InvalidInput, match=message):
         session.create_session(**arguments)
 
 
 def test_pinned_views_keep_their_settings_and_order(facilitator, theme_id):
-    first = session.pin_view(facilitator, "trends", {"indicator": "ww_uitkeringen", "maat": "index"}, "WW", theme_id)
-    second = session.pin_view(facilitator, "kaart", {"maat": "per_10k"}, "Kaart")
-    session.move_view(facilitator, second, -1)
-    assert [view.view_id for view in session.agenda(facilitator)] == [second, first]
-    assert session.agenda(facilitator)[1].params == {"indicator": "ww_uitkeringen", "maat": "index"}
+    first = pinning.pin_view(facilitator, "trends", {"indicator": "ww_uitkeringen", "maat": "index"}, "WW", theme_id)
+    second = pinning.pin_view(facilitator, "kaart", {"maat": "per_10k"}, "Kaart")
+    pinning.move_view(facilitator, second, -1)
+    assert [view.view_id for view in pinning.agenda(facilitator)] == [second, first]
+    assert pinning.agenda(facilitator)[1].params == {"indicator": "ww_uitkeringen", "maat": "index"}
     session.show_view(facilitator, first)
-    session.unpin_view(facilitator, first)
+    pinning.unpin_view(facilitator, first)
     assert session.session(facilitator).current_view_id is None
-    with pytest.raises(session.InvalidInput, match="geen pagina"):
-        session.pin_view(facilitator, "../admin", {}, "X")
-    with pytest.raises(session.InvalidInput, match="ongeldige naam"):
-        session.pin_view(facilitator, "trends", {"Bad Name": "x"}, "X")
+    with pytest.raises(schema.InvalidInput, match="geen pagina"):
+        pinning.pin_view(facilitator, "../admin", {}, "X")
+    with pytest.raises(schema.InvalidInput, match="ongeldige naam"):
+        pinning.pin_view(facilitator, "trends", {"Bad Name": "x"}, "X")
 
 
 def test_actions_need_an_owner(facilitator, theme_id):
-    with pytest.raises(session.InvalidInput, match="Eigenaar: is leeg"):
-        session.add_action(facilitator, "Banenpool opzetten", " ")
-    session.add_action(facilitator, "Banenpool opzetten", "Gemeente Dordrecht", theme_id, due_date=dt.date(2020, 9, 1))
-    [action] = session.actions(facilitator)
+    with pytest.raises(schema.InvalidInput, match="Eigenaar: is leeg"):
+        actions.add_action(facilitator, "Banenpool opzetten", " ")
+    actions.add_action(facilitator, "Banenpool opzetten", "Gemeente Dordrecht", theme_id, due_date=dt.date(2020, 9, 1))
+    [action] = actions.actions(facilitator)
     assert (action.description, action.owner, action.due_date) == (
         "Banenpool opzetten", "Gemeente Dordrecht", dt.date(2020, 9, 1)
     )  # fmt: skip
@@ -282,9 +282,9 @@ def test_deleting_a_session_removes_everything_in_it(created, facilitator, theme
     board.add_card(participant, theme_id, "idee", "A")
     session.delete_session(facilitator)
     with store.read() as connection:
-        for table in (session.SESSIONS, session.THEMES, session.PARTICIPANTS, session.CARDS):
+        for table in (schema.SESSIONS, schema.THEMES, schema.PARTICIPANTS, schema.CARDS):
             assert connection.execute(sa.select(sa.func.count()).select_from(table)).scalar_one() == 0
-    with pytest.raises(session.AccessDenied):
+    with pytest.raises(access.AccessDenied):
         session.session(facilitator)
 
 
@@ -309,11 +309,11 @@ def test_twenty_concurrent_voters_never_exceed_their_dots(created, facilitator, 
     session.set_phase(facilitator, "stemmen")
     refused: list[BaseException] = []
 
-    def spend(participant: session.Participant) -> None:
+    def spend(participant: access.Participant) -> None:
         for _ in range(5):  # two more than the three dots each may spend
             try:
-                board.vote(participant, card_id)
-            except session.InvalidInput as error:
+                votes.vote(participant, card_id)
+            except schema.InvalidInput as error:
                 refused.append(error)
 
     assert at_once(spend, participants) == []
@@ -332,10 +332,10 @@ def test_cards_keep_the_order_they_were_written_in_within_one_second(created, th
 def test_with_the_hangout_key_set_only_its_holder_creates_a_session(any_store_url, monkeypatch):
     monkeypatch.setenv(keys.HANGOUT, "samen-duiden")
     for given in (None, "", "fout", "samen-duiden "):
-        with pytest.raises(session.AccessDenied, match="er is geen sessie aangemaakt"):
+        with pytest.raises(access.AccessDenied, match="er is geen sessie aangemaakt"):
             session.create_session("Hang-out", DAY, ["Werk"], key=given)
     with store.read() as connection:
-        assert connection.execute(sa.select(sa.func.count()).select_from(session.SESSIONS)).scalar_one() == 0
+        assert connection.execute(sa.select(sa.func.count()).select_from(schema.SESSIONS)).scalar_one() == 0
     created = session.create_session("Hang-out", DAY, ["Werk"], key="samen-duiden")
     assert session.session(created.facilitator).title == "Hang-out"
     monkeypatch.delenv(keys.HANGOUT)
@@ -343,7 +343,7 @@ def test_with_the_hangout_key_set_only_its_holder_creates_a_session(any_store_ur
 
 
 def test_an_introduction_too_long_says_so_in_dutch_numbers(any_store_url):
-    with pytest.raises(session.InvalidInput, match="Inleiding: is 3.001 tekens lang; hoogstens 3.000"):
+    with pytest.raises(schema.InvalidInput, match="Inleiding: is 3.001 tekens lang; hoogstens 3.000"):
         session.create_session("Hang-out", DAY, ["Werk"], introduction="x" * 3001)
 
 
@@ -366,9 +366,9 @@ def test_merging_while_twelve_people_vote_loses_no_dot(created, facilitator, the
             card_id = every_card[turn % len(every_card)]
             turn += 1
             try:
-                board.vote(participant, card_id)
+                votes.vote(participant, card_id)
                 spent += 1
-            except session.InvalidInput as refused:
+            except schema.InvalidInput as refused:
                 assert "samengevoegd" in str(refused)
 
     calls = [("merge", group) for group in range(6)] + [("vote", number) for number in range(12)]
@@ -377,7 +377,7 @@ def test_merging_while_twelve_people_vote_loses_no_dot(created, facilitator, the
     assert set(active) == {group[0] for group in groups}
     assert sum(active.values()) == 12 * 10
     for participant in participants:
-        mine = board.my_votes(participant)
+        mine = votes.my_votes(participant)
         assert set(mine) <= set(active) and sum(mine.values()) == 10
 
 
@@ -385,7 +385,7 @@ def test_two_cards_merged_into_each_other_at_once_one_merge_wins(created, facili
     for _ in range(5):
         first, second = (board.add_card(facilitator, theme_id, "idee", f"Paar {n}") for n in range(2))
         errors = at_once(board.merge_cards, [(facilitator, first, [second]), (facilitator, second, [first])])
-        assert [type(error) for error in errors] == [session.InvalidInput]
+        assert [type(error) for error in errors] == [schema.InvalidInput]
         assert "al samengevoegd" in str(errors[0])
         assert len({first, second} & {card.card_id for card in board.cards(facilitator)}) == 1
 
@@ -397,5 +397,5 @@ def test_themes_and_pins_added_at_once_keep_the_limit_and_distinct_places(create
     assert all("hoogstens 12 thema's" in str(error) for error in errors)
     assert len({theme.position for theme in themes}) == len(themes)
     pins = [(facilitator, "trends", {"indicator": "ww_uitkeringen"}, f"Weergave {number}") for number in range(12)]
-    assert at_once(session.pin_view, pins) == []
-    assert [view.position for view in session.agenda(facilitator)] == list(range(12))
+    assert at_once(pinning.pin_view, pins) == []
+    assert [view.position for view in pinning.agenda(facilitator)] == list(range(12))

@@ -10,7 +10,7 @@ from conftest import run_app
 from streamlit import dataframe_util
 
 from ratc.core import context, metadata
-from ratc.monitor import trends
+from ratc.monitor import trend_text, trends
 from ratc.warehouse import db
 
 POPULATION = metadata.read_areas().set_index("area_code")["population_2020"]
@@ -301,7 +301,7 @@ def test_date_range(preset, as_of, expected):
     ],
 )
 def test_range_label_is_dutch(start, end, label):
-    assert trends.range_label(start, end) == label
+    assert trend_text.range_label(start, end) == label
 
 
 @pytest.mark.parametrize("indicator", ["ww_uitkeringen", "bijstand_per_1000"])

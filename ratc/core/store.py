@@ -26,7 +26,7 @@ METADATA = sa.MetaData()
 # Every module that declares tables on METADATA; imported before the schema is created.
 SCHEMA_MODULES = (
     "ratc.scenario.saved",
-    "ratc.hangout.session",
+    "ratc.hangout.schema",
     "ratc.hangout.practices",
     "ratc.continuity.reports",
     "ratc.initiatives.registry",

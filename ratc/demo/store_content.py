@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ratc.continuity import form
 from ratc.continuity import region as continuity_region
 from ratc.continuity import reports as continuity
 from ratc.core import keys, paths, periods
@@ -177,11 +178,11 @@ def _report(
                             "soort_hulp": template["help_kind"], "omschrijving": template["description"],
                             "capaciteit": template["capacity"]})  # fmt: skip
     absence = _between(ABSENCE_PCT, week) * load_factor + 1.2 * _jitter("absence", area_code, week)
-    return continuity.validate(
+    return form.validate(
         area_code, period.key, round(absence, 1),
         pd.DataFrame({"proces": list(statuses), "status": list(statuses.values()), "toelichting": ""}),
-        pd.DataFrame(stuck, columns=continuity.BOTTLENECK_COLUMNS),
-        pd.DataFrame(offered, columns=continuity.OFFER_COLUMNS),
+        pd.DataFrame(stuck, columns=form.BOTTLENECK_COLUMNS),
+        pd.DataFrame(offered, columns=form.OFFER_COLUMNS),
         reporter="Demodata", note="", today=period.end, data_dir=folder,
     )  # fmt: skip
 

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 import sqlalchemy as sa
 
 from ratc.core import fmt, store, text
+from ratc.hangout.access import author_name, authorise, stamp
 
 LIMITS = {"title": 120, "municipality": 80, "theme": 80, "description": 2000, "contact": 160, "link": 500}
 MAX_RESULTS = 200
@@ -91,10 +92,6 @@ def add(
     link: str = "",
 ) -> str:
     """Add a practice to the library; `who` is a session pass (participant or facilitator). Returns its id."""
-    from ratc.hangout import (
-        session,  # a session pass grants the right to add; session imports this module for its tables
-    )
-
     values = {
         "title": _field(title, "title", "Titel", required=True),
         "description": _field(description, "description", "Beschrijving", required=True, block=True),
@@ -105,11 +102,11 @@ def add(
     }
     practice_id = store.new_id()
     with store.begin() as connection:
-        session_row = session.authorise(connection, who)
-        added_by = session.author_name(connection, who)
+        session_row = authorise(connection, who)
+        added_by = author_name(connection, who)
         connection.execute(
             PRACTICES.insert().values(practice_id=practice_id, session_id=session_row.session_id, added_by=added_by,
-                                      created_at=session.stamp(), **values)
+                                      created_at=stamp(), **values)
         )  # fmt: skip
     return practice_id
 

@@ -1,192 +1,51 @@
-"""Hang-out sessions: themes, participants, pinned views, cards, dot votes, 2×2 placements and agreed actions.
+"""Hang-out sessions: creating, opening and joining one, its themes, participants, rounds and the view on screen.
 
-Every operation checks who asks. A facilitator holds the session's facilitator key (only its SHA-256 is stored;
-compared in constant time). A participant joined with the session's join code and holds a participant key of
-their own; that gives add-and-vote rights in that one session. Input is cleaned and checked here, with a Dutch
-message that names the field; the store writes each operation all-or-nothing.
+Every operation checks who asks (`ratc.hangout.access`) and cleans its input against the limits in
+`ratc.hangout.schema`, with a Dutch message that names the field; the store writes each operation all-or-nothing.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import hmac
-import json
-import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from ratc.core import fmt, keys, store, text
+from ratc.core import keys, store
 from ratc.hangout import practices
+from ratc.hangout.access import (
+    AccessDenied,
+    Facilitator,
+    Participant,
+    Pass,
+    authorise,
+    hash_key,
+    key_matches,
+    lock_session,
+    normalise_code,
+    owned_row,
+    stamp,
+)
+from ratc.hangout.schema import (
+    PARTICIPANTS,
+    SESSIONS,
+    THEMES,
+    VIEWS,
+    InvalidInput,
+    clean_field_block,
+    clean_field_line,
+    required_line,
+)
 
-KINDS = {
-    "nieuwsgierig": "Nieuwsgierig naar",
-    "beeld": "Beeld",
-    "idee": "Idee",
-    "dilemma": "Dilemma",
-    "kans": "Kans",
-    "actie": "Actie (wat pakken we samen op)",
-}
-PLACEABLE_KINDS = ("idee", "kans", "actie")  # what a group decides to take up: these go on the 2×2
 PHASES = {
     "verzamelen": "Kaarten verzamelen",
     "stemmen": "Stemmen met stippen",
     "plaatsen": "Plaatsen op impact × invloed",
     "gesloten": "Gesloten",
 }
-SCALE = (1, 5)  # impact and invloed: 1 = klein/weinig .. 5 = groot/veel; the 2×2 splits at the middle (3)
 MAX_DOTS = 10
-LIMITS = {
-    "title": 120, "introduction": 3000, "facilitator_name": 80, "theme": 80, "theme_description": 600,
-    "name": 60, "role": 60, "card": 600, "group": 60, "view_title": 160, "view_note": 600,
-    "action": 400, "owner": 120, "param": 300,
-}  # fmt: skip
 MAX_THEMES = 12
-MAX_PARAMS = 30
-PATH_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
-PARAM_PATTERN = re.compile(r"^[a-z0-9_]{1,40}$")
-CODE_PATTERN = re.compile(r"[^A-Z0-9]")
-
-SESSIONS = sa.Table(
-    "hangout_sessions",
-    store.METADATA,
-    sa.Column("session_id", sa.String(32), primary_key=True),
-    sa.Column("title", sa.String(LIMITS["title"]), nullable=False),
-    sa.Column("session_date", sa.Date, nullable=False),
-    sa.Column("introduction", sa.Text, nullable=False, default=""),
-    sa.Column("facilitator_name", sa.String(LIMITS["facilitator_name"]), nullable=False, default=""),
-    sa.Column("join_code", sa.String(12), nullable=False, unique=True),
-    sa.Column("facilitator_key_hash", sa.String(64), nullable=False),
-    sa.Column("dots_per_participant", sa.Integer, nullable=False, default=3),
-    sa.Column("phase", sa.String(20), nullable=False, default="verzamelen"),
-    sa.Column("votes_revealed", sa.Boolean, nullable=False, default=False),
-    sa.Column("current_view_id", sa.String(32), nullable=True),
-    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-)
-THEMES = sa.Table(
-    "hangout_themes",
-    store.METADATA,
-    sa.Column("theme_id", sa.String(32), primary_key=True),
-    sa.Column("session_id", sa.String(32), sa.ForeignKey("hangout_sessions.session_id", ondelete="CASCADE"),
-              nullable=False, index=True),
-    sa.Column("position", sa.Integer, nullable=False),
-    sa.Column("name", sa.String(LIMITS["theme"]), nullable=False),
-    sa.Column("description", sa.Text, nullable=False, default=""),
-)  # fmt: skip
-PARTICIPANTS = sa.Table(
-    "hangout_participants",
-    store.METADATA,
-    sa.Column("participant_id", sa.String(32), primary_key=True),
-    sa.Column("session_id", sa.String(32), sa.ForeignKey("hangout_sessions.session_id", ondelete="CASCADE"),
-              nullable=False, index=True),
-    sa.Column("name", sa.String(LIMITS["name"]), nullable=False, default=""),
-    sa.Column("role", sa.String(LIMITS["role"]), nullable=False, default=""),
-    sa.Column("key_hash", sa.String(64), nullable=False),
-    sa.Column("joined_at", sa.DateTime(timezone=True), nullable=False),
-)  # fmt: skip
-VIEWS = sa.Table(
-    "hangout_views",
-    store.METADATA,
-    sa.Column("view_id", sa.String(32), primary_key=True),
-    sa.Column("session_id", sa.String(32), sa.ForeignKey("hangout_sessions.session_id", ondelete="CASCADE"),
-              nullable=False, index=True),
-    sa.Column("theme_id", sa.String(32), sa.ForeignKey("hangout_themes.theme_id", ondelete="SET NULL")),
-    sa.Column("position", sa.Integer, nullable=False),
-    sa.Column("url_path", sa.String(40), nullable=False),
-    sa.Column("params", sa.Text, nullable=False),
-    sa.Column("title", sa.String(LIMITS["view_title"]), nullable=False),
-    sa.Column("note", sa.Text, nullable=False, default=""),
-    sa.Column("pinned_at", sa.DateTime(timezone=True), nullable=False),
-)  # fmt: skip
-CARDS = sa.Table(
-    "hangout_cards",
-    store.METADATA,
-    sa.Column("card_id", sa.String(32), primary_key=True),
-    sa.Column("session_id", sa.String(32), sa.ForeignKey("hangout_sessions.session_id", ondelete="CASCADE"),
-              nullable=False, index=True),
-    sa.Column("theme_id", sa.String(32), sa.ForeignKey("hangout_themes.theme_id", ondelete="SET NULL")),
-    sa.Column("kind", sa.String(20), nullable=False),
-    sa.Column("text", sa.Text, nullable=False),
-    sa.Column("group_name", sa.String(LIMITS["group"]), nullable=False, default=""),
-    sa.Column("participant_id", sa.String(32),
-              sa.ForeignKey("hangout_participants.participant_id", ondelete="SET NULL")),
-    sa.Column("author", sa.String(LIMITS["name"]), nullable=False, default=""),
-    sa.Column("view_id", sa.String(32), sa.ForeignKey("hangout_views.view_id", ondelete="SET NULL")),
-    sa.Column("practice_id", sa.String(32), sa.ForeignKey("practices.practice_id", ondelete="SET NULL")),
-    sa.Column("merged_into", sa.String(32), sa.ForeignKey("hangout_cards.card_id", ondelete="SET NULL")),
-    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-    sa.CheckConstraint(f"kind in ({', '.join(repr(kind) for kind in KINDS)})", name="hangout_cards_kind"),
-)  # fmt: skip
-VOTES = sa.Table(
-    "hangout_votes",
-    store.METADATA,
-    sa.Column("vote_id", sa.String(32), primary_key=True),
-    sa.Column("card_id", sa.String(32), sa.ForeignKey("hangout_cards.card_id", ondelete="CASCADE"),
-              nullable=False, index=True),
-    sa.Column("participant_id", sa.String(32),
-              sa.ForeignKey("hangout_participants.participant_id", ondelete="CASCADE"), nullable=False, index=True),
-    sa.Column("cast_at", sa.DateTime(timezone=True), nullable=False),
-)  # fmt: skip
-PLACEMENTS = sa.Table(
-    "hangout_placements",
-    store.METADATA,
-    sa.Column("card_id", sa.String(32), sa.ForeignKey("hangout_cards.card_id", ondelete="CASCADE"),
-              primary_key=True),
-    sa.Column("participant_id", sa.String(32),
-              sa.ForeignKey("hangout_participants.participant_id", ondelete="CASCADE"), primary_key=True),
-    sa.Column("impact", sa.Integer, nullable=False),
-    sa.Column("influence", sa.Integer, nullable=False),
-    sa.Column("placed_at", sa.DateTime(timezone=True), nullable=False),
-    sa.CheckConstraint(f"impact between {SCALE[0]} and {SCALE[1]}", name="hangout_placements_impact"),
-    sa.CheckConstraint(f"influence between {SCALE[0]} and {SCALE[1]}", name="hangout_placements_influence"),
-)  # fmt: skip
-ACTIONS = sa.Table(
-    "hangout_actions",
-    store.METADATA,
-    sa.Column("action_id", sa.String(32), primary_key=True),
-    sa.Column("session_id", sa.String(32), sa.ForeignKey("hangout_sessions.session_id", ondelete="CASCADE"),
-              nullable=False, index=True),
-    sa.Column("theme_id", sa.String(32), sa.ForeignKey("hangout_themes.theme_id", ondelete="SET NULL")),
-    sa.Column("card_id", sa.String(32), sa.ForeignKey("hangout_cards.card_id", ondelete="SET NULL")),
-    sa.Column("description", sa.Text, nullable=False),
-    sa.Column("owner", sa.String(LIMITS["owner"]), nullable=False),
-    sa.Column("due_date", sa.Date),
-    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-)  # fmt: skip
-
-
-class InvalidInput(ValueError):
-    """Input that cannot be stored; the message is Dutch, names the field and says what to do."""
-
-
-# one refusal type for every write in the store (a wrong session key or a wrong RATC_*_KEY); Dutch message
-AccessDenied = keys.AccessDenied
-
-
-@dataclass(frozen=True)
-class Facilitator:
-    """The facilitator's pass for one session: its id and the facilitator key (kept by the caller, never stored)."""
-
-    session_id: str
-    key: str = field(repr=False)
-
-
-@dataclass(frozen=True)
-class Participant:
-    """A participant's pass: the session's join code, the participant's id and their own key."""
-
-    session_id: str
-    join_code: str
-    participant_id: str
-    key: str = field(repr=False)
-    name: str = ""
-
-
-Pass = Facilitator | Participant
 
 
 @dataclass(frozen=True)
@@ -221,56 +80,11 @@ class Theme:
 
 
 @dataclass(frozen=True)
-class PinnedView:
-    """A view of the monitor pinned to the agenda: page (url_path) and every setting (params)."""
-
-    view_id: str
-    position: int
-    url_path: str
-    params: dict[str, str]
-    title: str
-    note: str
-    theme_id: str | None
-
-
-@dataclass(frozen=True)
-class Action:
-    """An agreed action with its owner."""
-
-    action_id: str
-    theme_id: str | None
-    card_id: str | None
-    description: str
-    owner: str
-    due_date: dt.date | None
-
-
-@dataclass(frozen=True)
 class Created:
     """A new session: the facilitator's pass (its key is shown once) and the join code for participants."""
 
     facilitator: Facilitator
     join_code: str
-
-
-def stamp() -> dt.datetime:
-    """The current time in UTC to the microsecond, so rows written within one second keep their order."""
-    return dt.datetime.now(dt.UTC)
-
-
-def hash_key(key: str) -> str:
-    """The stored form of a secret key: SHA-256 (the keys are random and long, so no salt or stretching is needed)."""
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()
-
-
-def _key_matches(given: str | None, stored_hash: str) -> bool:
-    """Whether a given key matches a stored hash, compared in constant time."""
-    return hmac.compare_digest(hash_key(given or "").encode("ascii"), stored_hash.encode("ascii"))
-
-
-def normalise_code(code: str | None) -> str:
-    """A join code as typed ('abc 123', 'abc-123') in its stored form ('ABC123')."""
-    return CODE_PATTERN.sub("", (code or "").upper())[:12]
 
 
 def create_session(
@@ -327,7 +141,7 @@ def open_as_facilitator(join_code: str, key: str) -> Facilitator:
     """The facilitator's pass for the session with this join code, when the key is right."""
     with store.read() as connection:
         row = _session_by_code(connection, join_code)
-        if row is None or not _key_matches(key, row.facilitator_key_hash):
+        if row is None or not key_matches(key, row.facilitator_key_hash):
             raise AccessDenied("Deze combinatie van sessiecode en facilitatorsleutel klopt niet.")
     return Facilitator(row.session_id, key)
 
@@ -439,147 +253,6 @@ def show_view(facilitator: Facilitator, view_id: str | None) -> None:
         )
 
 
-def pin_view(
-    facilitator: Facilitator,
-    url_path: str,
-    params: Mapping[str, object],
-    title: str,
-    theme_id: str | None = None,
-    note: str = "",
-) -> str:
-    """Pin a view (a page and all its settings) to the end of the agenda; returns its id."""
-    url_path = str(url_path or "").strip().lower()
-    if not PATH_PATTERN.match(url_path):
-        raise InvalidInput(f"Weergave: '{text.clean_line(url_path, 60)}' is geen pagina van de monitor.")
-    cleaned = clean_params(params)
-    title = required_line(title, "view_title", "Titel van de weergave", "Geef de weergave een titel.")
-    note = clean_field_block(note, "view_note", "Toelichting")
-    view_id = store.new_id()
-    with store.begin() as connection:
-        authorise(connection, facilitator, facilitator_only=True)
-        if theme_id is not None:
-            owned_row(connection, THEMES, THEMES.c.theme_id, theme_id, facilitator.session_id, "Thema")
-        lock_session(connection, facilitator.session_id)  # two pins at once must not get the same position
-        position = connection.execute(
-            sa.select(sa.func.coalesce(sa.func.max(VIEWS.c.position), -1)).where(
-                VIEWS.c.session_id == facilitator.session_id
-            )
-        ).scalar_one()
-        connection.execute(
-            VIEWS.insert().values(view_id=view_id, session_id=facilitator.session_id, theme_id=theme_id,
-                                  position=position + 1, url_path=url_path, params=json.dumps(cleaned, sort_keys=True),
-                                  title=title, note=note, pinned_at=stamp())
-        )  # fmt: skip
-    return view_id
-
-
-def clean_params(params: Mapping[str, object]) -> dict[str, str]:
-    """A view's settings as plain text pairs, checked: parameter names lowercase, values single lines."""
-    if len(params) > MAX_PARAMS:
-        raise InvalidInput(f"Weergave: hoogstens {MAX_PARAMS} instellingen.")
-    cleaned = {}
-    for name, value in params.items():
-        if not PARAM_PATTERN.match(str(name)):
-            raise InvalidInput(f"Weergave: instelling '{text.clean_line(name, 60)}' heeft een ongeldige naam.")
-        cleaned[str(name)] = text.clean_line(value, LIMITS["param"])
-    return dict(sorted(cleaned.items()))
-
-
-def agenda(who: Pass) -> list[PinnedView]:
-    """The pinned views in agenda order."""
-    with store.read() as connection:
-        authorise(connection, who)
-        rows = connection.execute(
-            sa.select(VIEWS).where(VIEWS.c.session_id == who.session_id).order_by(VIEWS.c.position)
-        )
-        return [
-            PinnedView(row.view_id, row.position, row.url_path, json.loads(row.params), row.title, row.note,
-                       row.theme_id)
-            for row in rows
-        ]  # fmt: skip
-
-
-def move_view(facilitator: Facilitator, view_id: str, offset: int) -> None:
-    """Move a pinned view up (negative offset) or down the agenda."""
-    with store.begin() as connection:
-        authorise(connection, facilitator, facilitator_only=True)
-        owned_row(connection, VIEWS, VIEWS.c.view_id, view_id, facilitator.session_id, "Weergave")
-        order = list(
-            connection.execute(
-                sa.select(VIEWS.c.view_id)
-                .where(VIEWS.c.session_id == facilitator.session_id)
-                .order_by(VIEWS.c.position)
-            ).scalars()
-        )
-        index = order.index(view_id)
-        target = min(max(index + offset, 0), len(order) - 1)
-        order.insert(target, order.pop(index))
-        for position, each in enumerate(order):
-            connection.execute(VIEWS.update().where(VIEWS.c.view_id == each).values(position=position))
-
-
-def unpin_view(facilitator: Facilitator, view_id: str) -> None:
-    """Take a view off the agenda; cards tied to it keep their text."""
-    with store.begin() as connection:
-        session_row = authorise(connection, facilitator, facilitator_only=True)
-        owned_row(connection, VIEWS, VIEWS.c.view_id, view_id, facilitator.session_id, "Weergave")
-        connection.execute(CARDS.update().where(CARDS.c.view_id == view_id).values(view_id=None))
-        if session_row.current_view_id == view_id:
-            connection.execute(
-                SESSIONS.update().where(SESSIONS.c.session_id == facilitator.session_id).values(current_view_id=None)
-            )
-        connection.execute(VIEWS.delete().where(VIEWS.c.view_id == view_id))
-
-
-def add_action(
-    facilitator: Facilitator,
-    description: str,
-    owner: str,
-    theme_id: str | None = None,
-    card_id: str | None = None,
-    due_date: dt.date | None = None,
-) -> str:
-    """Record an agreed action with its owner (who takes it up); returns its id."""
-    description = required_block(description, "action", "Actie", "Beschrijf wat er samen wordt opgepakt.")
-    owner = required_line(owner, "owner", "Eigenaar", "Wie pakt deze actie op? Vul een naam of organisatie in.")
-    if due_date is not None and not isinstance(due_date, dt.date):
-        raise InvalidInput("Uiterlijk: kies een datum of laat het veld leeg.")
-    action_id = store.new_id()
-    with store.begin() as connection:
-        authorise(connection, facilitator, facilitator_only=True)
-        check_references(connection, facilitator.session_id, theme_id, None, None)
-        if card_id is not None:
-            owned_row(connection, CARDS, CARDS.c.card_id, card_id, facilitator.session_id, "Kaart")
-        connection.execute(
-            ACTIONS.insert().values(action_id=action_id, session_id=facilitator.session_id, theme_id=theme_id,
-                                    card_id=card_id, description=description, owner=owner, due_date=due_date,
-                                    created_at=stamp())
-        )  # fmt: skip
-    return action_id
-
-
-def remove_action(facilitator: Facilitator, action_id: str) -> None:
-    """Remove an agreed action."""
-    with store.begin() as connection:
-        authorise(connection, facilitator, facilitator_only=True)
-        owned_row(connection, ACTIONS, ACTIONS.c.action_id, action_id, facilitator.session_id, "Actie")
-        connection.execute(ACTIONS.delete().where(ACTIONS.c.action_id == action_id))
-
-
-def actions(who: Pass) -> list[Action]:
-    """The agreed actions, in the order they were agreed."""
-    with store.read() as connection:
-        authorise(connection, who)
-        rows = connection.execute(
-            sa.select(ACTIONS)
-            .where(ACTIONS.c.session_id == who.session_id)
-            .order_by(ACTIONS.c.created_at, ACTIONS.c.action_id)
-        )
-        return [
-            Action(row.action_id, row.theme_id, row.card_id, row.description, row.owner, row.due_date) for row in rows
-        ]
-
-
 def delete_session(facilitator: Facilitator) -> None:
     """Delete the session with everything in it (names, cards, votes); practices added in it stay in the library."""
     with store.begin() as connection:
@@ -590,45 +263,6 @@ def delete_session(facilitator: Facilitator) -> None:
             .values(session_id=None)
         )
         connection.execute(SESSIONS.delete().where(SESSIONS.c.session_id == facilitator.session_id))
-
-
-def authorise(connection: sa.Connection, who: object, facilitator_only: bool = False) -> sa.Row:
-    """The session row when the pass is valid for it; AccessDenied otherwise."""
-    if isinstance(who, Facilitator):
-        row = _session_row(connection, who.session_id)
-        if row is None or not _key_matches(who.key, row.facilitator_key_hash):
-            raise AccessDenied("Alleen de facilitator van deze sessie mag dit; de facilitatorsleutel klopt niet.")
-        return row
-    if facilitator_only:
-        raise AccessDenied("Alleen de facilitator van deze sessie mag dit.")
-    if not isinstance(who, Participant):
-        raise AccessDenied("Doe eerst mee aan de sessie met de sessiecode.")
-    row = _session_row(connection, who.session_id)
-    member = connection.execute(
-        sa.select(PARTICIPANTS.c.key_hash).where(
-            PARTICIPANTS.c.participant_id == who.participant_id, PARTICIPANTS.c.session_id == who.session_id
-        )
-    ).scalar_one_or_none()
-    code_ok = row is not None and hmac.compare_digest(normalise_code(who.join_code), row.join_code)
-    if not code_ok or member is None or not _key_matches(who.key, member):
-        raise AccessDenied("U doet niet mee aan deze sessie. Doe mee met de sessiecode van deze sessie.")
-    if row.phase == "gesloten":
-        raise AccessDenied("Deze sessie is gesloten.")
-    return row
-
-
-def lock_session(connection: sa.Connection, session_id: str) -> None:
-    """Lock the session's row until the transaction ends, so writers that count or number its rows take turns.
-
-    FOR UPDATE on PostgreSQL; SQLite ignores it, but there every writer already holds the database's write lock
-    (BEGIN IMMEDIATE in `ratc.store`).
-    """
-    connection.execute(sa.select(SESSIONS.c.session_id).where(SESSIONS.c.session_id == session_id).with_for_update())
-
-
-def _session_row(connection: sa.Connection, session_id: str) -> sa.Row | None:
-    """The stored session row."""
-    return connection.execute(sa.select(SESSIONS).where(SESSIONS.c.session_id == session_id)).one_or_none()
 
 
 def _session_by_code(connection: sa.Connection, join_code: str) -> sa.Row | None:
@@ -664,21 +298,6 @@ def _update_session(facilitator: Facilitator, **values: object) -> None:
         )
 
 
-def owned_row(connection: sa.Connection, table: sa.Table, key: sa.Column, value: str, session_id: str, label: str,
-              lock: bool = False):  # fmt: skip
-    """The row with this id when it belongs to the session; AccessDenied when it belongs to another one.
-
-    With `lock` the row stays locked until the transaction ends (FOR UPDATE; see `lock_session` for SQLite).
-    """
-    query = sa.select(table).where(key == value)
-    row = connection.execute(query.with_for_update() if lock else query).one_or_none()
-    if row is None:
-        raise InvalidInput(f"{label}: bestaat niet (meer). Ververs de pagina.")
-    if row.session_id != session_id:
-        raise AccessDenied(f"{label}: hoort bij een andere sessie.")
-    return row
-
-
 def check_references(
     connection: sa.Connection, session_id: str, theme_id: str | None, view_id: str | None, practice_id: str | None
 ) -> None:
@@ -693,15 +312,6 @@ def check_references(
         ).scalar_one_or_none()
         if found is None:
             raise InvalidInput("Goede praktijk: bestaat niet (meer) in de bibliotheek.")
-
-
-def author_name(connection: sa.Connection, who: Pass) -> str:
-    """How a card or practice is signed: the participant's name ('' when anonymous), or 'Facilitator'."""
-    if isinstance(who, Facilitator):
-        return "Facilitator"
-    return connection.execute(
-        sa.select(PARTICIPANTS.c.name).where(PARTICIPANTS.c.participant_id == who.participant_id)
-    ).scalar_one()
 
 
 def _free_code(connection: sa.Connection) -> str:
@@ -728,42 +338,3 @@ def _theme_input(theme: str | tuple[str, str]) -> tuple[str, str]:
         name, description = theme
     name = clean_field_line(name, "theme", "Thema")
     return name, clean_field_block(description, "theme_description", "Toelichting bij thema")
-
-
-def clean_field_line(value: object, limit_name: str, label: str) -> str:
-    """One cleaned line; too long is an error (not silently cut), so the person can shorten it themselves."""
-    cleaned = text.clean_line(value, 100_000)
-    _check_length(cleaned, limit_name, label)
-    return cleaned
-
-
-def clean_field_block(value: object, limit_name: str, label: str) -> str:
-    """A cleaned multi-line text; too long is an error."""
-    cleaned = text.clean_block(value, 100_000)
-    _check_length(cleaned, limit_name, label)
-    return cleaned
-
-
-def required_line(value: object, limit_name: str, label: str, hint: str) -> str:
-    """A cleaned line that may not be empty."""
-    cleaned = clean_field_line(value, limit_name, label)
-    if not cleaned:
-        raise InvalidInput(f"{label}: is leeg. {hint}")
-    return cleaned
-
-
-def required_block(value: object, limit_name: str, label: str, hint: str) -> str:
-    """A cleaned multi-line text that may not be empty."""
-    cleaned = clean_field_block(value, limit_name, label)
-    if not cleaned:
-        raise InvalidInput(f"{label}: is leeg. {hint}")
-    return cleaned
-
-
-def _check_length(value: str, limit_name: str, label: str) -> None:
-    """InvalidInput when a text is longer than its limit."""
-    limit = LIMITS[limit_name]
-    if len(value) > limit:
-        raise InvalidInput(
-            f"{label}: is {fmt.number(len(value))} tekens lang; hoogstens {fmt.number(limit)}. Maak de tekst korter."
-        )

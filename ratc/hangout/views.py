@@ -161,18 +161,18 @@ def _trends(query: Query, params: dict[str, str]) -> Rendered:
 def _map(query: Query, params: dict[str, str]) -> Rendered:
     """Kaart: the publication map; param maat (waarde, per_10k, verandering), besides the context."""
     from ratc.core import geo
-    from ratc.monitor import map_view
+    from ratc.monitor import map_frame, map_view
 
     chosen, choices, notices = _context(query, params)
-    indicator = map_view.indicator_row(query, chosen.indicator)
-    measure = params.get("maat") or map_view.default_measure(indicator)
-    if measure not in map_view.measures_for(indicator):
+    indicator = map_frame.indicator_row(query, chosen.indicator)
+    measure = params.get("maat") or map_frame.default_measure(indicator)
+    if measure not in map_frame.measures_for(indicator):
         notices.append(f"Weergave '{measure}' past niet bij deze indicator; de standaardweergave wordt getoond.")
-        measure = map_view.default_measure(indicator)
+        measure = map_frame.default_measure(indicator)
     geometry = geo.map_geometry()
     figure = map_view.static_figure(query, chosen, measure, is_demo(query), geometry.description)
     settings = _context_settings(query, chosen, choices)[1:]
-    settings += [("Weergave", map_view.MEASURE_BUTTONS.get(measure, measure)), ("Kaart", geometry.description)]
+    settings += [("Weergave", map_frame.MEASURE_BUTTONS.get(measure, measure)), ("Kaart", geometry.description)]
     return Rendered("kaart", "Kaart", _figure_title(figure, "Kaart"), figure, settings, notices=notices)
 
 

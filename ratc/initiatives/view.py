@@ -1,26 +1,22 @@
-"""What the initiatives page shows: the filtered list, the map of initiatives per municipality, the coalitions,
-and the exports of the registry and the coalitions (CSV and Excel that read back the same). No Streamlit here."""
+"""What the initiatives page shows: the filters and the filtered list, the suggestions, the coalitions, and the
+exports of the registry and the coalitions (CSV and Excel that read back the same). The map is in `map_view`.
+No Streamlit here."""
 
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-import pydeck as pdk
 
-from ratc.core import charts, export, fmt, geo, metadata
+from ratc.core import export, fmt, metadata
 from ratc.initiatives.matching import suggestions
 from ratc.initiatives.registry import DIRECTIONS, Registry, catalogue
-from ratc.monitor import map_view
 
 SOURCE = "Register van initiatieven, RAT-C Zuid-Holland-Zuid"
 EXPORT_NUMERIC = {"register": ("Capaciteit", "Nog over"), "coalities": ("Hoeveelheid",)}
-MAP_HEIGHT_PX = 420
-MAP_COLOURS = ["#F3F5F7", *charts.SEQUENTIAL[1:]]  # no initiatives, then four shades of blue
 
 
 @dataclass(frozen=True)
@@ -128,129 +124,6 @@ def counts_text(numbers: dict[str, int]) -> str:
         f"**{numbers['open_vragen']}** {'open vraag' if numbers['open_vragen'] == 1 else 'open vragen'}",
         f"**{numbers['coalities']}** {'coalitie' if numbers['coalities'] == 1 else 'coalities'}",
     ])  # fmt: skip
-
-
-@dataclass(frozen=True)
-class InitiativeMap:
-    """The map of initiatives per municipality, with its legend and a text alternative."""
-
-    deck: map_view.DeckJson
-    legend: list[map_view.LegendEntry]
-    description: str
-
-
-def map_frame(registry: Registry, filters: Filters, geometry: geo.MapGeometry,
-              data_dir: Path | None = None) -> pd.DataFrame:  # fmt: skip
-    """Per municipality: initiatives, offers and open needs that pass the filters (region-wide ones apart)."""
-    vocabulary = catalogue(data_dir)
-    items = filtered_items(registry, filters)
-    local = items[items["area_code"] != metadata.REGION_CODE]
-    per_area = local.assign(
-        is_offer=local["direction"] == "aanbod", is_open_need=(local["direction"] == "vraag") & (local["remaining"] > 0)
-    ).groupby("area_code").agg(
-        initiatieven=("initiative_id", "nunique"), aanbod=("is_offer", "sum"), open_vragen=("is_open_need", "sum")
-    )  # fmt: skip
-    codes = geometry.frame["statcode"]
-    counts = per_area.reindex(codes, fill_value=0).astype(int).reset_index(drop=True)
-    return pd.DataFrame({"gemeentecode": codes.to_numpy(), "gemeente": codes.map(vocabulary.areas).to_numpy()}).join(
-        counts
-    )
-
-
-def map_classes(frame: pd.DataFrame) -> tuple[list[int], list[map_view.LegendEntry]]:
-    """A class per municipality by number of initiatives (0 light grey, then up to four shades) and the legend."""
-    largest = int(frame["initiatieven"].max()) if len(frame) else 0
-    step = max(1, math.ceil(largest / 4))
-    edges = [(1 + number * step, (number + 1) * step) for number in range(4)]
-    classes = [0 if value == 0 else min(4, (int(value) - 1) // step + 1) for value in frame["initiatieven"]]
-    labels = ["geen initiatieven"] + [f"{low} initiatie{'f' if low == 1 else 'ven'}" if low == high
-                                      else f"{low} tot {high} initiatieven" for low, high in edges]  # fmt: skip
-    legend = [
-        map_view.LegendEntry(labels[number], MAP_COLOURS[number], classes.count(number))
-        for number in range(5)
-        if number == 0 or edges[number - 1][0] <= max(largest, 1)
-    ]
-    return classes, legend
-
-
-def initiative_map(registry: Registry, filters: Filters, geometry: geo.MapGeometry,
-                   data_dir: Path | None = None) -> InitiativeMap:  # fmt: skip
-    """Each municipality's tile (or outline) shaded by its number of initiatives, the counts written on it.
-
-    Only our own counts and the municipalities' names go into the tooltip and labels; no text that people typed.
-    No basemap is requested (see `map_view.deck`).
-    """
-    frame = map_frame(registry, filters, geometry, data_dir)
-    classes, legend = map_classes(frame)
-    colours = MAP_COLOURS
-    by_code = frame.assign(klasse=classes).set_index("gemeentecode")
-    properties = {
-        code: {
-            "gemeente": row.gemeente,
-            "tekst": f"{_count(row.initiatieven, 'initiatief', 'initiatieven')} · {row.aanbod} aanbod · "
-                     f"{_count(row.open_vragen, 'open vraag', 'open vragen')}",
-            "fill": [*_rgb(colours[int(row.klasse)]), 235],
-        }
-        for code, row in zip(by_code.index, by_code.itertuples(), strict=True)
-    }  # fmt: skip
-    features = geometry.display_features()
-    for feature in features["features"]:
-        feature["properties"].update(properties[feature["properties"]["statcode"]])
-    shapes = pdk.Layer(
-        "GeoJsonLayer", data=features, id="initiatieven", pickable=True, stroked=True, filled=True,
-        get_fill_color="properties.fill", get_line_color=[154, 165, 177, 255], get_line_width=1,
-        line_width_units="'pixels'",
-    )  # fmt: skip
-    points = geometry.frame.set_index("statcode")[["label_lon", "label_lat"]].reindex(by_code.index)
-    labels = pdk.Layer(
-        "TextLayer",
-        data=[
-            {"position": [float(lon), float(lat)],
-             "text": f"{map_view.label_name(code, row.gemeente, geometry.is_tiles)}\n{row.initiatieven}",
-             "color": [255, 255, 255, 255] if int(row.klasse) >= 3 else [31, 41, 51, 255]}
-            for code, row, lon, lat in zip(by_code.index, by_code.itertuples(), points["label_lon"],
-                                           points["label_lat"], strict=True)
-        ],
-        id="namen", get_position="position", get_text="text", get_color="color", get_size=13,
-        size_units="'pixels'", font_family="'Source Sans Pro, Helvetica, Arial, sans-serif'", font_weight=600,
-        line_height=1.15,
-    )  # fmt: skip
-    deck = pdk.Deck(
-        layers=[shapes, labels],
-        initial_view_state=map_view.view_state(geometry.frame.total_bounds, height_px=MAP_HEIGHT_PX),
-        views=[pdk.View(type="MapView", controller={"scrollZoom": False, "dragRotate": False, "touchRotate": False})],
-        map_provider=None,  # no basemap and no request (see map_view.deck)
-        tooltip={"html": "<b>{gemeente}</b><br/>{tekst}",
-                 "style": {"backgroundColor": "#1F2933", "color": "#FFFFFF", "fontSize": "14px"}},
-    )  # fmt: skip
-    # serialised once here: pydeck's own to_json took longer than the rest of the page with 355 boundaries
-    return InitiativeMap(map_view.serialised(deck), legend, describe_map(frame, registry, filters))
-
-
-def map_key(registry: Registry, filters: Filters, geometry: geo.MapGeometry) -> tuple:
-    """What the map depends on: the registry's content, the filters and the geometry (its display shapes)."""
-    content = tuple(
-        int(pd.util.hash_pandas_object(frame, index=False).sum()) if len(frame) else 0
-        for frame in (registry.initiatives, registry.items)
-    )
-    return (registry.demo, content, filters, geometry.kind, geometry.description, hash(geometry.shown))
-
-
-def describe_map(frame: pd.DataFrame, registry: Registry, filters: Filters) -> str:
-    """The map in a sentence: where most initiatives are, where none are, and how many work region-wide."""
-    items = filtered_items(registry, filters)
-    regional = items.loc[items["area_code"] == metadata.REGION_CODE, "initiative_id"].nunique()
-    if frame["initiatieven"].sum() == 0:
-        text = "Geen initiatieven in één gemeente die bij deze keuze passen."
-    else:
-        most = frame.sort_values(["initiatieven", "gemeente"], ascending=[False, True]).iloc[0]
-        none = frame.loc[frame["initiatieven"] == 0, "gemeente"].tolist()
-        text = f"De meeste initiatieven: {most['gemeente']} ({most['initiatieven']})."
-        if none:
-            text += f" Geen: {', '.join(none)}."
-    if regional:
-        text += f" {_count(regional, 'initiatief werkt', 'initiatieven werken')} in de hele regio (niet op de kaart)."
-    return text
 
 
 def suggestion_options(registry: Registry, data_dir: Path | None = None) -> dict[str, str]:
@@ -436,16 +309,6 @@ def describe_filters(filters: Filters, data_dir: Path | None = None) -> str:
     if filters.search.strip():
         parts.append(f"zoekterm '{' '.join(filters.search.split())}'")
     return " · ".join(parts) or "alles"
-
-
-def _count(number: int, one: str, many: str) -> str:
-    """'1 initiatief', '3 initiatieven'."""
-    return f"{number} {one if number == 1 else many}"
-
-
-def _rgb(colour: str) -> list[int]:
-    """'#D55E00' -> [213, 94, 0]."""
-    return [int(colour[index : index + 2], 16) for index in (1, 3, 5)]
 
 
 def _shorten(label: str, limit: int) -> str:

@@ -1,269 +1,41 @@
-"""The Kaart page's logic: the map frame (value, rank, class per municipality), the pydeck map and the static chart.
+"""The Kaart page's maps: the interactive pydeck map and the publication map (Altair) of the map frame, with
+their titles, legend, text alternative, metadata and export table.
 
 No Streamlit here: the page lays out what these functions return.
 """
 
 from __future__ import annotations
 
-import html
-import json
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 import altair as alt
-import numpy as np
 import pandas as pd
 import pydeck as pdk
 
-from ratc.core import charts, export, fmt, geo, metadata
+from ratc.core import charts, export, fmt, geo
 from ratc.core.context import Context
-from ratc.core.geo import RD_NEW, MapGeometry
+from ratc.core.deck import (
+    FONT_FAMILY,
+    TOOLTIP_STYLE,
+    DeckJson,
+    label_font_px,
+    legend_html,
+    rgb,
+    serialised,
+    without_basemap,
+)
+from ratc.core.geo import MapGeometry
 from ratc.core.periods import parse_period
+from ratc.monitor.map_frame import MEASURE_SLUGS, MEASURES, indicator_row, map_frame, region_text
+from ratc.monitor.map_legend import legend_entries
 from ratc.monitor.overview import Query
 
-MEASURES = {"waarde": "Waarde", "per_10k": "Per 10.000 inwoners", "verandering": "Verandering t.o.v. basis"}
-MEASURE_BUTTONS = {"waarde": "Waarde", "per_10k": "Per 10.000 inwoners", "verandering": "Verandering"}
-MEASURE_SLUGS = {"waarde": "waarde", "per_10k": "per 10000", "verandering": "verandering"}
-CLASS_COUNT = 5
-MISSING_LABEL = "geen gegevens"
-MISSING_COLOUR = "#BFBFBF"  # darker than the light middle of the change scale
-# Labels on real boundaries, where the small municipalities of the Drechtsteden sit close together.
-SHORT_NAMES = {"GM0531": "H.I. Ambacht", "GM0523": "Hardinxveld-G."}
-# Change for an indicator without a good or bad direction: green .. grey .. purple, neither warm nor "good blue".
-NEUTRAL_DIVERGING = ["#1B8A6B", "#9BD3C0", "#F2F2F2", "#E3B5CF", "#A8507F"]
-# Nice class widths: equal-interval classes whose edges are round numbers.
-STEP_MULTIPLIERS = (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8)
-# Half-widths of the middle class of change, in whole percents: the classes are ±s/2 and ±3s/2.
-# The widest keeps its lowest edge above -100%, the smallest relative change there is.
-CHANGE_STEPS = (0.02, 0.04, 0.06, 0.1, 0.2, 0.4, 0.6)
 FILL_ALPHA = 235
 # Light grey borders: white ones vanish around the lightest classes on a white page.
 BORDER, CHOSEN_OUTLINE = "#CBD2D9", "#1F2933"
-# The initial view fits the region into this much canvas: the narrowest the wide layout gives the map at
-# 1280 px with the sidebar open; wider screens get more margin, and the map can be dragged.
-MAP_WIDTH_PX, MAP_HEIGHT_PX = geo.DISPLAY_WIDTH_PX, 420
 TOPOLOGY_OBJECT = "gemeenten"
-TOOLTIP = {
-    "html": "<b>{gemeente}</b><br/>{tekst}<br/>{periode} · {rang_tekst}",
-    "style": {"backgroundColor": "#1F2933", "color": "#FFFFFF", "fontSize": "14px"},
-}
-
-
-@dataclass(frozen=True)
-class LegendEntry:
-    """One class of the map: its label, colour and how many municipalities fall in it."""
-
-    label: str
-    colour: str
-    count: int
-
-
-def measures_for(indicator: Mapping) -> list[str]:
-    """The measures that make sense for an indicator: per 10,000 only for counts, change only with a baseline."""
-    measures = ["waarde"]
-    if _flag(indicator["per_10k"]):
-        measures.append("per_10k")
-    if _flag(indicator["has_baseline"]):
-        measures.append("verandering")
-    return measures
-
-
-def default_measure(indicator: Mapping) -> str:
-    """Per 10,000 inhabitants where that exists (counts of big and small municipalities compare badly)."""
-    return "per_10k" if _flag(indicator["per_10k"]) else "waarde"
-
-
-def map_frame(query: Query, chosen: Context, measure: str, geometry: MapGeometry) -> pd.DataFrame:
-    """Per municipality: value, per 10,000, change, the shown measure with Dutch text, rank, class, colour, label."""
-    indicator = indicator_row(query, chosen.indicator)
-    if measure not in measures_for(indicator):
-        raise ValueError(f"measure {measure!r} is not available for {chosen.indicator}")
-    latest = query("latest_value_by_area", as_of_date=chosen.as_of_date)
-    latest = latest[latest["indicator_id"] == chosen.indicator]
-    areas = query("area_list")
-    municipalities = areas[areas["area_type"] == "gemeente"][["area_code", "area_name", "population_2020"]]
-    frame = municipalities.merge(latest, on="area_code", how="left")
-    per_10k = frame["value"] / frame["population_2020"] * 10_000
-    change = pd.Series(
-        [fmt.relative_change(value, base) for value, base in zip(frame["value"], frame["baseline_value"], strict=True)],
-        index=frame.index,
-        dtype="float64",
-    )
-    shown = {"waarde": frame["value"], "per_10k": per_10k, "verandering": change}[measure].astype("float64")
-    classes, legend = classify(shown, measure, indicator)
-    label_of = [entry.label for entry in legend]
-    colour_of = [entry.colour for entry in legend]
-    result = pd.DataFrame(
-        {
-            "gemeentecode": frame["area_code"],
-            "gemeente": frame["area_name"],
-            "period_key": frame["period_key"],
-            "periode": [_period_label(key, indicator["frequency"]) for key in frame["period_key"]],
-            "waarde": frame["value"].astype("float64"),
-            "per_10000": (per_10k if _flag(indicator["per_10k"]) else per_10k * math.nan).astype("float64"),
-            "basiswaarde": frame["baseline_value"].astype("float64"),
-            "verandering": change,
-            "kaartwaarde": shown,
-            "tekst": [value_text(value, measure, indicator) for value in shown],
-            "rang": shown.rank(ascending=False, method="min").astype("Int64"),
-            "klasse": pd.array([None if pd.isna(c) else int(c) + 1 for c in classes], dtype="Int64"),
-            "klasse_label": [MISSING_LABEL if pd.isna(c) else label_of[int(c)] for c in classes],
-            "kleur": [MISSING_COLOUR if pd.isna(c) else colour_of[int(c)] for c in classes],
-            "is_gekozen": frame["area_code"] == chosen.gemeente,
-            "label": [
-                f"{label_name(code, name, geometry.is_tiles)}\n{short_text(value, measure, indicator)}"
-                for code, name, value in zip(frame["area_code"], frame["area_name"], shown, strict=True)
-            ],
-        }
-    )
-    placed = place_labels(geometry, result.set_index("gemeentecode")["label"])
-    result = result.merge(placed, left_on="gemeentecode", right_index=True, how="left")
-    # on tiles a label stays on its own tile; on boundaries it may move, so it is dark with a white halo
-    result["tekstkleur"] = [
-        "#FFFFFF" if geometry.is_tiles and _is_dark(colour) else "#1F2933" for colour in result["kleur"]
-    ]
-    return result
-
-
-def label_name(code: str, name: str, tiles: bool) -> str:
-    """A municipality's name as a map label: long names broken on a tile, abbreviated on real boundaries."""
-    if tiles:
-        return name.replace("-Ido-", "-Ido-\n").replace("Hardinxveld-", "Hardinxveld-\n")
-    return SHORT_NAMES.get(code, name)
-
-
-def place_labels(geometry: MapGeometry, labels: pd.Series, font_px: float | None = None) -> pd.DataFrame:
-    """Label positions (label_lon, label_lat) per statcode that do not overlap on the publication map.
-
-    Greedy: the largest municipality first at its label point; a smaller one there too when that is free,
-    else in the first free spot around it (above, below, beside, diagonal), else where it overlaps least.
-    Sizes are estimated from the font size and the scale at which the map fills `charts.WIDTH`.
-    """
-    font_px = font_px or label_font_px(geometry)
-    frame = geometry.frame.set_index("statcode")
-    min_lon, min_lat, max_lon, max_lat = frame.total_bounds
-    km_per_lon = 111.32 * math.cos(math.radians((min_lat + max_lat) / 2))
-    km_per_lat = 110.57
-    px_per_km = min(charts.WIDTH / ((max_lon - min_lon) * km_per_lon),
-                    (charts.WIDTH // 2) / ((max_lat - min_lat) * km_per_lat))  # fmt: skip
-    areas = frame.geometry.to_crs(RD_NEW).area.sort_values(ascending=False)
-    placed: list[tuple[float, float, float, float]] = []
-    positions = {}
-    for code in areas.index:
-        lines = str(labels.get(code, "")).split("\n")
-        width = (max(len(line) for line in lines) * 0.58 * font_px + 4) / px_per_km
-        height = (len(lines) * 1.2 * font_px + 2) / px_per_km
-        x = (frame.loc[code, "label_lon"] - min_lon) * km_per_lon
-        y = (frame.loc[code, "label_lat"] - min_lat) * km_per_lat
-        shifts = [(0, 0), (0, 1), (0, -1), (1, 0), (-1, 0), (1, 1), (-1, 1), (1, -1), (-1, -1)]
-        candidates = [(x + dx * 0.6 * width, y + dy * 0.9 * height) for dx, dy in shifts]
-        overlaps = [sum(_overlap((cx, cy, width, height), box) for box in placed) for cx, cy in candidates]
-        best = next((index for index, overlap in enumerate(overlaps) if overlap == 0), int(np.argmin(overlaps)))
-        cx, cy = candidates[best]
-        placed.append((cx, cy, width, height))
-        positions[code] = (min_lon + cx / km_per_lon, min_lat + cy / km_per_lat, best != 0)
-    return pd.DataFrame.from_dict(positions, orient="index", columns=["label_lon", "label_lat", "label_verplaatst"])
-
-
-def label_font_px(geometry: MapGeometry) -> float:
-    """Label font size: roomy tiles take larger type than the small municipalities on real boundaries."""
-    return 11.0 if geometry.is_tiles else 9.0
-
-
-def legend_entries(frame: pd.DataFrame, measure: str, indicator: Mapping) -> list[LegendEntry]:
-    """The legend of a map frame: every class in order, with counts; 'geen gegevens' only when needed."""
-    _, legend = classify(frame["kaartwaarde"], measure, indicator)
-    counts = frame["klasse_label"].value_counts()
-    entries = [LegendEntry(entry.label, entry.colour, int(counts.get(entry.label, 0))) for entry in legend]
-    if frame["klasse"].isna().all():
-        entries = []
-    if frame["klasse"].isna().any():
-        entries.append(LegendEntry(MISSING_LABEL, MISSING_COLOUR, int(frame["klasse"].isna().sum())))
-    return entries
-
-
-def classify(values: pd.Series, measure: str, indicator: Mapping) -> tuple[list[float], list[LegendEntry]]:
-    """A class index (0-4, NaN when missing) per value, and the five classes as legend entries (count 0).
-
-    Value and per 10,000: five equal classes with round edges from just below the lowest value, light to
-    dark. Change: five classes symmetric around zero, coloured by polarity (worse = vermillion side).
-    """
-    present = values.dropna()
-    if measure == "verandering":
-        inner = change_edges(present)
-        indices = [math.nan if pd.isna(value) else int(np.searchsorted(inner, value, side="right")) for value in values]
-        return indices, [LegendEntry(label, colour, 0) for label, colour in
-                         zip(change_labels(inner), change_colours(indicator["polarity"]), strict=True)]  # fmt: skip
-    edges = sequential_edges(present)
-    decimals = _edge_decimals(edges)
-    labels = [f"{fmt.number(low, decimals)} tot {fmt.number(high, decimals)}" for low, high in pairwise(edges)]
-    indices = [
-        math.nan if pd.isna(value) else min(int(np.searchsorted(edges, value, side="right")) - 1, CLASS_COUNT - 1)
-        for value in values
-    ]
-    return indices, [LegendEntry(label, colour, 0) for label, colour in zip(labels, charts.SEQUENTIAL, strict=True)]
-
-
-def sequential_edges(values: pd.Series) -> list[float]:
-    """Six round class edges: the smallest nice step whose five classes from below the minimum reach the maximum."""
-    if values.empty:
-        return [float(step) for step in range(CLASS_COUNT + 1)]
-    low, high = float(values.min()), float(values.max())
-    spread = high - low if high > low else max(abs(high), 1.0)
-    for step in _nice_steps(spread / CLASS_COUNT):
-        start = math.floor(low / step) * step
-        if start + CLASS_COUNT * step >= high:
-            return [round(start + number * step, 10) for number in range(CLASS_COUNT + 1)]
-    raise AssertionError("unreachable: the steps grow without bound")  # pragma: no cover
-
-
-def change_edges(values: pd.Series) -> list[float]:
-    """Four inner edges of change classes, symmetric around zero: -3s/2, -s/2, s/2, 3s/2."""
-    largest = float(values.abs().max()) if not values.empty else 0.0
-    step = next((step for step in CHANGE_STEPS if 2.5 * step >= largest), CHANGE_STEPS[-1])
-    return [-1.5 * step, -0.5 * step, 0.5 * step, 1.5 * step]
-
-
-def change_labels(inner: list[float]) -> list[str]:
-    """Dutch labels of the five change classes."""
-    texts = [fmt.signed_percent(edge) for edge in inner]
-    return [
-        f"lager dan {texts[0]}",
-        f"{texts[0]} tot {texts[1]}",
-        f"{texts[1]} tot {texts[2]}",
-        f"{texts[2]} tot {texts[3]}",
-        f"{texts[3]} of hoger",
-    ]
-
-
-def change_colours(polarity: str) -> list[str]:
-    """Colours of the change classes, from the largest fall to the largest rise: a worse change is vermillion."""
-    if polarity == "hoger_slechter":
-        return list(charts.DIVERGING)
-    if polarity == "hoger_beter":
-        return list(reversed(charts.DIVERGING))
-    return list(NEUTRAL_DIVERGING)
-
-
-def value_text(value: float, measure: str, indicator: Mapping) -> str:
-    """The shown figure in Dutch with its unit: '1.234 uitkeringen', '56,7 per 10.000 inwoners', '+12%'."""
-    if pd.isna(value):
-        return "geen gegevens"
-    if measure == "verandering":
-        return f"{fmt.signed_percent(value)} t.o.v. basis"
-    if measure == "per_10k":
-        return f"{fmt.number(value, 1)} per 10.000 inwoners"
-    return f"{fmt.number(value, int(indicator['decimals']))} {indicator['unit']}"
-
-
-def short_text(value: float, measure: str, indicator: Mapping) -> str:
-    """The shown figure without unit, for labels on the map."""
-    if pd.isna(value):
-        return "–"
-    if measure == "verandering":
-        return fmt.signed_percent(value)
-    return fmt.number(value, 1 if measure == "per_10k" else int(indicator["decimals"]))
+TOOLTIP = {"html": "<b>{gemeente}</b><br/>{tekst}<br/>{periode} · {rang_tekst}", "style": TOOLTIP_STYLE}
 
 
 def measure_title(indicator: Mapping, measure: str) -> str:
@@ -290,23 +62,6 @@ def common_period(frame: pd.DataFrame, fallback: str = "–") -> str:
     """The period label most municipalities have: the map's period (the fallback when there is no data)."""
     labels = frame["periode"].dropna()
     return labels.mode().iloc[0] if not labels.empty else fallback
-
-
-def region_text(query: Query, chosen: Context, measure: str) -> str | None:
-    """The region's figure for the shown measure, in Dutch, or None when missing."""
-    indicator = indicator_row(query, chosen.indicator)
-    latest = query("latest_value_by_area", as_of_date=chosen.as_of_date)
-    rows = latest[(latest["indicator_id"] == chosen.indicator) & (latest["area_code"] == metadata.REGION_CODE)]
-    if rows.empty:
-        return None
-    row = rows.iloc[0]
-    population = query("area_list").set_index("area_code").loc[metadata.REGION_CODE, "population_2020"]
-    value = {
-        "waarde": row["value"],
-        "per_10k": row["value"] / population * 10_000,
-        "verandering": fmt.relative_change(row["value"], row["baseline_value"]),
-    }[measure]
-    return None if value is None or pd.isna(value) else value_text(value, measure, indicator)
 
 
 def description(frame: pd.DataFrame, indicator: Mapping, measure: str, geometry: MapGeometry,
@@ -345,12 +100,7 @@ def description(frame: pd.DataFrame, indicator: Mapping, measure: str, geometry:
 def deck(frame: pd.DataFrame, geometry: MapGeometry, measure: str, indicator: Mapping) -> pdk.Deck:
     """The interactive map: a pickable GeoJsonLayer coloured by class, names and figures on top, no basemap.
 
-    Basemap, as found in Streamlit 1.67 (elements/deck_gl_json_chart.py and the DeckGlJsonChart frontend
-    bundle): the frontend injects Carto's positron/dark-matter style (a request to basemaps.cartocdn.com)
-    whenever the spec has no `mapStyle` and every view is a MapView. `map_style=None` drops `mapStyle`,
-    so it is exactly what triggers that. `map_provider=None` with pydeck's default map_style serialises
-    `"mapStyle": "__MAP_STYLE__"`, a sentinel the frontend deletes without substituting anything, and
-    with no style left it renders no base map component at all: no tiles, no style, no request.
+    `deck.without_basemap` says how no basemap is requested.
     """
     features = geometry.display_features()
     rows = frame.set_index("gemeentecode")
@@ -366,9 +116,9 @@ def deck(frame: pd.DataFrame, geometry: MapGeometry, measure: str, indicator: Ma
                 "rang_tekst": f"rang {row['rang']} van {int(frame['rang'].notna().sum())} (hoogste = 1)"
                 if pd.notna(row["rang"])
                 else "geen rang",
-                "fill": [*_rgb(row["kleur"]), FILL_ALPHA],
+                "fill": [*rgb(row["kleur"]), FILL_ALPHA],
                 "line_width": 3 if row["is_gekozen"] else 1,
-                "line": [*_rgb(CHOSEN_OUTLINE), 255] if row["is_gekozen"] else [*_rgb(BORDER), 255],
+                "line": [*rgb(CHOSEN_OUTLINE), 255] if row["is_gekozen"] else [*rgb(BORDER), 255],
             }
         )
     shapes = pdk.Layer(
@@ -391,7 +141,7 @@ def deck(frame: pd.DataFrame, geometry: MapGeometry, measure: str, indicator: Ma
             {
                 "position": [row.label_lon, row.label_lat],
                 "text": row.label,
-                "color": [*_rgb(row.tekstkleur), 255],
+                "color": [*rgb(row.tekstkleur), 255],
             }
             for row in frame.itertuples()
         ],
@@ -402,7 +152,7 @@ def deck(frame: pd.DataFrame, geometry: MapGeometry, measure: str, indicator: Ma
         get_color="color",
         get_size=label_font_px(geometry) + 2,  # the interactive map is drawn a little larger than the export
         size_units="'pixels'",
-        font_family="'Source Sans Pro, Helvetica, Arial, sans-serif'",  # unquoted CSS: no name may start with a digit
+        font_family=FONT_FAMILY,
         font_weight=600,
         line_height=1.15,
         # on real boundaries a label may cross a border: a white outline keeps it readable (needs an SDF atlas)
@@ -410,66 +160,7 @@ def deck(frame: pd.DataFrame, geometry: MapGeometry, measure: str, indicator: Ma
         outline_width=0 if geometry.is_tiles else 4,
         outline_color=[255, 255, 255, 230],
     )
-    return pdk.Deck(
-        layers=[shapes, labels],
-        initial_view_state=view_state(geometry.frame.total_bounds),
-        views=[pdk.View(type="MapView", controller={"scrollZoom": False, "dragRotate": False, "touchRotate": False})],
-        map_provider=None,  # no basemap and no request: see the docstring
-        tooltip=TOOLTIP,
-    )
-
-
-@dataclass(frozen=True)
-class DeckJson:
-    """A pydeck map serialised once, for `st.pydeck_chart`, which only calls `to_json()` and reads the tooltip.
-
-    pydeck serialises on every call, indented, in pure Python: for 355 municipalities that took over a second
-    per rerun of the Kaart page (bench/run.py). Cached as a string, a rerun costs a few milliseconds.
-    """
-
-    text: str
-    tooltip: Mapping
-    layers: tuple = ()  # Streamlit converts DataFrames in a deck's layers before serialising; there are none
-
-    def to_json(self) -> str:
-        """The deck's JSON spec, as pydeck's `Deck.to_json()` gives it."""
-        return self.text
-
-    @property
-    def _tooltip(self) -> Mapping:
-        """Where Streamlit looks for a pydeck deck's tooltip (pydeck's own attribute name)."""
-        return self.tooltip
-
-
-def serialised(deck_object: pdk.Deck) -> DeckJson:
-    """The deck as JSON, equal to `deck_object.to_json()` but with the layers' data encoded by the fast C encoder."""
-    data = [layer.data for layer in deck_object.layers]
-    for layer in deck_object.layers:
-        layer.data = []
-    try:
-        spec = json.loads(deck_object.to_json())
-    finally:
-        for layer, layer_data in zip(deck_object.layers, data, strict=True):
-            layer.data = layer_data
-    for layer_spec, layer_data in zip(spec["layers"], data, strict=True):
-        layer_spec["data"] = layer_data
-    return DeckJson(json.dumps(spec, sort_keys=True, separators=(",", ":")), deck_object._tooltip)
-
-
-def view_state(bounds, width_px: int = MAP_WIDTH_PX, height_px: int = MAP_HEIGHT_PX) -> pdk.ViewState:
-    """A view that fits lon/lat bounds (min_lon, min_lat, max_lon, max_lat) into a canvas with a margin."""
-    min_lon, min_lat, max_lon, max_lat = (float(value) for value in bounds)
-
-    def mercator_y(lat: float) -> float:
-        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
-
-    world_x = (max_lon - min_lon) / 360
-    world_y = (mercator_y(max_lat) - mercator_y(min_lat)) / (2 * math.pi)
-    # deck.gl's world is 512 px wide at zoom 0; 0.9 leaves a margin around the region
-    zoom = math.log2(min(0.9 * width_px / (512 * world_x), 0.9 * height_px / (512 * world_y)))
-    centre_lat = math.degrees(2 * math.atan(math.exp((mercator_y(min_lat) + mercator_y(max_lat)) / 2)) - math.pi / 2)
-    return pdk.ViewState(longitude=(min_lon + max_lon) / 2, latitude=centre_lat, zoom=round(zoom, 2), pitch=0,
-                         bearing=0)  # fmt: skip
+    return without_basemap([shapes, labels], geometry.frame.total_bounds, TOOLTIP)
 
 
 def selected_code(selection: Mapping | None) -> str | None:
@@ -565,84 +256,9 @@ def export_table(frame: pd.DataFrame, measure: str) -> pd.DataFrame:
     }).reset_index(drop=True)  # fmt: skip
 
 
-def legend_html(entries: list[LegendEntry]) -> str:
-    """The classed legend as inline HTML: a colour swatch, the class and its number of municipalities."""
-    items = []
-    for entry in entries:
-        count = "1 gemeente" if entry.count == 1 else f"{entry.count} gemeenten"
-        items.append(
-            '<span style="display:inline-flex;align-items:center;margin:0 1.2em 0.3em 0;white-space:nowrap">'
-            f'<span aria-hidden="true" style="display:inline-block;width:1.1em;height:1.1em;margin-right:0.4em;'
-            f'background:{entry.colour};border:1px solid #9AA5B1;border-radius:2px"></span>'
-            f"{html.escape(entry.label)} <span style='color:#52606D;margin-left:0.3em'>({count})</span></span>"
-        )
-    return '<div role="list" aria-label="Legenda">' + "".join(
-        f'<span role="listitem">{item}</span>' for item in items
-    ) + "</div>"  # fmt: skip
-
-
-def pairwise(edges: list[float]) -> list[tuple[float, float]]:
-    """Consecutive pairs of class edges."""
-    return list(zip(edges[:-1], edges[1:], strict=True))
-
-
-def indicator_row(query: Query, indicator_id: str) -> pd.Series:
-    """One indicator's row of the catalog."""
-    catalog = query("indicator_catalog")
-    return catalog[catalog["indicator_id"] == indicator_id].iloc[0]
-
-
 def _change_word(change: float, rise: str, fall: str, level: str) -> str:
     """How to name an extreme change in a sentence: as a rise, a fall, or (at zero) just the level."""
     return rise if change > 0 else fall if change < 0 else level
-
-
-def _overlap(first: tuple[float, float, float, float], second: tuple[float, float, float, float]) -> float:
-    """The overlapping area of two boxes given as (centre x, centre y, width, height)."""
-    across = min(first[0] + first[2] / 2, second[0] + second[2] / 2) - max(
-        first[0] - first[2] / 2, second[0] - second[2] / 2
-    )
-    up = min(first[1] + first[3] / 2, second[1] + second[3] / 2) - max(
-        first[1] - first[3] / 2, second[1] - second[3] / 2
-    )
-    return max(across, 0.0) * max(up, 0.0)
-
-
-def _nice_steps(minimum: float):
-    """Round step sizes from just below `minimum` upwards."""
-    exponent = math.floor(math.log10(minimum)) if minimum > 0 else 0
-    while True:
-        for multiplier in STEP_MULTIPLIERS:
-            step = multiplier * 10**exponent
-            if step >= minimum * 0.999:
-                yield step
-        exponent += 1
-
-
-def _edge_decimals(edges: list[float]) -> int:
-    """The fewest decimals that show every class edge exactly."""
-    return next((d for d in range(0, 5) if all(abs(edge - round(edge, d)) < 1e-9 for edge in edges)), 4)
-
-
-def _period_label(key, frequency: str) -> str | None:
-    """'dec 2021' for a period key; None when missing."""
-    return None if key is None or pd.isna(key) else parse_period(str(key), frequency).label
-
-
-def _flag(value) -> bool:
-    """A boolean from the catalog (DuckDB boolean or 'true'/'false')."""
-    return value if isinstance(value, bool | np.bool_) else str(value).lower() == "true"
-
-
-def _rgb(colour: str) -> list[int]:
-    """'#D55E00' -> [213, 94, 0]."""
-    return [int(colour[index : index + 2], 16) for index in (1, 3, 5)]
-
-
-def _is_dark(colour: str) -> bool:
-    """Whether white text reads better than dark text on this colour (relative luminance)."""
-    red, green, blue = (channel / 255 for channel in _rgb(colour))
-    return 0.2126 * red + 0.7152 * green + 0.0722 * blue < 0.45
 
 
 def static_figure(query: Query, chosen: Context, measure: str, is_demo: bool, geometry_version: str) -> charts.Figure:

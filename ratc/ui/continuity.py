@@ -1,18 +1,19 @@
 """Streamlit parts of the two continuity pages: the regional picture with recording a coupling, and a
 municipality's weekly report form. Each part is one function the page calls; the logic lives in continuity,
-continuity_region and continuity_view."""
+form, continuity_region and continuity_view."""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
+from ratc.continuity import form
 from ratc.continuity import region as continuity_region
 from ratc.continuity import reports as continuity
 from ratc.continuity import view as continuity_view
 from ratc.core import context, keys, text
 from ratc.demo import store_content as demo_store
-from ratc.ui import cache
+from ratc.ui import cache, forms
 from ratc.ui import components as ui
 
 REPORT_PAGE = "pages/continuity_report.py"
@@ -22,13 +23,15 @@ REPORT_FLASH = "melden_bericht"
 
 def overview_content() -> bool:
     """Start the regional page: demo or real reports (True: demo); stops when the store is down or holds none."""
-    return ui.stored_content(continuity.holdings, OVERVIEW_FLASH, "bedrijfsvoering_demo", empty=_no_reports)
+    return forms.stored_content(continuity.holdings, OVERVIEW_FLASH, "bedrijfsvoering_demo", empty=_no_reports)
 
 
 def _no_reports() -> None:
     """Say that no municipality has reported yet, and offer the demo reports."""
-    ui.empty_store("Er zijn nog geen meldingen over de bedrijfsvoering. Gemeenten melden via *Bedrijfsvoering melden*.",
-                   demo_store.load_continuity, keys.may_couple(None), key="bedrijfsvoering_demo_laden")  # fmt: skip
+    forms.empty_store(
+        "Er zijn nog geen meldingen over de bedrijfsvoering. Gemeenten melden via *Bedrijfsvoering melden*.",
+        demo_store.load_continuity, keys.may_couple(None), key="bedrijfsvoering_demo_laden",
+    )  # fmt: skip
 
 
 def matrix(view: continuity_region.Picture, demo: bool) -> None:
@@ -80,7 +83,7 @@ def help_table(view: continuity_region.Picture) -> None:
 
 def coupling_form(view: continuity_region.Picture) -> None:
     """Choose a request for help and an offer for it, and record the pair with a note."""
-    need = ui.pick_need(continuity_view.need_options(view), "Hulpvraag", "koppeling_knelpunt",
+    need = forms.pick_need(continuity_view.need_options(view), "Hulpvraag", "koppeling_knelpunt",
                         "Er is nu geen hulpvraag met een passend aanbod dat nog niet gekoppeld is.",
                         lambda chosen: continuity_view.offers_table(view, chosen))  # fmt: skip
     if need is None:
@@ -91,14 +94,14 @@ def coupling_form(view: continuity_region.Picture) -> None:
         note = st.text_input("Afspraak", placeholder="bijv. twee boa's vanaf maandag, contact via de teamleiders",
                              key="koppeling_notitie", max_chars=500)  # fmt: skip
         who = st.text_input("Vastgelegd door", key="koppeling_door", max_chars=80)
-        given = ui.write_key("Sleutel regio", keys.configured(keys.CONTINUITY), key="koppeling_sleutel")
+        given = forms.write_key("Sleutel regio", keys.configured(keys.CONTINUITY), key="koppeling_sleutel")
         if st.form_submit_button(
             "Koppeling vastleggen", type="primary", icon=":material/link:", key="koppeling_opslaan"
         ):
-            ui.save(lambda: continuity_region.record_coupling(need, offer, note, who, key=given), OVERVIEW_FLASH,
+            forms.save(lambda: continuity_region.record_coupling(need, offer, note, who, key=given), OVERVIEW_FLASH,
                     "De koppeling is vastgelegd.")  # fmt: skip
     if not keys.configured(keys.CONTINUITY):
-        ui.open_warning(keys.CONTINUITY, "koppelingen vastleggen")
+        forms.open_warning(keys.CONTINUITY, "koppelingen vastleggen")
 
 
 def couplings_list(view: continuity_region.Picture) -> None:
@@ -123,25 +126,25 @@ def reporting_municipality(chosen: context.Context) -> str:
 def report_key(area: str, name: str) -> str | None:
     """The key typed for the municipality's form; the page stops until it is the right one (when one is set)."""
     needed = keys.configured(keys.municipality_variable(area), keys.CONTINUITY)
-    given = ui.write_key(f"Sleutel voor {name}", needed, key=f"melden_sleutel_{area}")
+    given = forms.write_key(f"Sleutel voor {name}", needed, key=f"melden_sleutel_{area}")
     if needed and not keys.may_report(given, area):
         st.info("Vul de sleutel van uw gemeente (of van de regio) in om te melden.", icon=":material/lock:")
         st.stop()
     if not needed:
-        ui.open_warning(keys.CONTINUITY, "voor elke gemeente melden")
+        forms.open_warning(keys.CONTINUITY, "voor elke gemeente melden")
     return given
 
 
 def stored_reports(area: str) -> tuple[continuity.StoredReport | None, pd.DataFrame]:
     """The municipality's previous report and its history; the page stops when the store does not answer."""
-    return ui.from_store(lambda: (continuity.last_report(area), continuity.history(area)))
+    return forms.from_store(lambda: (continuity.last_report(area), continuity.history(area)))
 
 
 def report_form(area: str, previous: continuity.StoredReport | None, given: str | None) -> None:
     """The week's report, prefilled with the previous one, and storing it when it is sent."""
     vocabulary = continuity.catalogue()
     st.caption(text.escape_markdown(continuity_view.previous_text(previous)))
-    tables = continuity.form_tables(previous)
+    tables = form.form_tables(previous)
     version = f"{area}_{previous.report_id if previous else 'nieuw'}"  # a new report reloads the prefilled tables
     weeks = continuity_view.week_options()
     week = st.selectbox("Week", list(weeks), format_func=weeks.get, key=f"melden_week_{area}")
@@ -168,14 +171,14 @@ def report_form(area: str, previous: continuity.StoredReport | None, given: str 
         )
     if submitted:
         fields = (absence, statuses, bottlenecks, offers, reporter, note)
-        ui.save(lambda: _store_report(area, week, fields, given), REPORT_FLASH,
+        forms.save(lambda: _store_report(area, week, fields, given), REPORT_FLASH,
                 lambda report: f"De melding van {vocabulary.municipalities[area]} over "
                                f"{continuity_view.week_label(report.week)} is opgeslagen.", kept=True)  # fmt: skip
 
 
 def _store_report(area: str, week: str, fields: tuple, given: str | None) -> continuity.Report:
     """Check the form's fields as a report for the week and store it; the report as stored."""
-    report = continuity.validate(area, week, *fields)
+    report = form.validate(area, week, *fields)
     continuity.save_report(report, key=given)
     return report
 

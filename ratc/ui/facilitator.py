@@ -1,5 +1,6 @@
-"""The facilitator's parts of the Hang-out page: start or open a session, agenda, presentation, board, votes,
-actions and the report. Each part is one function the page calls; the logic lives in session, board and report."""
+"""The facilitator's parts of the Hang-out page: start or open a session, the agenda, the board's cards, the actions
+and the report. Each part is one function the page calls; presentation mode is in `ratc.ui.presentation`, the rounds
+of voting and placing in `ratc.ui.rounds`, and the logic in `ratc.hangout`."""
 
 from __future__ import annotations
 
@@ -9,9 +10,20 @@ import pandas as pd
 import streamlit as st
 
 from ratc.core import fmt, keys, text
-from ratc.hangout import board, practices, report, session, views
-from ratc.ui import cache
-from ratc.ui import components as ui
+from ratc.hangout import (
+    access,
+    actions,
+    board,
+    pinning,
+    practices,
+    report,
+    report_docx,
+    report_html,
+    schema,
+    session,
+    views,
+)
+from ratc.ui import cache, forms, presentation
 from ratc.ui import hangout as sui
 
 SECTIONS = {
@@ -22,10 +34,6 @@ SECTIONS = {
     "verslag": "Verslag",
 }
 NEW_KEY = "_hangout_new_key"
-STEP = "_hangout_step"
-PRESENTING = "_hangout_presenting"  # not a widget key: widget state is dropped while presentation hides the widget
-DEMO_MARK = " · :orange-badge[:material/science: Demodata]"
-LIVE_CARDS = 14  # the newest cards that fit beside a chart on a shared screen
 
 
 def start_forms(code_in_url: str) -> None:
@@ -37,7 +45,7 @@ def start_forms(code_in_url: str) -> None:
         title = st.text_input(
             "Titel",
             key="sessie_nieuw_titel",
-            max_chars=session.LIMITS["title"],
+            max_chars=schema.LIMITS["title"],
             placeholder="bijv. Hang-out werk en inkomen",
         )
         left, middle, right = st.columns(3)
@@ -50,11 +58,11 @@ def start_forms(code_in_url: str) -> None:
             placeholder="Werk en inkomen: behoud van banen of omscholing?\nJeugd: onderwijsachterstanden",
         )
         introduction = st.text_area("Inleiding voor het verslag (optioneel)", key="sessie_nieuw_inleiding")
-        given = ui.write_key("Sleutel voor hang-outs", keys.configured(keys.HANGOUT), key="sessie_nieuw_sleutel")
+        given = forms.write_key("Sleutel voor hang-outs", keys.configured(keys.HANGOUT), key="sessie_nieuw_sleutel")
         submitted = st.form_submit_button("Sessie aanmaken", type="primary", icon=":material/add:")
     if not keys.configured(keys.HANGOUT):
         with new_tab:
-            ui.open_warning(keys.HANGOUT, "een hang-out aanmaken")
+            forms.open_warning(keys.HANGOUT, "een hang-out aanmaken")
     if submitted:
         created = sui.attempt(session.create_session, title, day, themes.splitlines(), name, introduction, int(dots),
                               key=given)  # fmt: skip
@@ -71,7 +79,7 @@ def start_forms(code_in_url: str) -> None:
         facilitator = sui.attempt(session.open_as_facilitator, code, key)
         if facilitator is not sui.FAILED:
             st.session_state[sui.FACILITATOR] = facilitator
-            st.query_params["code"] = session.normalise_code(code)
+            st.query_params["code"] = access.normalise_code(code)
             st.rerun()
 
 
@@ -99,11 +107,11 @@ def header(info: session.Session) -> None:
     right.code(sui.join_url(info.join_code), language=None)
 
 
-def agenda_section(facilitator: session.Facilitator, info: session.Session) -> None:
+def agenda_section(facilitator: access.Facilitator, info: session.Session) -> None:
     """The agenda of pinned views (reorder, remove, show), pinning by link, and the themes."""
     themes = session.themes(facilitator)
     names = {theme.theme_id: theme.name for theme in themes}
-    pinned = session.agenda(facilitator)
+    pinned = pinning.agenda(facilitator)
     pages = {url_path: kind.page_label for url_path, kind in views.kinds().items()}
     st.subheader("Agenda")
     if not pinned:
@@ -123,7 +131,7 @@ def agenda_section(facilitator: session.Facilitator, info: session.Session) -> N
             if buttons[0].button(
                 "", icon=":material/arrow_upward:", key=f"agenda_op_{view.view_id}", help="Eerder", disabled=number == 0
             ):
-                sui.then_rerun(session.move_view, facilitator, view.view_id, -1)
+                sui.then_rerun(pinning.move_view, facilitator, view.view_id, -1)
             if buttons[1].button(
                 "",
                 icon=":material/arrow_downward:",
@@ -131,13 +139,13 @@ def agenda_section(facilitator: session.Facilitator, info: session.Session) -> N
                 help="Later",
                 disabled=number == len(pinned) - 1,
             ):
-                sui.then_rerun(session.move_view, facilitator, view.view_id, 1)
+                sui.then_rerun(pinning.move_view, facilitator, view.view_id, 1)
             buttons[2].button(
                 "", icon=":material/slideshow:", key=f"agenda_toon_{view.view_id}", help="Presenteren vanaf hier",
-                on_click=present, args=(facilitator, pinned, number),
+                on_click=presentation.present, args=(facilitator, pinned, number),
             )  # fmt: skip
             if buttons[3].button("", icon=":material/delete:", key=f"agenda_weg_{view.view_id}", help="Van de agenda"):
-                sui.then_rerun(session.unpin_view, facilitator, view.view_id)
+                sui.then_rerun(pinning.unpin_view, facilitator, view.view_id)
     with st.expander("Weergave toevoegen met een link uit de monitor"):
         sui.empty_form_if_done("agenda_link", ["agenda_link_url", "agenda_link_titel"])
         with st.form("agenda_link"):
@@ -163,7 +171,7 @@ def agenda_section(facilitator: session.Facilitator, info: session.Session) -> N
     _session_settings(facilitator, info)
 
 
-def _pin_link(facilitator: session.Facilitator, link: str, theme_id: str | None, title: str) -> None:
+def _pin_link(facilitator: access.Facilitator, link: str, theme_id: str | None, title: str) -> None:
     """Pin the view a pasted link points to; its title defaults to the chart's."""
     parsed = sui.attempt(views.parse_link, link)
     if parsed is sui.FAILED:
@@ -173,13 +181,13 @@ def _pin_link(facilitator: session.Facilitator, link: str, theme_id: str | None,
     if rendered is None:
         return
     if (
-        sui.attempt(session.pin_view, facilitator, url_path, params, title or rendered.title, theme_id)
+        sui.attempt(pinning.pin_view, facilitator, url_path, params, title or rendered.title, theme_id)
         is not sui.FAILED
     ):
         sui.form_done("agenda_link", "De weergave staat op de agenda.")
 
 
-def _session_settings(facilitator: session.Facilitator, info: session.Session) -> None:
+def _session_settings(facilitator: access.Facilitator, info: session.Session) -> None:
     """Close or delete the session, and sign out on this device."""
     with st.expander("Sessie sluiten, verwijderen of afmelden"):
         if info.phase != "gesloten":
@@ -199,91 +207,17 @@ def _session_settings(facilitator: session.Facilitator, info: session.Session) -
 
 def sign_out() -> None:
     """Forget the facilitator's pass in this browser session."""
-    for key in (sui.FACILITATOR, NEW_KEY, STEP, PRESENTING):
+    for key in (sui.FACILITATOR, NEW_KEY, presentation.STEP, presentation.PRESENTING):
         st.session_state.pop(key, None)
     st.query_params.pop("code", None)
     st.rerun()
 
 
-def presentation_section(facilitator: session.Facilitator, info: session.Session) -> None:
-    """Presentation mode: one agenda step at a time, large, with the theme's cards coming in live beside it."""
-    sui.presentation_style()
-    pinned = session.agenda(facilitator)
-    themes = {theme.theme_id: theme for theme in session.themes(facilitator)}
-    steps = len(pinned) + 1  # the agenda, then the overview of all cards
-    step = min(st.session_state.get(STEP, 0), steps - 1)
-    back, forward, where, code, leave = st.columns([1.3, 1.5, 3.2, 2.6, 1.3], vertical_alignment="center")
-    if back.button(
-        "Vorige", icon=":material/arrow_back:", key="presentatie_vorige", disabled=step == 0, width="stretch"
-    ):
-        _go_to(facilitator, pinned, step - 1)
-    if forward.button(
-        "Volgende",
-        icon=":material/arrow_forward:",
-        key="presentatie_volgende",
-        disabled=step >= steps - 1,
-        width="stretch",
-    ):
-        _go_to(facilitator, pinned, step + 1)
-    code.markdown(f":material/login: {sui.JOIN_PATH} · code **{info.join_code}**")
-    if leave.button("Sluiten", icon=":material/close:", key="presentatie_sluiten", width="stretch"):
-        st.session_state[PRESENTING] = False
-        st.rerun()
-    if step < len(pinned):
-        view = pinned[step]
-        theme = themes.get(view.theme_id)
-        theme_name = text.escape_markdown(theme.name if theme else "zonder thema")
-        where.markdown(f"Stap {step + 1} van {steps} · {theme_name}{DEMO_MARK if views.is_demo(cache.query) else ''}")
-        st.header(text.escape_markdown(view.title))
-        if view.note:
-            st.markdown(text.escape_markdown(view.note))
-        chart_column, cards_column = st.columns([3, 2], gap="large")
-        with chart_column:
-            rendered = sui.rendered_view(view.url_path, view.params)
-            if rendered is not None:
-                sui.show_view(rendered, large=True)
-        with cards_column:
-            live_cards(facilitator, view.theme_id, {item.view_id: item.title for item in pinned})
-    else:
-        where.markdown(f"Stap {steps} van {steps} · overzicht{DEMO_MARK if views.is_demo(cache.query) else ''}")
-        st.header("Wat we zagen en wat we samen oppakken")
-        results(facilitator, session.session(facilitator), list(themes.values()))
-
-
-def _go_to(facilitator: session.Facilitator, pinned: list[session.PinnedView], step: int) -> None:
-    """Move the presentation to a step and tell participants which view is on the screen."""
-    st.session_state[STEP] = step
-    sui.then_rerun(session.show_view, facilitator, pinned[step].view_id if step < len(pinned) else None)
-
-
-def present(facilitator: session.Facilitator, pinned: list[session.PinnedView], step: int) -> None:
-    """Start presentation mode at an agenda step (a button callback, so it runs before the page is drawn)."""
-    st.session_state[PRESENTING] = True
-    st.session_state[STEP] = step
-    sui.attempt(session.show_view, facilitator, pinned[step].view_id if step < len(pinned) else None)
-
-
-@st.fragment(run_every=2)
-def live_cards(facilitator: session.Facilitator, theme_id: str | None, view_titles: dict[str, str]) -> None:
-    """The theme's newest cards, refreshed every two seconds on the shared screen."""
-    cards_list = sui.attempt(board.cards, facilitator)
-    if cards_list is sui.FAILED:
-        return
-    mine = [card for card in cards_list if card.theme_id == theme_id]
-    st.subheader(f"Kaarten bij dit thema: {len(mine)}")
-    if not mine:
-        st.caption("Nog geen kaarten. Deelnemers schrijven ze op hun eigen apparaat.")
-    for card in list(reversed(mine))[:LIVE_CARDS]:
-        sui.show_card(card, view_titles)
-    if len(mine) > LIVE_CARDS:
-        st.caption(f"En {len(mine) - LIVE_CARDS} eerdere kaarten (zie Kaarten).")
-
-
-def cards_section(facilitator: session.Facilitator) -> None:
+def cards_section(facilitator: access.Facilitator) -> None:
     """Tidy the board: add, edit, group and merge cards."""
     themes = session.themes(facilitator)
     names = {theme.theme_id: theme.name for theme in themes}
-    pinned = session.agenda(facilitator)
+    pinned = pinning.agenda(facilitator)
     view_titles = {view.view_id: view.title for view in pinned}
     cards_list = board.cards(facilitator)
     labels = {card.card_id: _short(card) for card in cards_list}
@@ -328,17 +262,17 @@ def cards_section(facilitator: session.Facilitator) -> None:
 
 
 def _edit_form(
-    facilitator: session.Facilitator, card: board.Card, names: dict[str, str], library: dict[str, str]
+    facilitator: access.Facilitator, card: board.Card, names: dict[str, str], library: dict[str, str]
 ) -> None:
     """Change one card's text, kind, theme, group and the good practice it refers to."""
     with st.form(f"bewerk_form_{card.card_id}"):
         new_text = st.text_area("Tekst", value=card.text, key=f"bewerk_tekst_{card.card_id}")
-        kinds = list(session.KINDS)
+        kinds = list(schema.KINDS)
         kind = st.selectbox(
             "Soort",
             kinds,
             index=kinds.index(card.kind),
-            format_func=session.KINDS.get,
+            format_func=schema.KINDS.get,
             key=f"bewerk_soort_{card.card_id}",
         )
         theme_ids = list(names)
@@ -360,88 +294,7 @@ def _edit_form(
                            theme_id=theme_id, group=group, practice_id=practice_id)  # fmt: skip
 
 
-def votes_section(facilitator: session.Facilitator, info: session.Session) -> None:
-    """Run the rounds: phase, dots per participant, progress, reveal, and the results once revealed."""
-    phase_column, dots_column = st.columns([3, 1], vertical_alignment="bottom")
-    phase = phase_column.segmented_control(
-        "Ronde",
-        list(session.PHASES),
-        default=info.phase,
-        required=True,
-        format_func=session.PHASES.get,
-        key=f"ronde_{info.phase}",
-    )
-    if phase != info.phase:
-        sui.then_rerun(session.set_phase, facilitator, phase)
-    dots = dots_column.number_input(
-        "Stippen per deelnemer",
-        1,
-        session.MAX_DOTS,
-        info.dots_per_participant,
-        key=f"stippen_{info.dots_per_participant}",
-    )
-    if dots != info.dots_per_participant:
-        sui.then_rerun(session.set_dots, facilitator, int(dots))
-    progress(facilitator)
-    revealed = st.toggle(
-        "Stemmen en plaatsingen tonen aan iedereen", value=info.votes_revealed, key=f"onthullen_{info.votes_revealed}"
-    )
-    if revealed != info.votes_revealed:
-        sui.then_rerun(session.reveal_votes, facilitator, revealed)
-    if not info.votes_revealed:
-        st.info("De stemmen blijven verborgen tot u ze toont, ook op dit scherm.", icon=":material/visibility_off:")
-        return
-    results(facilitator, info, session.themes(facilitator))
-
-
-@st.fragment(run_every=2)
-def progress(facilitator: session.Facilitator) -> None:
-    """How far voting and placing are, without saying on what (refreshed every two seconds)."""
-    numbers = sui.attempt(board.vote_progress, facilitator)
-    placed = sui.attempt(board.placement_progress, facilitator)
-    if numbers is sui.FAILED or placed is sui.FAILED:
-        return
-    cast, available, voters = numbers
-    st.markdown(
-        f"**{cast} van {available}** stippen gebruikt door {voters} "
-        f"{'deelnemer' if voters == 1 else 'deelnemers'} · {placed} plaatsingen op de 2×2"
-    )
-
-
-def results(facilitator: session.Facilitator, info: session.Session, themes: list[session.Theme]) -> None:
-    """Per theme: the cards ranked by votes (once revealed) beside the 2×2, whose numbers the table gives."""
-    cards_list = board.ranked(board.cards(facilitator))
-    placed = board.placements(facilitator) or []
-    for theme in themes:
-        theme_cards = [card for card in cards_list if card.theme_id == theme.theme_id]
-        st.subheader(text.escape_markdown(theme.name))
-        if not theme_cards:
-            st.caption("Geen kaarten bij dit thema.")
-            continue
-        placeable = [card for card in theme_cards if card.kind in session.PLACEABLE_KINDS]
-        numbers = board.placement_numbers(placeable, placed)
-        table = pd.DataFrame({
-            "2×2": [str(numbers[card.card_id]) if card.card_id in numbers else "" for card in theme_cards],
-            "Stippen": [card.votes for card in theme_cards],
-            "Soort": [card.kind_label for card in theme_cards],
-            "Kaart": [card.text for card in theme_cards],
-            "Groep": [card.group for card in theme_cards],
-        })  # fmt: skip
-        empty = [
-            column
-            for column in ("2×2", "Stippen", "Groep")
-            if not (table[column].notna() & (table[column] != "")).any()
-        ]
-        table = table.drop(columns=empty)
-        figure = board.placement_figure(placeable, placed, info.title, theme.name, dt.date.today())
-        chart_column, table_column = st.columns([2, 3]) if figure is not None else (None, st.container())
-        table_column.dataframe(table, hide_index=True, width="stretch",
-                               column_config={"Kaart": st.column_config.TextColumn(width="large")})  # fmt: skip
-        if figure is not None:
-            chart_column.vega_lite_chart(figure.spec, theme=None)
-
-
-def actions_section(facilitator: session.Facilitator) -> None:
+def actions_section(facilitator: access.Facilitator) -> None:
     """Record the agreed actions with their owners (an Actie card can be the starting point)."""
     themes = session.themes(facilitator)
     names = {theme.theme_id: theme.name for theme in themes}
@@ -465,10 +318,10 @@ def actions_section(facilitator: session.Facilitator) -> None:
         card = action_cards.get(card_id)
         if not description.strip() and card is not None:
             description = card.text
-        added = sui.attempt(session.add_action, facilitator, description, owner, theme_id, card_id, due)
+        added = sui.attempt(actions.add_action, facilitator, description, owner, theme_id, card_id, due)
         if added is not sui.FAILED:
             sui.form_done("actie_nieuw", "De actie is vastgelegd.")
-    agreed = session.actions(facilitator)
+    agreed = actions.actions(facilitator)
     if not agreed:
         st.caption("Nog geen acties vastgelegd.")
         return
@@ -488,10 +341,10 @@ def actions_section(facilitator: session.Facilitator) -> None:
     remove_column, button_column = st.columns([3, 1], vertical_alignment="bottom")
     chosen = remove_column.selectbox("Actie verwijderen", list(labels), format_func=labels.get, key="actie_weg")
     if button_column.button("Verwijderen", icon=":material/delete:", key="actie_weg_knop"):
-        sui.then_rerun(session.remove_action, facilitator, chosen)
+        sui.then_rerun(actions.remove_action, facilitator, chosen)
 
 
-def report_section(facilitator: session.Facilitator) -> None:
+def report_section(facilitator: access.Facilitator) -> None:
     """Make the session report and offer it as DOCX and as one HTML file."""
     st.write(
         "Het verslag bevat de inleiding, de deelnemers, per thema de vastgezette grafieken met hun instellingen "
@@ -501,7 +354,7 @@ def report_section(facilitator: session.Facilitator) -> None:
         with st.spinner("De grafieken worden getekend …"):
             made = sui.attempt(report.collect, cache.query, facilitator, draw=_cached_view)
         if made is not sui.FAILED:
-            st.session_state["_hangout_report"] = (made.file_stem, report.to_docx(made), report.to_html(made))
+            st.session_state["_hangout_report"] = (made.file_stem, report_docx.to_docx(made), report_html.to_html(made))
     made = st.session_state.get("_hangout_report")
     if not made:
         return

@@ -10,8 +10,8 @@ from urllib.parse import urlencode, urlsplit
 import streamlit as st
 
 from ratc.core import store, text
-from ratc.hangout import board, practices, session, views
-from ratc.ui import cache
+from ratc.hangout import access, board, pinning, practices, schema, session, views
+from ratc.ui import cache, forms
 from ratc.ui import components as ui
 
 FACILITATOR = "_hangout_facilitator"
@@ -19,35 +19,19 @@ PARTICIPANT = "_hangout_participant"
 FLASH = "_hangout_flash"
 JOIN_PATH = "meedoen"
 FAILED = object()
-# Presentation mode: our own static CSS (no user text). Full width, sidebar and toolbar hidden, large type.
-PRESENTATION_CSS = """
-<style>
-[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
-header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"] {display: none !important;}
-[data-testid="stMainBlockContainer"], .block-container {
-    max-width: 100% !important; padding: 1rem 2.5rem 2rem !important;
-}
-[data-testid="stMain"] [data-testid="stMarkdownContainer"] p,
-[data-testid="stMain"] [data-testid="stMarkdownContainer"] li {font-size: 1.45rem; line-height: 1.45;}
-[data-testid="stMain"] h1 {font-size: 2.6rem !important;}
-[data-testid="stMain"] h2 {font-size: 2rem !important;}
-[data-testid="stMain"] [data-testid="stCaptionContainer"] p {font-size: 1.1rem;}
-[data-testid="stMain"] button p {font-size: 1.1rem; white-space: nowrap;}
-</style>
-"""
 
 
-def facilitator() -> session.Facilitator | None:
+def facilitator() -> access.Facilitator | None:
     """The facilitator's pass held in this browser session, if any."""
     return st.session_state.get(FACILITATOR)
 
 
-def participant() -> session.Participant | None:
+def participant() -> access.Participant | None:
     """The participant's pass held in this browser session, if any."""
     return st.session_state.get(PARTICIPANT)
 
 
-def any_pass() -> session.Pass | None:
+def any_pass() -> access.Pass | None:
     """The facilitator's pass, else the participant's: who may add to the practices library."""
     return facilitator() or participant()
 
@@ -56,9 +40,9 @@ def attempt(action: Callable[..., object], *args: object, **kwargs: object) -> o
     """Run a store operation; on bad input, no access or an unreachable store show the Dutch message, return FAILED."""
     try:
         return action(*args, **kwargs)
-    except (session.InvalidInput, practices.InvalidPractice, views.ViewError) as problem:
+    except (schema.InvalidInput, practices.InvalidPractice, views.ViewError) as problem:
         st.error(text.escape_markdown(str(problem)), icon=":material/error:")
-    except session.AccessDenied as problem:
+    except access.AccessDenied as problem:
         st.error(text.escape_markdown(str(problem)), icon=":material/lock:")
     except store.StoreUnavailable as problem:
         st.error(str(problem), icon=":material/cloud_off:")
@@ -66,8 +50,8 @@ def attempt(action: Callable[..., object], *args: object, **kwargs: object) -> o
 
 
 def show_flash() -> None:
-    """Show (once) the success message `form_done` left for the run after it (`ui.flash`, the pages' own key)."""
-    ui.flash(FLASH)
+    """Show (once) the success message `form_done` left for the run after it (`forms.flash`, the pages' own key)."""
+    forms.flash(FLASH)
 
 
 def empty_form_if_done(name: str, keys: list[str]) -> None:
@@ -88,7 +72,7 @@ def empty_form_if_done(name: str, keys: list[str]) -> None:
 def form_done(name: str, message: str) -> None:
     """After a form was stored: empty it on the next run, say so, and rerun."""
     st.session_state[f"_hangout_done_{name}"] = True
-    ui.flash(FLASH, message)
+    forms.flash(FLASH, message)
     st.rerun()
 
 
@@ -141,7 +125,7 @@ def pin_control(url_path: str, settings: Mapping[str, str], title: str, key: str
         )
         note = st.text_area("Toelichting (optioneel)", key=f"{key}_pin_toelichting_{digest}", height=80)
         if st.button("Vastzetten", type="primary", icon=":material/push_pin:", key=f"{key}_pin_knop"):
-            pinned = attempt(session.pin_view, facilitator_pass, url_path, params, own_title or title, theme_id, note)
+            pinned = attempt(pinning.pin_view, facilitator_pass, url_path, params, own_title or title, theme_id, note)
             if pinned is not FAILED:
                 st.success("Vastgezet op de agenda van de sessie.", icon=":material/check_circle:")
 
@@ -206,12 +190,6 @@ def practice_labels(cards_list: list[board.Card]) -> dict[str, str]:
     return {practice_id: practice.label for practice_id, practice in found.items()}
 
 
-def presentation_style() -> None:
-    """Switch the page to presentation mode (full width, no sidebar or toolbar, large type)."""
-    # static CSS of our own; no user text goes into this HTML
-    st.markdown(PRESENTATION_CSS, unsafe_allow_html=True)
-
-
 def show_practice(practice: practices.Practice, key: str) -> None:
     """A practice from the library: every field as text; the (validated http/https) link as a link button."""
     with st.container(border=True):
@@ -227,7 +205,7 @@ def show_practice(practice: practices.Practice, key: str) -> None:
             st.caption(text.escape_markdown(practice.link))
 
 
-def practice_form(who: session.Pass, key: str, theme_options: list[str] | None = None) -> None:
+def practice_form(who: access.Pass, key: str, theme_options: list[str] | None = None) -> None:
     """The form to add a practice to the library (for someone in a session)."""
     fields = [f"{key}_{name}" for name in ("titel", "beschrijving", "gemeente", "thema", "contact", "link")]
     empty_form_if_done(key, fields)
@@ -258,10 +236,10 @@ def practice_form(who: session.Pass, key: str, theme_options: list[str] | None =
 
 
 def card_form(
-    who: session.Pass,
+    who: access.Pass,
     key: str,
     themes: list[session.Theme],
-    pinned: list[session.PinnedView],
+    pinned: list[pinning.PinnedView],
     current_view: str | None = None,
     practice_options: dict[str, str] | None = None,
 ) -> None:
@@ -276,15 +254,15 @@ def card_form(
         theme_id = st.selectbox("Thema", list(names), index=default_theme, format_func=names.get, key=f"{key}_thema")
         kind = st.segmented_control(
             "Soort kaart",
-            list(session.KINDS),
+            list(schema.KINDS),
             default="nieuwsgierig",
             required=True,
-            format_func=session.KINDS.get,
+            format_func=schema.KINDS.get,
             key=f"{key}_soort",
         )
         body = st.text_area(
             "Uw kaart",
-            max_chars=session.LIMITS["card"],
+            max_chars=schema.LIMITS["card"],
             key=fields[0],
             placeholder="Eén gedachte per kaart: wat ziet u, wat vraagt u zich af, wat stelt u voor?",
         )

@@ -1,18 +1,18 @@
 """Streamlit parts of the Initiatieven page: the filters, the list, the map, matching with the coalition form, the
 coalitions and the registration form. Each part is one function the page calls; the logic lives in initiatives,
-initiative_matching and initiative_view."""
+initiative_matching, initiative_view and map_view."""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
-from ratc.core import context, keys
+from ratc.core import context, deck, keys
 from ratc.demo import store_content as demo_store
+from ratc.initiatives import map_view
 from ratc.initiatives import registry as initiatives
 from ratc.initiatives import view as initiative_view
-from ratc.monitor import map_view
-from ratc.ui import cache
+from ratc.ui import cache, forms
 from ratc.ui import components as ui
 
 FLASH = "initiatieven_bericht"
@@ -20,7 +20,7 @@ FLASH = "initiatieven_bericht"
 
 def registry_content() -> bool:
     """Start the page: demo or real initiatives (True: demo); stops when the store does not answer."""
-    return ui.stored_content(initiatives.holdings, FLASH, "initiatieven_demo")
+    return forms.stored_content(initiatives.holdings, FLASH, "initiatieven_demo")
 
 
 def filters(registry: initiatives.Registry, chosen: context.Context) -> initiative_view.Filters:
@@ -50,7 +50,7 @@ def filters(registry: initiatives.Registry, chosen: context.Context) -> initiati
 def listing(registry: initiatives.Registry, shown: initiative_view.Filters) -> None:
     """The selected initiatives as a table with its downloads; on an empty registry, the demo offer first."""
     if registry.is_empty:
-        ui.empty_store("Er staan nog geen initiatieven in het register. Meld er een aan bij *Initiatief aanmelden*.",
+        forms.empty_store("Er staan nog geen initiatieven in het register. Meld er een aan bij *Initiatief aanmelden*.",
                        demo_store.load_initiatives, keys.may_register(None), key="initiatieven_demo_laden")  # fmt: skip
     st.dataframe(
         initiative_view.listing(registry, shown), hide_index=True, width="stretch",
@@ -69,11 +69,11 @@ def initiative_map(registry: initiatives.Registry, shown: initiative_view.Filter
     """The selected initiatives per municipality on the map, with its legend and description."""
     geometry = cache.map_geometry()
     # drawn again only when the registry, the filters or the geometry change: 355 boundaries take 0.2 s
-    drawn = cache.stored(initiative_view.initiative_map, initiative_view.map_key(registry, shown, geometry), registry,
+    drawn = cache.stored(map_view.initiative_map, map_view.map_key(registry, shown, geometry), registry,
                          shown, geometry)  # fmt: skip
-    st.pydeck_chart(drawn.deck, height=initiative_view.MAP_HEIGHT_PX, key="initiatieven_kaart", alt=drawn.description)
+    st.pydeck_chart(drawn.deck, height=map_view.MAP_HEIGHT_PX, key="initiatieven_kaart", alt=drawn.description)
     # our own class labels and palette colours only; no user text reaches this HTML
-    st.markdown(map_view.legend_html(drawn.legend), unsafe_allow_html=True)
+    st.markdown(deck.legend_html(drawn.legend), unsafe_allow_html=True)
     st.write(drawn.description)
     st.caption(f"{geometry.description}. Aantal initiatieven per gemeente in de selectie; beweeg over een gemeente "
                "voor aanbod en open vragen.")  # fmt: skip
@@ -86,7 +86,7 @@ def matching(registry: initiatives.Registry) -> None:
         "(zelfde wijk +3, zelfde gemeente +2, hele regio +1,5 of +1, buurgemeente +1, elders +0,5) plus tot +2 voor "
         "het deel van de vraag dat het aanbod kan dekken."
     )
-    need = ui.pick_need(initiative_view.suggestion_options(registry), "Vraag", "coalitie_vraag",
+    need = forms.pick_need(initiative_view.suggestion_options(registry), "Vraag", "coalitie_vraag",
                         "Er is nu geen open vraag met passend aanbod.",
                         lambda chosen: initiative_view.suggestion_table(registry, chosen))  # fmt: skip
     if need is not None:
@@ -105,11 +105,11 @@ def coalition_form(registry: initiatives.Registry, need: str) -> None:
         )  # fmt: skip
         note = st.text_input("Afspraak", max_chars=500, key="coalitie_notitie")
         who = st.text_input("Vastgelegd door", max_chars=80, key="coalitie_door")
-        given = ui.write_key("Sleutel initiatieven", keys.configured(keys.INITIATIVES), key="coalitie_sleutel")
+        given = forms.write_key("Sleutel initiatieven", keys.configured(keys.INITIATIVES), key="coalitie_sleutel")
         if st.form_submit_button(
             "Coalitie vastleggen", type="primary", icon=":material/handshake:", key="coalitie_opslaan"
         ):
-            ui.save(lambda: initiatives.record_coalition(need, offer, amount, note, who, key=given), FLASH,
+            forms.save(lambda: initiatives.record_coalition(need, offer, amount, note, who, key=given), FLASH,
                     "De coalitie is vastgelegd.")  # fmt: skip
 
 
@@ -146,12 +146,12 @@ def registration_form() -> None:
         email = second.text_input("E-mail", max_chars=120, key="aanmelden_email")
         phone = third.text_input("Telefoon", max_chars=30, key="aanmelden_telefoon")
         site = fourth.text_input("Website (optioneel)", max_chars=300, placeholder="https://", key="aanmelden_website")
-        given = ui.write_key("Sleutel initiatieven", keys.configured(keys.INITIATIVES), key="aanmelden_sleutel")
+        given = forms.write_key("Sleutel initiatieven", keys.configured(keys.INITIATIVES), key="aanmelden_sleutel")
         if st.form_submit_button(
             "Initiatief aanmelden", type="primary", icon=":material/add_circle:", key="aanmelden_opslaan"
         ):
             fields = (name, party, home, items, place, about, person, email, phone, site)
-            ui.save(lambda: initiatives.register(initiatives.validate(*fields), key=given), FLASH,
+            forms.save(lambda: initiatives.register(initiatives.validate(*fields), key=given), FLASH,
                     "Het initiatief is aangemeld en staat in de lijst.", kept=True,
                     forget_prefix="aanmelden_")  # fmt: skip
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ratc.core import text
-from ratc.hangout import board, practices, session
+from ratc.hangout import access, board, pinning, practices, schema, session, votes
 from ratc.ui import hangout as sui
 
 SEEN = "_hangout_seen"  # the round and reveal state this page was drawn for
@@ -16,8 +16,8 @@ def join_form(code_in_url: str) -> None:
     with st.form("meedoen"):
         code = st.text_input("Sessiecode", value=code_in_url, max_chars=12, key="meedoen_code",
                              placeholder="bijv. K7M2QX")  # fmt: skip
-        name = st.text_input("Uw naam (optioneel)", max_chars=session.LIMITS["name"], key="meedoen_naam")
-        role = st.text_input("Rol of organisatie (optioneel)", max_chars=session.LIMITS["role"], key="meedoen_rol",
+        name = st.text_input("Uw naam (optioneel)", max_chars=schema.LIMITS["name"], key="meedoen_naam")
+        role = st.text_input("Rol of organisatie (optioneel)", max_chars=schema.LIMITS["role"], key="meedoen_rol",
                              placeholder="bijv. wethouder, strateeg gemeente Dordrecht")  # fmt: skip
         submitted = st.form_submit_button("Meedoen", type="primary", icon=":material/login:")
     if submitted:
@@ -36,7 +36,7 @@ def leave_button() -> None:
         st.rerun()
 
 
-def header(info: session.Session, participant: session.Participant) -> None:
+def header(info: session.Session, participant: access.Participant) -> None:
     """The session's title, who you are here and what the current round asks of you."""
     st.title(text.escape_markdown(info.title))
     who = text.escape_markdown(participant.name) if participant.name else "u (zonder naam)"
@@ -54,29 +54,29 @@ def header(info: session.Session, participant: session.Participant) -> None:
 
 
 @st.fragment(run_every=2)
-def follow(participant: session.Participant, phase: str, revealed: bool) -> None:
+def follow(participant: access.Participant, phase: str, revealed: bool) -> None:
     """What is on the shared screen now; reloads the page when the facilitator opens another round or reveals."""
     current = sui.attempt(session.session, participant)
     if current is sui.FAILED:
         return
     if (current.phase, current.votes_revealed) != (phase, revealed):
         st.rerun(scope="app")
-    pinned = {view.view_id: view.title for view in session.agenda(participant)}
+    pinned = {view.view_id: view.title for view in pinning.agenda(participant)}
     if current.current_view_id in pinned:
         st.markdown(f":material/cast: Nu op het scherm: **{text.escape_markdown(pinned[current.current_view_id])}**")
 
 
-def collect(participant: session.Participant, info: session.Session) -> None:
+def collect(participant: access.Participant, info: session.Session) -> None:
     """Write cards; everyone's cards appear below as they come in."""
     themes = session.themes(participant)
-    pinned = session.agenda(participant)
+    pinned = pinning.agenda(participant)
     library = {practice.practice_id: practice.label for practice in practices.search(limit=100)}
     sui.card_form(participant, "kaart_deelnemer", themes, pinned, info.current_view_id, library)
     board_so_far(participant, {view.view_id: view.title for view in pinned})
 
 
 @st.fragment(run_every=2)
-def board_so_far(participant: session.Participant, view_titles: dict[str, str]) -> None:
+def board_so_far(participant: access.Participant, view_titles: dict[str, str]) -> None:
     """Every card written so far, newest first, refreshed every two seconds."""
     cards_list = sui.attempt(board.cards, participant)
     if cards_list is sui.FAILED:
@@ -91,9 +91,9 @@ def board_so_far(participant: session.Participant, view_titles: dict[str, str]) 
             sui.show_card(card, view_titles)
 
 
-def vote(participant: session.Participant, info: session.Session) -> None:
+def vote(participant: access.Participant, info: session.Session) -> None:
     """Spend dots: + and − per card; only your own dots are shown until the facilitator reveals the votes."""
-    mine = board.my_votes(participant)
+    mine = votes.my_votes(participant)
     left = info.dots_per_participant - sum(mine.values())
     st.metric("Stippen over", f"{left} van {info.dots_per_participant}")
     names = {theme.theme_id: theme.name for theme in session.themes(participant)}
@@ -109,20 +109,20 @@ def vote(participant: session.Participant, info: session.Session) -> None:
                 sui.show_card(card, own_dots=mine.get(card.card_id, 0))
             if add_column.button("", icon=":material/add_circle:", key=f"stip_{card.card_id}", disabled=left <= 0,
                                  help="Een stip op deze kaart"):  # fmt: skip
-                sui.then_rerun(board.vote, participant, card.card_id)
+                sui.then_rerun(votes.vote, participant, card.card_id)
             if remove_column.button("", icon=":material/remove_circle:", key=f"stip_weg_{card.card_id}",
                                     disabled=not mine.get(card.card_id), help="Een stip eraf"):  # fmt: skip
-                sui.then_rerun(board.unvote, participant, card.card_id)
+                sui.then_rerun(votes.unvote, participant, card.card_id)
 
 
-def place(participant: session.Participant) -> None:
+def place(participant: access.Participant) -> None:
     """Rate each idea, opportunity and action on impact and invloed (1–5); saved per card."""
-    placeable = [card for card in board.cards(participant) if card.kind in session.PLACEABLE_KINDS]
+    placeable = [card for card in board.cards(participant) if card.kind in votes.PLACEABLE_KINDS]
     if not placeable:
         st.write("Er zijn geen ideeën, kansen of acties om te plaatsen.")
         return
-    mine = board.my_placements(participant)
-    scale = list(range(session.SCALE[0], session.SCALE[1] + 1))
+    mine = votes.my_placements(participant)
+    scale = list(range(schema.SCALE[0], schema.SCALE[1] + 1))
     st.caption(f"{len(mine)} van {len(placeable)} kaarten geplaatst.")
     for card in placeable:
         sui.show_card(card)
@@ -137,10 +137,10 @@ def place(participant: session.Participant) -> None:
                                               icon=":material/check:", width="stretch",
                                               key=f"plaats_opslaan_{card.card_id}")  # fmt: skip
         if saved:
-            sui.then_rerun(board.place, participant, card.card_id, int(impact), int(influence))
+            sui.then_rerun(votes.place, participant, card.card_id, int(impact), int(influence))
 
 
-def extras(participant: session.Participant) -> None:
+def extras(participant: access.Participant) -> None:
     """Add a good practice to the library, and leave the session on this device."""
     with st.expander("Goede praktijk toevoegen aan de bibliotheek"):
         themes = [theme.name for theme in session.themes(participant)]

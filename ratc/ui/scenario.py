@@ -15,7 +15,7 @@ from ratc.scenario import saved as scenario_store
 from ratc.scenario import settings as scenario_settings
 from ratc.scenario.parameters import INDICATORS, ScenarioData
 from ratc.scenario.settings import Settings
-from ratc.ui import cache
+from ratc.ui import cache, forms
 from ratc.ui import components as ui
 from ratc.ui import hangout as session_ui
 
@@ -368,7 +368,7 @@ def settings_file(data: ScenarioData) -> None:
     try:
         name, settings = scenario_settings.from_file(upload.getvalue(), data)
     except scenario_settings.SettingsFileError as error:
-        ui.delivery_errors(error.messages)
+        forms.delivery_errors(error.messages)
     else:
         st.success(f"Bestand in orde: '{text.escape_markdown(name or upload.name)}'.", icon=":material/check:")
         st.button("Instellingen uit bestand laden", key="sc_bestand_laden", on_click=apply_settings,

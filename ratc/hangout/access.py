@@ -1,0 +1,129 @@
+"""Who may do what in a hang out: the facilitator's and participants' passes and the check every operation makes.
+
+A facilitator holds the session's facilitator key (only its SHA-256 is stored; compared in constant time). A
+participant joined with the session's join code and holds a participant key of their own; that gives add-and-vote
+rights in that one session.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import re
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+
+from ratc.core import keys
+from ratc.hangout.schema import PARTICIPANTS, SESSIONS, InvalidInput
+
+CODE_PATTERN = re.compile(r"[^A-Z0-9]")
+
+# one refusal type for every write in the store (a wrong session key or a wrong RATC_*_KEY); Dutch message
+AccessDenied = keys.AccessDenied
+
+
+@dataclass(frozen=True)
+class Facilitator:
+    """The facilitator's pass for one session: its id and the facilitator key (kept by the caller, never stored)."""
+
+    session_id: str
+    key: str = field(repr=False)
+
+
+@dataclass(frozen=True)
+class Participant:
+    """A participant's pass: the session's join code, the participant's id and their own key."""
+
+    session_id: str
+    join_code: str
+    participant_id: str
+    key: str = field(repr=False)
+    name: str = ""
+
+
+Pass = Facilitator | Participant
+
+
+def stamp() -> dt.datetime:
+    """The current time in UTC to the microsecond, so rows written within one second keep their order."""
+    return dt.datetime.now(dt.UTC)
+
+
+def hash_key(key: str) -> str:
+    """The stored form of a secret key: SHA-256 (the keys are random and long, so no salt or stretching is needed)."""
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def key_matches(given: str | None, stored_hash: str) -> bool:
+    """Whether a given key matches a stored hash, compared in constant time."""
+    return hmac.compare_digest(hash_key(given or "").encode("ascii"), stored_hash.encode("ascii"))
+
+
+def normalise_code(code: str | None) -> str:
+    """A join code as typed ('abc 123', 'abc-123') in its stored form ('ABC123')."""
+    return CODE_PATTERN.sub("", (code or "").upper())[:12]
+
+
+def authorise(connection: sa.Connection, who: object, facilitator_only: bool = False) -> sa.Row:
+    """The session row when the pass is valid for it; AccessDenied otherwise."""
+    if isinstance(who, Facilitator):
+        row = _session_row(connection, who.session_id)
+        if row is None or not key_matches(who.key, row.facilitator_key_hash):
+            raise AccessDenied("Alleen de facilitator van deze sessie mag dit; de facilitatorsleutel klopt niet.")
+        return row
+    if facilitator_only:
+        raise AccessDenied("Alleen de facilitator van deze sessie mag dit.")
+    if not isinstance(who, Participant):
+        raise AccessDenied("Doe eerst mee aan de sessie met de sessiecode.")
+    row = _session_row(connection, who.session_id)
+    member = connection.execute(
+        sa.select(PARTICIPANTS.c.key_hash).where(
+            PARTICIPANTS.c.participant_id == who.participant_id, PARTICIPANTS.c.session_id == who.session_id
+        )
+    ).scalar_one_or_none()
+    code_ok = row is not None and hmac.compare_digest(normalise_code(who.join_code), row.join_code)
+    if not code_ok or member is None or not key_matches(who.key, member):
+        raise AccessDenied("U doet niet mee aan deze sessie. Doe mee met de sessiecode van deze sessie.")
+    if row.phase == "gesloten":
+        raise AccessDenied("Deze sessie is gesloten.")
+    return row
+
+
+def lock_session(connection: sa.Connection, session_id: str) -> None:
+    """Lock the session's row until the transaction ends, so writers that count or number its rows take turns.
+
+    FOR UPDATE on PostgreSQL; SQLite ignores it, but there every writer already holds the database's write lock
+    (BEGIN IMMEDIATE in `ratc.core.store`).
+    """
+    connection.execute(sa.select(SESSIONS.c.session_id).where(SESSIONS.c.session_id == session_id).with_for_update())
+
+
+def _session_row(connection: sa.Connection, session_id: str) -> sa.Row | None:
+    """The stored session row."""
+    return connection.execute(sa.select(SESSIONS).where(SESSIONS.c.session_id == session_id)).one_or_none()
+
+
+def owned_row(connection: sa.Connection, table: sa.Table, key: sa.Column, value: str, session_id: str, label: str,
+              lock: bool = False):  # fmt: skip
+    """The row with this id when it belongs to the session; AccessDenied when it belongs to another one.
+
+    With `lock` the row stays locked until the transaction ends (FOR UPDATE; see `lock_session` for SQLite).
+    """
+    query = sa.select(table).where(key == value)
+    row = connection.execute(query.with_for_update() if lock else query).one_or_none()
+    if row is None:
+        raise InvalidInput(f"{label}: bestaat niet (meer). Ververs de pagina.")
+    if row.session_id != session_id:
+        raise AccessDenied(f"{label}: hoort bij een andere sessie.")
+    return row
+
+
+def author_name(connection: sa.Connection, who: Pass) -> str:
+    """How a card or practice is signed: the participant's name ('' when anonymous), or 'Facilitator'."""
+    if isinstance(who, Facilitator):
+        return "Facilitator"
+    return connection.execute(
+        sa.select(PARTICIPANTS.c.name).where(PARTICIPANTS.c.participant_id == who.participant_id)
+    ).scalar_one()
