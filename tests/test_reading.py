@@ -191,11 +191,12 @@ def test_a_rivm_file_read_as_a_delivery_is_told_what_it_is():
 
 
 @needs_shared
-def test_without_a_layout_a_rivm_file_imports_as_rivm(private_data):
+def test_without_a_layout_a_rivm_file_imports_as_rivm_and_says_so(private_data, capsys):
     from ratc.__main__ import main
 
     assert main(["import", str(RIVM_EXTRACT), "--replace"]) == 0
     assert lineage.read_ledger(private_data)[-1].source.startswith("RIVM")
+    assert "note: Herkend als RIVM COVID-19 per gemeente (cumulatief of per dag)" in capsys.readouterr().out
 
 
 BROKEN = [

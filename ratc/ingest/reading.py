@@ -54,7 +54,6 @@ class LayoutRead:
     allow_national: bool
     source: str | None
     notes: tuple[str, ...] = ()
-    layout: str = "aanlevering"
 
 
 def read_delivery(content: bytes, file_name: str) -> pd.DataFrame:
@@ -65,7 +64,12 @@ def read_delivery(content: bytes, file_name: str) -> pd.DataFrame:
 def read_layout(content: bytes, file_name: str, layout: str = AUTOMATIC, data_dir: Path | None = None) -> LayoutRead:
     """Delivery rows from a file of one of the LAYOUTS; DeliveryError (Dutch) when it cannot be read at all."""
     if layout == AUTOMATIC:
-        layout = detect_layout(content, file_name)
+        detected = detect_layout(content, file_name)
+        read = read_layout(content, file_name, detected, data_dir)
+        if detected == "aanlevering":
+            return read
+        recognised = f"Herkend als {LAYOUTS[detected]}; kies een ander soort bestand als dat niet klopt."
+        return LayoutRead(read.rows, read.allow_national, read.source, (recognised, *read.notes))
     if layout == "rivm":
         from ratc.ingest import rivm
 
@@ -75,7 +79,7 @@ def read_layout(content: bytes, file_name: str, layout: str = AUTOMATIC, data_di
             raise DeliveryError([f"Dit is geen leesbaar RIVM-bestand: {exc}."]) from exc
         except (ValueError, KeyError) as exc:
             raise DeliveryError(["Dit is geen leesbaar RIVM-bestand met COVID-19-cijfers per gemeente."]) from exc
-        return LayoutRead(raw, True, "RIVM, COVID-19 aantallen per gemeente", layout="rivm")
+        return LayoutRead(raw, True, "RIVM, COVID-19 aantallen per gemeente")
     if layout == "cbs":
         return _read_cbs(content, file_name, data_dir)
     if layout == "aanlevering":
@@ -120,12 +124,12 @@ def _read_cbs(content: bytes, file_name: str, data_dir: Path | None) -> LayoutRe
             table = odata.read_document(document, data_dir)
         except cbs.CbsError as exc:
             raise DeliveryError([f"Dit is geen leesbare CBS-tabel: {exc}."]) from exc
-        return LayoutRead(table.rows, True, table.source, table.notes, "cbs")
+        return LayoutRead(table.rows, True, table.source, table.notes)
     try:
         table = odata.read_table_csv(content, file_name, data_dir) or cbs.read_cbs_csv(content, data_dir)
     except cbs.CbsError as exc:
         raise DeliveryError([f"Dit is geen leesbaar CBS-bestand: {exc}."]) from exc
-    return LayoutRead(table.rows, True, table.source or f"CBS, {file_name}", table.notes, "cbs")
+    return LayoutRead(table.rows, True, table.source or f"CBS, {file_name}", table.notes)
 
 
 def _read_delivery(content: bytes, file_name: str) -> tuple[pd.DataFrame, tuple[str, ...]]:
