@@ -7,8 +7,8 @@ the rounded figure a reader sees: a change shown as 0% is 'gelijk', never 'steeg
 from __future__ import annotations
 
 from collections.abc import Mapping
-from decimal import ROUND_HALF_UP, Decimal
 
+from ratc.core import fmt
 from ratc.core.periods import parse_period
 from ratc.warehouse import baseline
 
@@ -17,14 +17,7 @@ REST = "de rest van de regio"
 
 def rounded_percent(fraction: float) -> int:
     """A fraction as a whole percentage, half away from zero: 0.025 -> 3, -0.025 -> -3, 0.145 -> 15."""
-    # first to nine decimals: 0.145 * 100 is 14.499999999999998 in binary floating point, and means 14.5
-    exact = Decimal(f"{fraction * 100:.9f}")
-    return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
-
-
-def signed_percent(fraction: float) -> str:
-    """'+23%', '-20%' or '±0%', rounded half away from zero, in the tiles' style."""
-    return _signed(rounded_percent(fraction))
+    return int(fmt.half_away(fraction * 100))
 
 
 def sentence(area_name: str, indicator: Mapping, period_key: str, change: float, rest_change: float) -> str:
@@ -52,7 +45,7 @@ def sentence(area_name: str, indicator: Mapping, period_key: str, change: float,
 
 def comparison(percent: int, rest_percent: int, is_seasonal: bool = False) -> str:
     """How the municipality's rounded change relates to the rest of the region's, in words."""
-    shown = _signed(rest_percent)
+    shown = fmt.signed_percent(rest_percent / 100)
     if rest_percent == 0:
         level = "even hoog lag" if is_seasonal else "gelijk bleef"
         if percent == 0:
@@ -68,9 +61,3 @@ def comparison(percent: int, rest_percent: int, is_seasonal: bool = False) -> st
         return f"net zo sterk als in {REST} ({shown})"
     stronger = "sterker" if abs(percent) > abs(rest_percent) else "minder sterk"
     return f"{stronger} dan in {REST} ({shown})"
-
-
-def _signed(percent: int) -> str:
-    """A whole percentage with its sign: '+23%', '-20%', '±0%'."""
-    sign = "+" if percent > 0 else ("-" if percent < 0 else "±")
-    return f"{sign}{abs(percent)}%"
