@@ -46,6 +46,8 @@ if empty:
     st.stop()
 view = cache.computed(map_view.interactive_map, chosen, measure, geometry.description)
 st.subheader(view.title)
+if view.is_demo:
+    ui.demo_label("Deze kaart toont demodata.")
 selection = st.pydeck_chart(
     view.deck,
     on_select="rerun",

@@ -224,3 +224,11 @@ def test_every_page_runs_on_an_empty_warehouse_and_says_so(empty, store_url, pag
         said = " ".join(element.value for element in [*app.info, *app.caption])
         assert "Nog geen cijfers aangeleverd voor" in said
         assert not app.get("vega_lite_chart") and not app.get("deck_gl_json_chart")
+
+
+@needs_shared
+@pytest.mark.parametrize(("indicator", "is_demo"), [("covid_meldingen", False), ("ww_uitkeringen", True)])
+def test_the_map_says_demodata_only_for_a_demo_indicator(rivm_over_demo, indicator, is_demo):
+    app = run_app(None, {"indicator": indicator, "periode": "2020-08"}, "pages/map.py")
+    assert bool(demo_mentions(app)) is is_demo
+    assert any("Deze kaart toont demodata." in caption.value for caption in app.caption) is is_demo

@@ -289,6 +289,7 @@ class InteractiveMap:
     legend_title: str
     legend_html: str
     description: str
+    is_demo: bool = False
 
 
 def interactive_map(query: Query, chosen: Context, measure: str, geometry_version: str) -> InteractiveMap:
@@ -304,4 +305,5 @@ def interactive_map(query: Query, chosen: Context, measure: str, geometry_versio
         legend_title=legend_title(indicator, measure),
         legend_html=legend_html(legend_entries(frame, measure, indicator)),
         description=text,
+        is_demo=bool(frame["is_demo"].any()),
     )

@@ -83,6 +83,7 @@ def tiles(projection: municipal.Projection, area_code: str) -> list[Tile]:
                 sparkline=[round(float(value), 1) for value in projection.paths[(indicator, area_code)]["scenario"]],
                 help_text=f"{meta['name']} in {projection.label}, afgerond. Bron van de cijfers tot en met "
                 f"{periods.parse_period(projection.observed.start, 'maand').label}: {meta['source']}.",
+                is_demo=indicator in projection.observed.demo_indicators,
             )
         )
     return result

@@ -190,6 +190,11 @@ def demo_notice() -> bool:
     return False
 
 
+def demo_label(what: str) -> None:
+    """'Demodata' above something that shows demo figures and has no source line of its own (the live map)."""
+    st.caption(f"{DEMO_BADGE} {what}")
+
+
 def empty_state(message: str) -> None:
     """What a page shows instead of an empty chart: a plain sentence ('Nog geen cijfers aangeleverd voor …')."""
     st.info(message, icon=EMPTY_ICON)
