@@ -6,6 +6,7 @@ series with their source, says "Demodata" nowhere, and names the municipalities 
 RIVM figures imported over the shipped demo data need no --replace, while no chart mixes the two.
 """
 
+import json
 import os
 import shutil
 from pathlib import Path
@@ -107,6 +108,12 @@ def test_every_page_runs_live_and_says_demodata_nowhere(live, store_url, page, p
     app = run_app(None, params, page)
     assert app.title, "page has no title"
     assert demo_mentions(app) == []
+    for chart in app.get("vega_lite_chart"):  # the browser parses the spec strictly: a NaN breaks the chart
+        json.loads(chart.proto.spec, parse_constant=_refuse)
+
+
+def _refuse(constant: str) -> None:
+    raise AssertionError(f"{constant} in a chart's spec is not valid JSON")
 
 
 @needs_shared
