@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
+import re
 import signal
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from conftest import ROOT, run_app
 
-from ratc.core import store
+from ratc.core import incidents, store
 from ratc.hangout import board, session
 
 PAGES = sorted(f"pages/{path.name}" for path in (ROOT / "pages").glob("*.py"))
@@ -87,3 +90,92 @@ def test_a_writer_killed_midway_loses_no_card_it_confirmed(any_store_url, tmp_pa
     participant = session.join(created.join_code, "na de storing")
     board.add_card(participant, session.themes(participant)[0].theme_id, "kans", "weer aan het werk")
     assert len(board.cards(created.facilitator)) == len(stored) + 1
+
+
+@pytest.mark.parametrize("page", sorted(set(PAGES) - MONITOR_PAGES))
+def test_an_unreachable_store_shows_an_incident_code_and_no_infrastructure(warehouse_file, monkeypatch, caplog, page):
+    monkeypatch.setenv(store.URL_VARIABLE, UNREACHABLE)
+    store.dispose()
+    try:
+        with caplog.at_level(logging.ERROR, logger=incidents.LOGGER.name):
+            app = run_app(warehouse_file, params=PARAMS.get(page), page=page)
+    finally:
+        store.dispose()
+    shown = "\n".join(element.value for element in app.error)
+    codes = set(re.findall(r"storingscode (\w{6})", shown))
+    assert codes, shown
+    for internal in ("127.0.0.1", "postgresql", "psycopg", ":9", "ratc:", "@", "connect_timeout", "geheim"):
+        assert internal not in shown, internal
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert all(f"incident {code}" in logged for code in codes)  # the operator finds the detail by the code
+    assert "127.0.0.1:9" in logged and "geheim" not in logged  # the log has the host, never the password
+
+
+@pytest.fixture
+def sqlite_file(tmp_path, monkeypatch) -> Path:
+    """A store on SQLite with a session in it (created while it was writable)."""
+    path = tmp_path / "store.sqlite"
+    monkeypatch.setenv(store.URL_VARIABLE, f"sqlite:///{path}")
+    store.dispose()
+    session.create_session("Volle schijf", dt.date(2020, 6, 4), ["Werk"])
+    store.dispose()
+    return path
+
+
+def assert_hidden(error: store.StoreUnavailable, path: Path) -> None:
+    """The store's message has an incident code and neither the file's path nor the driver's words."""
+    message = str(error)
+    assert "storingscode" in message and "niet bereikbaar of kan niet schrijven" in message
+    for internal in (str(path), path.name, "sqlite", "readonly", "disk is full", "/tmp"):
+        assert internal not in message, internal
+
+
+def test_a_read_only_store_refuses_writes_without_its_path(sqlite_file, monkeypatch):
+    monkeypatch.setenv(store.URL_VARIABLE, f"sqlite:///file:{sqlite_file}?mode=ro&uri=true")
+    store.dispose()
+    try:
+        with pytest.raises(store.StoreUnavailable) as refused:
+            session.create_session("Nog een", dt.date(2020, 6, 4), ["Werk"])
+    finally:
+        store.dispose()
+    assert_hidden(refused.value, sqlite_file)
+
+
+def test_a_full_store_refuses_writes_without_its_path(sqlite_file, warehouse_file):
+    themes = [f"Thema {n} {'x' * 70}" for n in range(12)]
+    full = store.engine()
+    # SQLITE_FULL, as on a full disk: the file may not grow by another page
+    sa.event.listen(full, "connect", lambda connection, _: connection.execute("PRAGMA max_page_count = 1"))
+    full.dispose()
+    try:
+        with pytest.raises(store.StoreUnavailable) as refused:
+            for number in range(200):
+                session.create_session(f"Sessie {number}", dt.date(2020, 6, 4), themes)
+        assert_hidden(refused.value, sqlite_file)
+        app = run_app(warehouse_file, page="pages/hangout.py")
+        app.text_input(key="sessie_nieuw_titel").input("Volle schijf")
+        app.text_area(key="sessie_nieuw_themas").input("\n".join(themes))
+        next(each for each in app.button if each.label == "Sessie aanmaken").click()
+        app.run()
+        shown = "\n".join(element.value for element in app.error)
+        assert "storingscode" in shown and str(sqlite_file) not in shown and "full" not in shown
+    finally:
+        store.dispose()
+
+
+def test_an_unexpected_error_shows_a_dutch_message_with_an_incident_code(warehouse_file, monkeypatch, caplog):
+    from ratc.monitor import sources
+    from ratc.ui import guard
+
+    def broken(*_):
+        raise RuntimeError("verbinding met /srv/ratc/intern.db mislukt")
+
+    monkeypatch.delenv(guard.DEBUG)
+    monkeypatch.setattr(sources, "indicator_table", broken)
+    with caplog.at_level(logging.ERROR, logger=incidents.LOGGER.name):
+        app = run_app(warehouse_file, page="pages/sources.py")  # fails on any exception shown by Streamlit
+    [shown] = [element.value for element in app.error]
+    code = re.search(r"storingscode (\w{6})", shown).group(1)
+    assert shown.startswith("Er ging iets mis op deze pagina") and "/srv" not in shown and "RuntimeError" not in shown
+    [logged] = [record for record in caplog.records if f"incident {code}" in record.getMessage()]
+    assert "/srv/ratc/intern.db" in str(logged.exc_info[1])

@@ -168,7 +168,8 @@ def save_report(report: Report, demo: bool = False, reported_at: dt.datetime | N
     """
     name = catalogue().municipalities.get(report.area_code, report.area_code)
     keys.require(keys.may_report(key, report.area_code),
-                 f"De sleutel is niet juist voor {name}; de melding is niet opgeslagen.")  # fmt: skip
+                 f"De sleutel is niet juist voor {name}; de melding is niet opgeslagen.",
+                 *keys.report_variables(report.area_code))  # fmt: skip
     with store.begin(url) as connection:
         report_id = connection.execute(
             REPORTS.insert().values(

@@ -19,7 +19,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from ratc.core import paths
+from ratc.core import incidents, paths
 
 URL_VARIABLE = "RATC_STORE_URL"
 METADATA = sa.MetaData()
@@ -32,7 +32,10 @@ SCHEMA_MODULES = (
     "ratc.initiatives.registry",
 )
 # Without I/O/l/0/1, so a short code read aloud in a hang out is typed right.
-CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+CODE_ALPHABET = incidents.CODE_ALPHABET
+# What a store that is down, full, read-only or refusing us raises; an IntegrityError is the caller's business.
+# (Not OSError: keys.AccessDenied is a PermissionError raised by the callers inside a transaction.)
+STORE_FAULTS = (sa.exc.DBAPIError,)
 
 _engines: dict[str, Engine] = {}
 _ready: set[str] = set()
@@ -40,7 +43,8 @@ _lock = threading.Lock()
 
 
 class StoreUnavailable(RuntimeError):
-    """The store cannot be reached or written; the message is Dutch and fit to show to a user."""
+    """The store cannot be reached or written; the message is Dutch, names no host, user or path, and carries an
+    incident code whose details are in the server log."""
 
 
 def default_url() -> str:
@@ -63,15 +67,15 @@ def engine(url: str | None = None) -> Engine:
     """One engine per URL for the whole process, with its schema created on first use."""
     url = url or store_url()
     with _lock:
-        if url not in _engines:
-            _engines[url] = _create_engine(url)
-        built = _engines[url]
-        if url not in _ready:
-            try:
+        try:
+            if url not in _engines:
+                _engines[url] = _create_engine(url)
+            built = _engines[url]
+            if url not in _ready:
                 create_schema(built)
-            except sa.exc.SQLAlchemyError as error:
-                raise StoreUnavailable(_unavailable_message(url)) from error
-            _ready.add(url)
+                _ready.add(url)
+        except (sa.exc.SQLAlchemyError, OSError) as error:
+            raise unavailable(url, error) from error
     return built
 
 
@@ -123,8 +127,10 @@ def begin(url: str | None = None):
     try:
         with target.begin() as connection:
             yield connection
-    except sa.exc.OperationalError as error:
-        raise StoreUnavailable(_unavailable_message(url or store_url())) from error
+    except sa.exc.IntegrityError:
+        raise
+    except STORE_FAULTS as error:
+        raise unavailable(url or store_url(), error) from error
 
 
 @contextmanager
@@ -134,8 +140,10 @@ def read(url: str | None = None):
     try:
         with target.connect().execution_options(ratc_read=True) as connection:
             yield connection
-    except sa.exc.OperationalError as error:
-        raise StoreUnavailable(_unavailable_message(url or store_url())) from error
+    except sa.exc.IntegrityError:
+        raise
+    except STORE_FAULTS as error:
+        raise unavailable(url or store_url(), error) from error
 
 
 def check(url: str | None = None) -> str | None:
@@ -177,10 +185,12 @@ def new_key() -> str:
     return secrets.token_urlsafe(18)
 
 
-def _unavailable_message(url: str) -> str:
-    """The Dutch message for a store that does not answer."""
-    return (
-        f"De gedeelde opslag ({describe(url)}) is niet bereikbaar. Sessies, scenario's en meldingen kunnen nu niet "
-        "worden bewaard; de monitorpagina's blijven werken. Probeer het over een minuut opnieuw of meld het aan "
-        "de beheerder."
+def unavailable(url: str, error: BaseException) -> StoreUnavailable:
+    """The error for a store that does not answer or cannot write: the detail (URL without password, the driver's
+    message) goes to the server log under an incident code; the visitor's Dutch message has only the code."""
+    code = incidents.record("the collaborative store failed", error, describe(url))
+    return StoreUnavailable(
+        "De gedeelde opslag is nu niet bereikbaar of kan niet schrijven. Sessies, scenario's en meldingen kunnen "
+        "nu niet worden bewaard; de monitorpagina's blijven werken. Probeer het over een minuut opnieuw. "
+        + incidents.visitor_message(code)
     )

@@ -99,10 +99,11 @@ def create_session(
 ) -> Created:
     """Create a session with its themes; returns the facilitator's pass and the join code.
 
-    `key` is the hang-out key (RATC_HANGOUT_KEY; anyone may create a session when it is unset): AccessDenied,
-    and nothing stored, when it is wrong.
+    `key` is the hang-out key (RATC_HANGOUT_KEY; without it only the local trial mode may create one):
+    AccessDenied, and nothing stored, when it is wrong or not configured.
     """
-    keys.require(keys.may_create_hangout(key), "Deze sleutel is niet juist; er is geen sessie aangemaakt.")
+    refusal = "Deze sleutel is niet juist; er is geen sessie aangemaakt."
+    keys.require(keys.may_create_hangout(key), refusal, keys.HANGOUT)
     title = required_line(title, "title", "Titel", "Geef de sessie een titel.")
     if not isinstance(session_date, dt.date):
         raise InvalidInput("Datum: kies de datum van de sessie.")

@@ -101,7 +101,7 @@ def coupling_form(view: continuity_region.Picture) -> None:
             forms.save(lambda: continuity_region.record_coupling(need, offer, note, who, key=given), OVERVIEW_FLASH,
                     "De koppeling is vastgelegd.")  # fmt: skip
     if not keys.configured(keys.CONTINUITY):
-        forms.open_warning(keys.CONTINUITY, "koppelingen vastleggen")
+        forms.no_key_notice(keys.CONTINUITY, "koppelingen vastleggen")
 
 
 def couplings_list(view: continuity_region.Picture) -> None:
@@ -131,7 +131,9 @@ def report_key(area: str, name: str) -> str | None:
         st.info("Vul de sleutel van uw gemeente (of van de regio) in om te melden.", icon=":material/lock:")
         st.stop()
     if not needed:
-        forms.open_warning(keys.CONTINUITY, "voor elke gemeente melden")
+        forms.no_key_notice(keys.CONTINUITY, "voor elke gemeente melden")
+        if not keys.may_report(given, area):
+            st.stop()
     return given
 
 

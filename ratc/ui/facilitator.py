@@ -62,7 +62,7 @@ def start_forms(code_in_url: str) -> None:
         submitted = st.form_submit_button("Sessie aanmaken", type="primary", icon=":material/add:")
     if not keys.configured(keys.HANGOUT):
         with new_tab:
-            forms.open_warning(keys.HANGOUT, "een hang-out aanmaken")
+            forms.no_key_notice(keys.HANGOUT, "een hang-out aanmaken")
     if submitted:
         created = sui.attempt(session.create_session, title, day, themes.splitlines(), name, introduction, int(dots),
                               key=given)  # fmt: skip

@@ -94,17 +94,24 @@ def empty_store(text_before: str, load_demo, may_load: bool, key: str) -> None:
 
 
 def write_key(label: str, needed: bool, key: str) -> str | None:
-    """A password field for a write key when one is configured; None when writing is open."""
+    """A password field for a write key when one is configured; None when there is none to type."""
     if not needed:
         return None
     return st.text_input(label, type="password", key=key)
 
 
-def open_warning(variable: str, what: str) -> None:
-    """Warn that a form is open to anyone because its key is not configured."""
-    st.caption(
-        f":material/lock_open: Er is geen sleutel ingesteld ({variable}): iedereen die deze pagina kan openen, kan "
-        f"{what}. Stel een sleutel in voor gebruik buiten een testomgeving."
+def no_key_notice(variable: str, what: str) -> None:
+    """Say what a missing key means: closed, naming the variable to set; open to anyone in the local trial mode."""
+    if keys.trial_mode():
+        st.caption(
+            f":material/lock_open: Proefmodus. Er is geen sleutel ingesteld ({variable}): iedereen die deze pagina kan "
+            f"openen, kan {what}. Stel een sleutel in voor gebruik buiten een testomgeving."
+        )
+        return
+    st.error(
+        f"{what[:1].upper()}{what[1:]} kan op deze server niet: er is geen sleutel ingesteld ({variable}). "
+        f"Beheerder: stel {variable} in (zie docs/DEPLOY.md).",
+        icon=":material/lock:",
     )
 
 
