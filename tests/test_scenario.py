@@ -535,6 +535,10 @@ def test_saved_scenarios_persist_and_come_back_validated(any_store_url):
     assert scenario_store.load(saved.scenario_id, DATA).settings == chosen
     with pytest.raises(ValueError, match="Geef het scenario een naam"):
         scenario_store.save("   ", chosen)
+    for name in ("x" * 61, "x" * 100_001):  # refused, never cut to the limit
+        with pytest.raises(ValueError, match="hoogstens 60"):
+            scenario_store.save(name, chosen)
+    assert len(scenario_store.saved(DATA)) == 1
     with pytest.raises(KeyError):
         scenario_store.load("bestaat-niet", DATA)
 

@@ -227,6 +227,35 @@ def test_card_input_is_checked_with_a_dutch_message(created, theme_id, card_text
         board.add_card(participant, theme_id, kind, card_text)
 
 
+# Every text a hang-out stores, far too long: refused with the field's name, never cut to its limit.
+TOO_LONG = "x" * 100_000
+
+
+@pytest.mark.parametrize(
+    ("write", "message"),
+    [
+        (lambda p, f, t: board.add_card(p, t, "idee", TOO_LONG), "Kaarttekst: is 100.000 tekens lang; hoogstens 600"),
+        (lambda p, f, t: board.add_card(p, t, "idee", "y" * 1_000_000), "Kaarttekst: is 1.000.000 tekens lang"),
+        (lambda p, f, t: session.join(f_code(f), TOO_LONG), "Naam: is 100.000 tekens lang; hoogstens 60"),
+        (lambda p, f, t: session.add_theme(f, TOO_LONG), "Thema: is 100.000 tekens lang; hoogstens 80"),
+        (lambda p, f, t: actions.add_action(f, TOO_LONG, "Anna", t), "hoogstens 400"),
+        (lambda p, f, t: pinning.pin_view(f, "trends", {"indicator": TOO_LONG}, "WW"), "instelling 'indicator'"),
+        (lambda p, f, t: pinning.pin_view(f, "trends", {}, "WW", note=TOO_LONG), "Toelichting: is 100.000 tekens"),
+    ],
+)
+def test_too_long_text_is_refused_never_cut(created, facilitator, theme_id, write, message):
+    participant = session.join(created.join_code)
+    with pytest.raises(schema.InvalidInput, match=message):
+        write(participant, facilitator, theme_id)
+    assert board.cards(facilitator) == [] and pinning.agenda(facilitator) == []
+    assert len(session.themes(facilitator)) == 2 and actions.actions(facilitator) == []
+
+
+def f_code(facilitator) -> str:
+    """The join code of the facilitator's session."""
+    return session.session(facilitator).join_code
+
+
 def test_text_is_cleaned_not_interpreted(created, theme_id):
     participant = session.join(created.join_code, "  Eve\x00\u200b  <b>x</b> ")
     card_id = board.add_card(participant, theme_id, "idee", "  <script>alert(1)</script>\r\nregel 2\x07  ")

@@ -140,14 +140,16 @@ class InvalidInput(ValueError):
 
 def clean_field_line(value: object, limit_name: str, label: str) -> str:
     """One cleaned line; too long is an error (not silently cut), so the person can shorten it themselves."""
-    cleaned = text.clean_line(value, 100_000)
+    _check_length("" if value is None else str(value), limit_name, label, text.MAX_RAW)
+    cleaned = text.clean_line(value, text.MAX_RAW)
     _check_length(cleaned, limit_name, label)
     return cleaned
 
 
 def clean_field_block(value: object, limit_name: str, label: str) -> str:
     """A cleaned multi-line text; too long is an error."""
-    cleaned = text.clean_block(value, 100_000)
+    _check_length("" if value is None else str(value), limit_name, label, text.MAX_RAW)
+    cleaned = text.clean_block(value, text.MAX_RAW)
     _check_length(cleaned, limit_name, label)
     return cleaned
 
@@ -168,10 +170,10 @@ def required_block(value: object, limit_name: str, label: str, hint: str) -> str
     return cleaned
 
 
-def _check_length(value: str, limit_name: str, label: str) -> None:
-    """InvalidInput when a text is longer than its limit."""
+def _check_length(value: str, limit_name: str, label: str, allowed: int | None = None) -> None:
+    """InvalidInput when a text is longer than its limit (or than `allowed`, for the raw text before cleaning)."""
     limit = LIMITS[limit_name]
-    if len(value) > limit:
+    if len(value) > (allowed or limit):
         raise InvalidInput(
             f"{label}: is {fmt.number(len(value))} tekens lang; hoogstens {fmt.number(limit)}. Maak de tekst korter."
         )
