@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import os
 import re
@@ -36,12 +37,13 @@ WRITER = """
 import sys
 from ratc.hangout import board, session
 
-participant = session.join(sys.argv[1], "schrijver")
-theme_id = session.themes(participant)[0].theme_id
+# ten participants take turns, as in a hang-out (one alone would meet the cards-per-minute brake)
+participants = [session.join(sys.argv[1], f"schrijver {n}") for n in range(10)]
+theme_id = session.themes(participants[0])[0].theme_id
 number = 0
 while True:
     number += 1
-    card_id = board.add_card(participant, theme_id, "idee", f"kaart {number}")
+    card_id = board.add_card(participants[number % 10], theme_id, "idee", f"kaart {number}")
     print(card_id, flush=True)  # printed only after the transaction committed
 """
 
@@ -179,3 +181,56 @@ def test_an_unexpected_error_shows_a_dutch_message_with_an_incident_code(warehou
     assert shown.startswith("Er ging iets mis op deze pagina") and "/srv" not in shown and "RuntimeError" not in shown
     [logged] = [record for record in caplog.records if f"incident {code}" in record.getMessage()]
     assert "/srv/ratc/intern.db" in str(logged.exc_info[1])
+
+
+SENDERS = """
+import json, os, signal, sys, threading
+from ratc.hangout import access, board
+
+passes, theme_id, cards = json.loads(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+printing = threading.Lock()
+
+def send(index, fields):
+    participant = access.Participant(**fields)
+    for number in range(1, cards + 1):
+        token = f"kaart-{index:02d}-{number:03d}"
+        board.add_card(participant, theme_id, "idee", f"kaart {index}-{number}", token=token)
+        if index == 0 and number == 5:
+            os.kill(os.getpid(), signal.SIGKILL)  # stored, and the server dies before the sender hears it
+        with printing:
+            sys.stdout.write(f"{index} {number}\\n")  # the confirmation
+            sys.stdout.flush()
+
+threads = [threading.Thread(target=send, args=item) for item in enumerate(passes)]
+for thread in threads:
+    thread.start()
+for thread in threads:
+    thread.join()
+"""
+
+
+def test_cards_sent_again_after_a_kill_between_store_and_confirmation_are_stored_once(any_store_url, tmp_path):
+    created = session.create_session("Opnieuw verzenden", dt.date(2020, 6, 4), ["Werk"])
+    theme_id = session.themes(created.facilitator)[0].theme_id
+    participants = [session.join(created.join_code, f"deelnemer {index}") for index in range(10)]
+    passes = [{"session_id": p.session_id, "join_code": p.join_code, "participant_id": p.participant_id,
+               "key": p.key, "name": p.name} for p in participants]  # fmt: skip
+    env = {**os.environ, store.URL_VARIABLE: any_store_url, "PYTHONPATH": str(ROOT)}
+    sent = subprocess.run(
+        [sys.executable, "-c", SENDERS, json.dumps(passes), theme_id, "10"],
+        env=env, capture_output=True, text=True, cwd=tmp_path, timeout=120, check=False,
+    )  # fmt: skip
+    assert sent.returncode == -signal.SIGKILL, sent.stderr
+    confirmed = {tuple(map(int, line.split())) for line in sent.stdout.splitlines()}
+    store.dispose()
+    stored_before = {card.text for card in board.cards(created.facilitator)}
+    unconfirmed_but_stored = {f"kaart {i}-{n}" for i in range(10) for n in range(1, 11) if (i, n) not in confirmed}
+    assert "kaart 0-5" in stored_before & unconfirmed_but_stored  # the case this test is about happened
+    # every participant sends again what was never confirmed, with the same token as the first time
+    for index, participant in enumerate(participants):
+        for number in range(1, 11):
+            if (index, number) not in confirmed:
+                board.add_card(participant, theme_id, "idee", f"kaart {index}-{number}",
+                               token=f"kaart-{index:02d}-{number:03d}")  # fmt: skip
+    texts = [card.text for card in board.cards(created.facilitator)]
+    assert len(texts) == 100 and len(set(texts)) == 100  # every card once: none lost, none twice

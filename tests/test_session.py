@@ -428,3 +428,40 @@ def test_themes_and_pins_added_at_once_keep_the_limit_and_distinct_places(create
     pins = [(facilitator, "trends", {"indicator": "ww_uitkeringen"}, f"Weergave {number}") for number in range(12)]
     assert at_once(pinning.pin_view, pins) == []
     assert [view.position for view in pinning.agenda(facilitator)] == list(range(12))
+
+
+def test_a_card_sent_again_with_its_token_is_stored_once(created, theme_id):
+    participant = session.join(created.join_code)
+    first = board.add_card(participant, theme_id, "idee", "Eén keer", token="kaart-token-1")
+    again = board.add_card(participant, theme_id, "idee", "Eén keer", token="kaart-token-1")
+    other = board.add_card(participant, theme_id, "idee", "Eén keer")  # without a token: a new card
+    assert first == again != other
+    assert [card.card_id for card in board.cards(participant)] == [first, other]
+
+
+def test_a_card_sent_twenty_times_at_once_with_one_token_is_stored_once(created, theme_id):
+    participant = session.join(created.join_code)
+    answers = []
+    errors = at_once(lambda _: answers.append(board.add_card(participant, theme_id, "idee", "x", token="dubbel-01")),
+                     range(20))  # fmt: skip
+    assert errors == [] and len(set(answers)) == 1 and len(board.cards(participant)) == 1
+
+
+def test_a_vote_sent_again_with_its_token_is_cast_once(created, facilitator, theme_id):
+    participant = session.join(created.join_code)
+    card_id = board.add_card(participant, theme_id, "idee", "Stem")
+    session.set_phase(facilitator, "stemmen")
+    assert votes.vote(participant, card_id, token=f"{card_id}:0:0") == 2
+    assert votes.vote(participant, card_id, token=f"{card_id}:0:0") == 2  # the retry: no second dot
+    assert votes.vote(participant, card_id, token=f"{card_id}:1:1") == 1  # a new click on the changed page
+    assert votes.unvote(participant, card_id) == 2
+    assert votes.vote(participant, card_id, token=f"{card_id}:1:1") == 1  # after taking it back, the same click
+    assert votes.my_votes(participant) == {card_id: 2}
+
+
+@pytest.mark.parametrize("token", ["kort", "x" * 65, "met spatie!", 12345678, "<script>"])
+def test_a_malformed_token_is_refused(created, theme_id, token):
+    participant = session.join(created.join_code)
+    with pytest.raises(ValueError, match="Ongeldig kenmerk"):
+        board.add_card(participant, theme_id, "idee", "x", token=token)
+    assert board.cards(participant) == []

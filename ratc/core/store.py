@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import re
 import secrets
 import threading
 import uuid
@@ -25,6 +26,7 @@ URL_VARIABLE = "RATC_STORE_URL"
 METADATA = sa.MetaData()
 # Every module that declares tables on METADATA; imported before the schema is created.
 SCHEMA_MODULES = (
+    "ratc.core.ratelimit",
     "ratc.scenario.saved",
     "ratc.hangout.schema",
     "ratc.hangout.practices",
@@ -33,6 +35,7 @@ SCHEMA_MODULES = (
 )
 # Without I/O/l/0/1, so a short code read aloud in a hang out is typed right.
 CODE_ALPHABET = incidents.CODE_ALPHABET
+TOKEN_PATTERN = re.compile(r"[A-Za-z0-9._:-]{8,64}")
 # What a store that is down, full, read-only or refusing us raises; an IntegrityError is the caller's business.
 # (Not OSError: keys.AccessDenied is a PermissionError raised by the callers inside a transaction.)
 STORE_FAULTS = (sa.exc.DBAPIError,)
@@ -110,7 +113,7 @@ def _create_engine(url: str) -> Engine:
 
 
 def create_schema(target: Engine) -> None:
-    """Import every table module and create what is missing (idempotent)."""
+    """Import every table module and create what is missing (idempotent), also columns a newer release added."""
     for name in SCHEMA_MODULES:
         try:
             importlib.import_module(name)
@@ -118,6 +121,23 @@ def create_schema(target: Engine) -> None:
             if missing.name != name:
                 raise
     METADATA.create_all(target)
+    _add_new_columns(target)
+
+
+def _add_new_columns(target: Engine) -> None:
+    """Add the nullable columns (and their indexes) a newer release declares to tables an older one created."""
+    quote = target.dialect.identifier_preparer.quote
+    with target.begin() as connection:
+        inspector = sa.inspect(connection)  # on this connection: another one would wait for SQLite's write lock
+        for table in METADATA.sorted_tables:
+            present = {column["name"] for column in inspector.get_columns(table.name)}
+            missing = [column for column in table.columns if column.name not in present]
+            for column in missing:  # identifiers from our own table definitions, quoted; no user input
+                kind = column.type.compile(dialect=target.dialect)
+                connection.exec_driver_sql(f"ALTER TABLE {quote(table.name)} ADD COLUMN {quote(column.name)} {kind}")
+            if missing:
+                for index in table.indexes:
+                    index.create(connection, checkfirst=True)
 
 
 @contextmanager
@@ -178,6 +198,19 @@ def new_id() -> str:
 def short_code(length: int = 6) -> str:
     """A random code that is easy to read aloud and type (e.g. a session's join code)."""
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
+
+
+def client_token(token: object) -> str | None:
+    """A client's token for an idempotent write (letters, digits and ._:-, 8 to 64 long), or None when none given.
+
+    A card, vote or report sent with a token is stored once, however often it is sent again after a lost
+    confirmation; ValueError for anything else than such a token.
+    """
+    if token is None:
+        return None
+    if not isinstance(token, str) or not TOKEN_PATTERN.fullmatch(token):
+        raise ValueError("Ongeldig kenmerk voor deze invoer; ververs de pagina en probeer het opnieuw.")
+    return token
 
 
 def new_key() -> str:

@@ -94,7 +94,10 @@ CARDS = sa.Table(
     sa.Column("merged_into", sa.String(32), sa.ForeignKey("hangout_cards.card_id", ondelete="SET NULL")),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    # the sender's token: a card sent again after a lost confirmation is stored once (store.client_token)
+    sa.Column("client_token", sa.String(64), nullable=True),
     sa.CheckConstraint(f"kind in ({', '.join(repr(kind) for kind in KINDS)})", name="hangout_cards_kind"),
+    sa.Index("ux_hangout_cards_client_token", "session_id", "client_token", unique=True),
 )  # fmt: skip
 VOTES = sa.Table(
     "hangout_votes",
@@ -105,6 +108,8 @@ VOTES = sa.Table(
     sa.Column("participant_id", sa.String(32),
               sa.ForeignKey("hangout_participants.participant_id", ondelete="CASCADE"), nullable=False, index=True),
     sa.Column("cast_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("client_token", sa.String(64), nullable=True),
+    sa.Index("ux_hangout_votes_client_token", "participant_id", "client_token", unique=True),
 )  # fmt: skip
 PLACEMENTS = sa.Table(
     "hangout_placements",

@@ -177,15 +177,16 @@ def report_form(area: str, previous: continuity.StoredReport | None, given: str 
         )
     if submitted:
         fields = (absence, statuses, bottlenecks, offers, reporter, note)
-        forms.save(lambda: _store_report(area, week, fields, given), REPORT_FLASH,
+        token = forms.write_token(f"melding_{version}")  # a new version after it was stored: a new token
+        forms.save(lambda: _store_report(area, week, fields, given, token), REPORT_FLASH,
                 lambda report: f"De melding van {vocabulary.municipalities[area]} over "
                                f"{continuity_view.week_label(report.week)} is opgeslagen.", kept=True)  # fmt: skip
 
 
-def _store_report(area: str, week: str, fields: tuple, given: str | None) -> continuity.Report:
-    """Check the form's fields as a report for the week and store it; the report as stored."""
+def _store_report(area: str, week: str, fields: tuple, given: str | None, token: str) -> continuity.Report:
+    """Check the form's fields as a report for the week and store it (once per token); the report as stored."""
     report = form.validate(area, week, *fields)
-    continuity.save_report(report, key=given)
+    continuity.save_report(report, key=given, token=token)
     return report
 
 

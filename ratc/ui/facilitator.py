@@ -76,7 +76,7 @@ def start_forms(code_in_url: str) -> None:
         key = st.text_input("Facilitatorsleutel", type="password", key="sessie_openen_sleutel")
         opened = st.form_submit_button("Openen", type="primary", icon=":material/login:")
     if opened:
-        facilitator = sui.attempt(session.open_as_facilitator, code, key)
+        facilitator = sui.attempt(session.open_as_facilitator, code, key, client=forms.connection_id())
         if facilitator is not sui.FAILED:
             st.session_state[sui.FACILITATOR] = facilitator
             st.query_params["code"] = access.normalise_code(code)

@@ -176,6 +176,22 @@ def pick_need(needs: dict[str, str], label: str, key: str, nothing: str,
     return need
 
 
+def connection_id() -> str:
+    """This browser connection's own random id (in its session state): what per-connection rate limits count."""
+    return st.session_state.setdefault("_ratc_connection", store.new_id())
+
+
+def write_token(form: str) -> str:
+    """The token of what this form sends now: the same on a resend after a lost confirmation, so the store keeps it
+    once (store.client_token); `new_write_token` after the store confirmed it."""
+    return st.session_state.setdefault(f"_ratc_token_{form}", store.new_id())
+
+
+def new_write_token(form: str) -> None:
+    """The form's next submission is a new write (after the store confirmed the last one)."""
+    st.session_state.pop(f"_ratc_token_{form}", None)
+
+
 def forget(prefix: str) -> None:
     """Clear every widget whose key starts with `prefix` (a form after it was stored), so it starts empty again."""
     for key in [key for key in st.session_state if str(key).startswith(prefix)]:

@@ -9,7 +9,7 @@ from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 
-from ratc.core import store, text
+from ratc.core import ratelimit, store, text
 from ratc.hangout import access, board, pinning, practices, schema, session, views
 from ratc.ui import cache, forms
 from ratc.ui import components as ui
@@ -42,6 +42,8 @@ def attempt(action: Callable[..., object], *args: object, **kwargs: object) -> o
         return action(*args, **kwargs)
     except (schema.InvalidInput, practices.InvalidPractice, views.ViewError) as problem:
         st.error(text.escape_markdown(str(problem)), icon=":material/error:")
+    except ratelimit.RateLimited as problem:
+        st.warning(text.escape_markdown(str(problem)), icon=":material/hourglass_top:")
     except access.AccessDenied as problem:
         st.error(text.escape_markdown(str(problem)), icon=":material/lock:")
     except store.StoreUnavailable as problem:
@@ -70,8 +72,9 @@ def empty_form_if_done(name: str, keys: list[str]) -> None:
 
 
 def form_done(name: str, message: str) -> None:
-    """After a form was stored: empty it on the next run, say so, and rerun."""
+    """After a form was stored: empty it on the next run (with a new write token), say so, and rerun."""
     st.session_state[f"_hangout_done_{name}"] = True
+    forms.new_write_token(name)
     forms.flash(FLASH, message)
     st.rerun()
 
@@ -285,6 +288,6 @@ def card_form(
             )
         submitted = st.form_submit_button("Kaart plaatsen", type="primary", icon=":material/add_comment:")
     if submitted:
-        added = attempt(board.add_card, who, theme_id, kind, body, view_id, practice_id)
+        added = attempt(board.add_card, who, theme_id, kind, body, view_id, practice_id, token=forms.write_token(key))
         if added is not FAILED:
             form_done(key, "Uw kaart staat op het bord.")
