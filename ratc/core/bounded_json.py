@@ -15,8 +15,15 @@ class BoundedJsonError(ValueError):
     """JSON that is too large, too deep, holds an outsize number or is no JSON at all; the message is Dutch."""
 
 
-def loads(content: bytes, max_bytes: int, max_depth: int = 20, max_digits: int = 30) -> object:
-    """The JSON value in `content` (UTF-8, a BOM allowed), or BoundedJsonError saying in Dutch what is wrong."""
+class NotJson(BoundedJsonError):
+    """Content that is no (UTF-8) JSON at all, as opposed to JSON beyond the bounds."""
+
+
+def loads(content: bytes, max_bytes: int, max_depth: int = 20, max_digits: int = 30, constants: bool = False) -> object:
+    """The JSON value in `content` (UTF-8, a BOM allowed), or BoundedJsonError saying in Dutch what is wrong.
+
+    NaN and Infinity are refused unless `constants` (Python writes them for missing values; they are no JSON).
+    """
     if len(content) > max_bytes:
         raise BoundedJsonError(
             f"Het bestand is te groot ({fmt.number(len(content))} bytes); hoogstens {fmt.number(max_bytes)} bytes."
@@ -24,7 +31,7 @@ def loads(content: bytes, max_bytes: int, max_depth: int = 20, max_digits: int =
     try:
         document = bytes(content).decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise BoundedJsonError("Het bestand is geen tekstbestand (UTF-8).") from None
+        raise NotJson("Het bestand is geen tekstbestand (UTF-8).") from None
     depth = nesting_depth(document)
     if depth > max_depth:
         raise BoundedJsonError(f"Het bestand is te diep genest ({fmt.number(depth)} niveaus; hoogstens {max_depth}).")
@@ -44,12 +51,14 @@ def loads(content: bytes, max_bytes: int, max_depth: int = 20, max_digits: int =
         return number
 
     def constant(name: str) -> float:
+        if constants:
+            return float(name)
         raise BoundedJsonError(f"Het bestand bevat {name}; dat is geen getal in JSON.")
 
     try:
         return json.loads(document, parse_int=integer, parse_float=decimal, parse_constant=constant)
     except json.JSONDecodeError as error:
-        raise BoundedJsonError(
+        raise NotJson(
             f"Het bestand is geen geldige JSON (regel {error.lineno}, kolom {error.colno}): {error.msg}."
         ) from None
     except RecursionError:  # the depth check makes this unreachable; kept so no input can crash a page

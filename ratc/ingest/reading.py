@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from ratc.ingest import notation
+from ratc.ingest.limits import refusals
 from ratc.ingest.template import COLUMNS
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -78,6 +79,8 @@ class LayoutRead:
 
 def read_layout(content: bytes, file_name: str, layout: str, data_dir: Path | None = None) -> LayoutRead:
     """Delivery rows from a file of one of the LAYOUTS; DeliveryError (Dutch) when it cannot be read at all."""
+    if refused := refusals(content, file_name):  # sizes, depth, rows and cells, before anything is parsed
+        raise DeliveryError(refused)
     if layout == "rivm":
         from ratc.ingest import rivm
 
