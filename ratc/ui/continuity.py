@@ -92,8 +92,8 @@ def coupling_form(view: continuity_region.Picture) -> None:
     with st.form("koppeling"):
         offer = st.selectbox("Aanbod (beste eerst)", list(offers), format_func=offers.get, key="koppeling_aanbod")
         note = st.text_input("Afspraak", placeholder="bijv. twee boa's vanaf maandag, contact via de teamleiders",
-                             key="koppeling_notitie", help=forms.at_most(500))  # fmt: skip
-        who = st.text_input("Vastgelegd door", key="koppeling_door", help=forms.at_most(continuity.LIMITS["reporter"]))
+                             key="koppeling_notitie")  # fmt: skip
+        who = st.text_input("Vastgelegd door", key="koppeling_door")
         given = forms.write_key("Sleutel regio", keys.configured(keys.CONTINUITY), key="koppeling_sleutel")
         if st.form_submit_button(
             "Koppeling vastleggen", type="primary", icon=":material/link:", key="koppeling_opslaan"
@@ -163,12 +163,10 @@ def report_form(area: str, previous: continuity.StoredReport | None, given: str 
         st.markdown("**Wat kunt u andere gemeenten bieden?** · capaciteit of kennis per proces")
         offers = _offer_editor(tables["offers"], vocabulary, version)
         left, right = st.columns([1, 2])
-        reporter = left.text_input("Naam melder", help=forms.at_most(continuity.LIMITS["reporter"]),
-                                   key=f"melden_melder_{version}",
+        reporter = left.text_input("Naam melder", key=f"melden_melder_{version}",
                                    value=previous.report.reporter if previous else "")  # fmt: skip
         note = right.text_area(
             "Toelichting bij deze melding",
-            help=forms.at_most(continuity.LIMITS["note"]),
             height=68,
             key=f"melden_toelichting_{version}",
         )

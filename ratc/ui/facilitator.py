@@ -45,7 +45,6 @@ def start_forms(code_in_url: str) -> None:
         title = st.text_input(
             "Titel",
             key="sessie_nieuw_titel",
-            help=forms.at_most(schema.LIMITS["title"]),
             placeholder="bijv. Hang-out werk en inkomen",
         )
         left, middle, right = st.columns(3)

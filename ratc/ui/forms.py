@@ -1,4 +1,9 @@
-"""Shared Streamlit parts of the pages that write: the store's answers and forms, kept messages, demo or real."""
+"""Shared Streamlit parts of the pages that write: the store's answers and forms, kept messages, demo or real.
+
+Text fields whose value reaches the store get no `max_chars`: Streamlit cuts a longer value on the server without
+a word (a value sent over the WebSocket never met the browser's counter); `ratc` refuses it with a Dutch message
+that names the limit, and the form keeps what was typed.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,7 @@ from typing import TypeVar
 
 import streamlit as st
 
-from ratc.core import checks, fmt, keys, store, text
+from ratc.core import checks, keys, store, text
 
 T = TypeVar("T")
 
@@ -39,15 +44,6 @@ def delivery_report(validation) -> None:
 
 
 KEPT_TEXT = " Uw invoer staat nog in het formulier."
-
-
-def at_most(limit: int) -> str:
-    """The help of a text field that reaches the store: its limit.
-
-    Such fields get no `max_chars`: Streamlit cuts a longer value on the server without a word (a value sent over
-    the WebSocket is not held by the browser's counter), while `ratc` refuses it with a message, never cuts it.
-    """
-    return f"Hoogstens {fmt.number(limit)} tekens; een langere tekst wordt geweigerd."
 
 
 STORE_DEMO_TEXT = (

@@ -214,10 +214,8 @@ def practice_form(who: access.Pass, key: str, theme_options: list[str] | None = 
     empty_form_if_done(key, fields)
     municipalities = ["", *ui.choices_in_use().municipalities.values(), "Elders"]
     with st.form(key):
-        title = st.text_input("Titel", help=forms.at_most(practices.LIMITS["title"]), key=fields[0])
-        description = st.text_area(
-            "Wat is er gedaan, en wat werkte?", help=forms.at_most(practices.LIMITS["description"]), key=fields[1]
-        )
+        title = st.text_input("Titel", key=fields[0])
+        description = st.text_area("Wat is er gedaan, en wat werkte?", key=fields[1])
         left, right = st.columns(2)
         municipality = left.selectbox("Gemeente", municipalities, format_func=lambda name: name or "—", key=fields[2])
         theme = right.selectbox(
@@ -227,10 +225,8 @@ def practice_form(who: access.Pass, key: str, theme_options: list[str] | None = 
             accept_new_options=True,
             key=fields[3],
         )
-        contact = st.text_input(
-            "Contact (naam, e-mail of telefoon)", help=forms.at_most(practices.LIMITS["contact"]), key=fields[4]
-        )
-        link = st.text_input("Link (https://…)", help=forms.at_most(practices.LIMITS["link"]), key=fields[5])
+        contact = st.text_input("Contact (naam, e-mail of telefoon)", key=fields[4])
+        link = st.text_input("Link (https://…)", key=fields[5])
         submitted = st.form_submit_button("Toevoegen aan de bibliotheek", icon=":material/library_add:")
     if submitted:
         added = attempt(practices.add, who, title, description, municipality, theme or "", contact, link)
@@ -265,7 +261,6 @@ def card_form(
         )
         body = st.text_area(
             "Uw kaart",
-            help=forms.at_most(schema.LIMITS["card"]),
             key=fields[0],
             placeholder="Eén gedachte per kaart: wat ziet u, wat vraagt u zich af, wat stelt u voor?",
         )

@@ -17,9 +17,9 @@ def join_form(code_in_url: str) -> None:
     with st.form("meedoen"):
         code = st.text_input("Sessiecode", value=code_in_url, max_chars=12, key="meedoen_code",
                              placeholder="bijv. K7M2QX")  # fmt: skip
-        name = st.text_input("Uw naam (optioneel)", help=forms.at_most(schema.LIMITS["name"]), key="meedoen_naam")
-        role = st.text_input("Rol of organisatie (optioneel)", help=forms.at_most(schema.LIMITS["role"]),
-                             key="meedoen_rol", placeholder="bijv. wethouder, strateeg gemeente Dordrecht")  # fmt: skip
+        name = st.text_input("Uw naam (optioneel)", key="meedoen_naam")
+        role = st.text_input("Rol of organisatie (optioneel)", key="meedoen_rol",
+                             placeholder="bijv. wethouder, strateeg gemeente Dordrecht")  # fmt: skip
         submitted = st.form_submit_button("Meedoen", type="primary", icon=":material/login:")
     if submitted:
         joined = sui.attempt(session.join, code, name, role, client=forms.connection_id())
