@@ -27,9 +27,10 @@ st.caption(
 is_demo = ui.demo_notice()
 
 st.header("Waar wijkt de gemeente af?", divider="orange")
+st.caption(overview.signals_caption(name))
 ui.show_signals(
     cache.computed(overview.area_signals, chosen, area_code=chosen.gemeente, limit=12),
-    empty_text=f"{name} wijkt op dit moment nergens duidelijk af van de regio.",
+    empty_text=overview.no_signals_text(name),
 )
 
 st.header("Kerncijfers", divider="gray")

@@ -28,11 +28,10 @@ if chosen.gemeente:
 cache.shown(ui.show_tiles, overview.region_tiles, chosen, ui.domain_choice(key="overzicht_domein"))
 
 st.header("Signalen", divider="orange")
-st.caption(
-    "Gemeenten die het duidelijkst afwijken van de regio sinds de periode vóór de crisis "
-    "(kleine aantallen en toevalsschommelingen tellen niet mee)."
+st.caption(overview.signals_caption())
+ui.show_signals(
+    cache.computed(overview.area_signals, chosen), "pages/municipality.py", empty_text=overview.no_signals_text()
 )
-ui.show_signals(cache.computed(overview.area_signals, chosen), "pages/municipality.py")
 
 st.header("Per gemeente", divider="gray")
 ui.indicator_picker(chosen)

@@ -129,8 +129,13 @@ def cmd_template(args: argparse.Namespace) -> int:
     from ratc.ingest import template
 
     xlsx = args.xlsx or args.out.lower().endswith(".xlsx")
-    Path(args.out).write_bytes(template.template_xlsx() if xlsx else template.template_csv())
-    print(f"template ({'xlsx' if xlsx else 'csv'}): {args.out}")
+    rows = None
+    if args.current:
+        from ratc.ingest import checking
+
+        rows = template.rows_in_force(checking.existing_observations())
+    Path(args.out).write_bytes(template.template_xlsx(rows=rows) if xlsx else template.template_csv(rows))
+    print(f"template ({'xlsx' if xlsx else 'csv'}{f', {len(rows)} rows in force' if rows else ''}): {args.out}")
     return 0
 
 
@@ -175,10 +180,11 @@ def main(argv: list[str] | None = None) -> int:
     delivery.add_argument("--replace", action="store_true", help="replace existing values that differ")
     delivery.add_argument("--source", help="who delivered it (default: the file name)")
     delivery.add_argument(
-        "--layout", choices=["aanlevering", "rivm", "cbs"], default="aanlevering",
-        help="aanlevering: the delivery template (default); rivm: RIVM's COVID-19 file per municipality; "
-        "cbs: a CBS OData table written by `fetch cbs`, a StatLine CSV export or a CBS table per municipality "
-        "code (columns mapped in data/cbs_columns.csv)",
+        "--layout", choices=["automatisch", "aanlevering", "rivm", "cbs"], default="automatisch",
+        help="automatisch (default): recognised from the file's header; aanlevering: the delivery template; "
+        "rivm: RIVM's COVID-19 file per municipality; cbs: a CBS OData table (written by `fetch cbs` or CBS's own "
+        "v3/v4 response, or written out as CSV), a StatLine CSV export or a CBS table per municipality code "
+        "(columns mapped in data/cbs_columns.csv)",
     )  # fmt: skip
     delivery.set_defaults(func=cmd_import)
     # listed for --help; its options go to streamlit unparsed (see main)
@@ -188,6 +194,9 @@ def main(argv: list[str] | None = None) -> int:
     sheet = commands.add_parser("template", help="write the delivery template")
     sheet.add_argument("out", help="the file to write (.csv or .xlsx)")
     sheet.add_argument("--xlsx", action="store_true", help="an Excel workbook with reference sheets")
+    sheet.add_argument(
+        "--current", action="store_true", help="filled with the municipalities' figures in force instead of examples"
+    )
     sheet.set_defaults(func=cmd_template)
     args = parser.parse_args(argv)
     return args.func(args)

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from conftest import ROOT, SHARED_REAL
 
-from ratc.ingest import cbs, fetch
+from ratc.ingest import cbs, fetch, odata
 
 STATLINE = SHARED_REAL / "cbs" / "Regionale_kerncijfers_Nederland_15082020_130832.csv"
 AREAS = pd.read_csv(ROOT / "data" / "areas.csv")
@@ -78,7 +78,7 @@ def bankruptcy_rows() -> list[dict]:
 
 
 def test_odata_rows_map_to_codes_months_and_values():
-    delivery = cbs.read_odata("82522NED", bankruptcy_rows())
+    delivery = odata.read_odata("82522NED", bankruptcy_rows())
     assert list(delivery.columns) == ["gemeente", "indicator", "periode", "waarde", "opmerking", "row"]
     assert delivery[["gemeente", "periode", "waarde"]].values.tolist() == [
         ["GM0505", "2020-04", "3"],
@@ -107,14 +107,14 @@ def test_cbs_period_codes_and_titles(key, frequency, expected):
 
 def test_odata_refuses_unknown_tables_changed_columns_and_ambiguous_rows():
     with pytest.raises(cbs.CbsError, match="niet bekend"):
-        cbs.read_odata("12345NED", [])
+        odata.read_odata("12345NED", [])
     with pytest.raises(cbs.CbsError, match="niet aan een indicator"):
-        cbs.read_odata("84897NED", [])
+        odata.read_odata("84897NED", [])
     with pytest.raises(cbs.CbsError, match="ontbreken; is de tabel veranderd"):
-        cbs.read_odata("82522NED", [{"RegioS": "GM0505", "Perioden": "2020MM04"}])
+        odata.read_odata("82522NED", [{"RegioS": "GM0505", "Perioden": "2020MM04"}])
     row = {"RegioS": "GM0505    ", "Perioden": "2020MM04", "Bijstandsuitkeringen_1": 5}
     with pytest.raises(cbs.CbsError, match="de rijen 1 en 2 geven allebei GM0505 2020-04"):
-        cbs.read_odata("82015NED", [row, row])
+        odata.read_odata("82015NED", [row, row])
 
 
 class FakeCbsodata:
@@ -137,8 +137,8 @@ def test_download_cbs_table_writes_the_rows_as_json(tmp_path):
     document = json.loads(target.read_text())
     assert document["table_id"] == "82522NED" and document["rows"] == bankruptcy_rows()
     table_id, filters = client.calls[0]
-    assert table_id == "82522NED" and "substringof('GM0505',RegioS)" in filters
-    assert len(cbs.read_odata("82522NED", document["rows"])) == 3
+    assert table_id == "82522NED" and "substringof('PV28',RegioS)" in filters  # per province only
+    assert len(odata.read_odata("82522NED", document["rows"])) == 3
 
 
 @pytest.mark.parametrize(
@@ -233,3 +233,24 @@ def test_broken_cbs_files_give_a_dutch_message_not_a_crash(content, message):
     with pytest.raises(reading.DeliveryError) as refused:
         reading.read_layout(content, "x.csv", "cbs")
     assert message in refused.value.messages[0] and refused.value.messages[0].startswith("Dit is geen leesbaar")
+
+
+def test_comment_lines_a_title_and_a_footer_in_a_statline_export_are_skipped_and_named():
+    """Issue: a title row and `#` lines in a CBS export gave 'kolommen ontbreken' or a quote that does not close."""
+    body = statline_bytes([("2021", "Dordrecht", "119260"), ("2021", "Nederland", "17475415")]).decode("utf-8-sig")
+    lines = body.splitlines()
+    content = "\r\n".join(["# Bron: CBS StatLine, 70072NED", '"Regionale kerncijfers Nederland"', "",
+                            lines[0], "# voorlopige cijfers", *lines[1:], '"Bron: CBS"']) + "\r\n"  # fmt: skip
+    table = cbs.read_cbs_csv(("\ufeff" + content).encode("utf-8"))
+    rows = table.rows.set_index("gemeente")
+    assert rows.loc["GM0505", "waarde"] == "119260" and rows.loc["NL", "waarde"] == "17475415"
+    assert rows.loc["GM0505", "row"] == 6 and rows.loc["NL", "row"] == 7  # lines of the file as sent
+    assert "2 commentaarregels (beginnend met #) zijn overgeslagen." in table.notes
+    assert "De kopregel staat op regel 4; de 1 regel(s) erboven (titel) zijn overgeslagen." in table.notes
+    assert any("zonder scheidingsteken na de kopregel" in note for note in table.notes)
+
+
+def test_a_code_table_under_a_title_reads_from_its_header():
+    content = b"Kerncijfers wijken en buurten 2019\nstatcode;inwoners_kwb2019\nGM0505;118654\n"
+    table = cbs.read_cbs_csv(content)
+    assert table.rows[["gemeente", "waarde", "row"]].values.tolist() == [["GM0505", "118654", 3]]

@@ -51,7 +51,10 @@ def test_a_cbs_odata_table_imports_through_the_same_validation(private_data, tmp
     assert main(["import", str(document), "--layout", "cbs"]) == 1  # Dordrecht April 2020 is in the demo data
     assert main(["import", str(document), "--layout", "cbs", "--replace"]) == 0
     record = lineage.read_ledger(private_data)[-1]
-    assert record.source == "CBS StatLine (OData, cbsodata), tabel 82522NED" and record.rows_accepted == 3
+    assert record.source == (
+        "CBS StatLine (OData, cbsodata), tabel 82522NED (Faillissementen; bedrijven en instellingen, regio)"
+    )
+    assert record.rows_accepted == 3
     with duckdb.connect(str(warehouse.current_file(Path(os.environ["RATC_WAREHOUSE"]))), read_only=True) as con:
         value = con.execute(
             "select value from observations where area_code = 'GM0505' "

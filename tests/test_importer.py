@@ -76,7 +76,7 @@ def shared_built(tmp_path_factory) -> tuple[Path, Path]:
 def test_valid_semicolon_csv_with_decimal_comma_and_bom_is_imported(built):
     data_dir, target = built
     ledger_before = lineage.read_ledger(data_dir)
-    lines = [f"{code};ww_uitkeringen;2022-01;1.0{index}0;" for index, code in enumerate(MUNICIPALITIES)]
+    lines = [f"{code};ww_uitkeringen;2022-01;1.0{index}5;" for index, code in enumerate(MUNICIPALITIES)]
     lines.append("dordrecht;bijstand_uitkeringen;2022-01;3.901,0;decimale komma")
     content = delivery_csv(*lines)
     result = importer.import_file(_write(data_dir.parent / "levering.csv", content), data_dir=data_dir, target=target)
@@ -87,10 +87,10 @@ def test_valid_semicolon_csv_with_decimal_comma_and_bom_is_imported(built):
     assert ledger[-1].rows_accepted == 11
     assert (data_dir / "imports" / "originals" / f"{ledger[-1].import_id:04d}_levering.csv").read_bytes() == content
     assert hashlib.sha256(content).hexdigest() in ledger[-1].description
-    assert warehouse_value(target, "GM0505", "ww_uitkeringen", "2022-01") == 1010
+    assert warehouse_value(target, "GM0505", "ww_uitkeringen", "2022-01") == 1015
     assert warehouse_value(target, "GM0505", "bijstand_uitkeringen", "2022-01") == 3901
     # all ten delivered: the region is their sum; one delivered: no region figure
-    assert warehouse_value(target, "VR18", "ww_uitkeringen", "2022-01") == sum(1000 + 10 * i for i in range(10))
+    assert warehouse_value(target, "VR18", "ww_uitkeringen", "2022-01") == sum(1005 + 10 * i for i in range(10))
     assert warehouse_value(target, "VR18", "bijstand_uitkeringen", "2022-01") is None
     assert warehouse.is_current(data_dir, target)
 
@@ -153,7 +153,11 @@ MALFORMED = [
         delivery_csv("Dordrecht;ww_uitkeringen;2022-01;12;5;x"),
         "Rij 2: 6 velden, maar de kopregel heeft er 5",
     ),
-    ("bad quoting", delivery_csv('Dordrecht;ww_uitkeringen;2022-01;"12"x;'), "Rij 2: de CSV-opmaak klopt niet"),
+    (
+        "bad quoting",
+        delivery_csv('Dordrecht;ww_uitkeringen;2022-01;"12"x;'),
+        "Rij 2: na een afsluitend aanhalingsteken volgt geen scheidingsteken; controleer de aanhalingstekens.",
+    ),
     (
         "unknown municipality",
         delivery_csv("x;x;x;x", "Dordrect;ww_uitkeringen;2022-01;12;"),
@@ -214,8 +218,9 @@ MALFORMED = [
     ),
     (
         "absurd value",
-        delivery_csv("Alblasserdam;ww_uitkeringen;2022-01;250.000;"),
-        "Rij 2: waarde '250.000' is onmogelijk groot: meer dan 10 keer het aantal inwoners van Alblasserdam (20.165).",
+        delivery_csv("Alblasserdam;ww_uitkeringen;2022-01;1.250.000;"),
+        "Rij 2: waarde '1.250.000' is onmogelijk groot: meer dan 10 keer het aantal inwoners van Alblasserdam "
+        "(20.165).",
     ),
     (
         "duplicate",

@@ -80,8 +80,20 @@ def test_delivery_holds_only_the_ten_and_nl_in_the_delivery_shape(path):
     assert set(delivery["indicator"]) == set(rivm.INDICATORS.values())
     assert delivery["waarde"].str.fullmatch(r"\d+").all()
     assert (delivery["opmerking"] == "RIVM cumulatief 2020-09-15").all()
-    assert list(delivery["row"]) == list(range(2, len(delivery) + 2))
     assert len(delivery) == len(expected) * 3 * 26
+    assert delivery["row"].is_monotonic_increasing
+
+
+@needs_real
+@REAL
+def test_delivered_rows_name_the_line_of_the_original_file_that_closes_the_week(path):
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    delivery = rivm.read_rivm(path)
+    for row in delivery[delivery["gemeente"] != "NL"].itertuples():
+        line = lines[row.row - 1]  # "Rij 3450" is line 3450 of the file the steward has
+        day = dt.date.fromisoformat(line[:10])
+        assert row.gemeente in line and day.weekday() == 6, (row, line)
+        assert f"{day.isocalendar()[0]}-W{day.isocalendar()[1]:02d}" == row.periode
 
 
 @needs_real
@@ -152,8 +164,13 @@ def test_a_slice_of_the_real_file_reads_the_same_in_the_per_day_layout():
         (part.loc[index, "day"], part.loc[index, "Municipality_code"], *(int(daily.loc[index, c]) for c in rivm.COUNTS))
         for index in daily.index
     ]
-    from_cumulative = rivm.read_rivm(cumulative_file(cumulative)).drop(columns="opmerking")
-    from_per_day = rivm.read_rivm(per_day_file(per_day)).drop(columns="opmerking")
+    keys = ["gemeente", "indicator", "periode"]
+
+    def weeks(delivery: pd.DataFrame) -> pd.DataFrame:  # the two files differ in lines, not in weeks
+        return delivery.drop(columns=["opmerking", "row"]).sort_values(keys, ignore_index=True)
+
+    from_cumulative = weeks(rivm.read_rivm(cumulative_file(cumulative)))
+    from_per_day = weeks(rivm.read_rivm(per_day_file(per_day)))
     assert set(from_cumulative["periode"]) == {"2020-W15", "2020-W16", "2020-W17", "2020-W18"}
     pd.testing.assert_frame_equal(from_cumulative, from_per_day)
 

@@ -376,3 +376,32 @@ def test_per_10000_is_the_default_measure_where_it_exists(warehouse_file):
     app = run_app(warehouse_file, {"gemeente": "GM0610"}, "pages/trend_lines.py")
     assert app.segmented_control(key="trends_maat").value == "per_10k"
     assert set(trend_data(app)["gebied_code"]) == {"GM0610", "VR18", "NL"}
+
+
+def test_a_context_province_is_drawn_beside_the_region_and_nederland_where_comparable(private_data):
+    """Bankruptcies exist per province only (CBS 82522NED): Zuid-Holland shows beside the region and NL."""
+    from ratc.__main__ import main
+    from ratc.ingest.notation import MONTHS_NL
+
+    months = [f"{year} {month}" for year in (2019, 2020, 2021) for month in MONTHS_NL]
+    lines = [",ID,TypeGefailleerde,RegioS,Perioden,UitgesprokenFaillissementen_1"]
+    lines += [f'{n},{n},"Bedrijven, instellingen en eenmanszaken",Zuid-Holland,{period},{50 + n % 7}.0'
+              for n, period in enumerate(months)]  # fmt: skip
+    source = private_data.parent / "faillissementen_provincies.csv"
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert main(["import", str(source)]) == 0
+    con = db.open_warehouse(private_data.parent / "warehouse.duckdb")
+    try:
+        query = functools.partial(db.run_query, con)
+        per_10k = make_trend(query, "faillissementen", measure="per_10k")
+        absolute = make_trend(query, "faillissementen", measure="absoluut")
+    finally:
+        con.close()
+    assert list(dict.fromkeys(per_10k.frame["gebied_code"])) == ["GM0505", "VR18", "PV28", "NL"]
+    assert "PV28" not in set(absolute.frame["gebied_code"])  # eight times the region: not in absolute counts
+    province = series(per_10k.frame, "PV28")
+    assert province.loc["2020-01", "oorspronkelijke_waarde"] == 50 + 12 % 7
+    assert province.loc["2020-01", "waarde"] == pytest.approx((50 + 12 % 7) / 3_708_696 * 10_000)
+    assert per_10k.meta.subtitle.startswith("Dordrecht, Zuid-Holland-Zuid, Zuid-Holland en Nederland")
+    colour = per_10k.chart.to_dict()["layer"][0]["encoding"]["color"]["scale"]["range"]
+    assert colour[1:] == [trends.REGION_STYLE[0], trends.PROVINCE_STYLE[0], trends.COUNTRY_STYLE[0]]

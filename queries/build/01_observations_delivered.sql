@@ -1,4 +1,6 @@
 -- Build step: the delivered counts and rates, the newest import winning where two imports overlap.
+-- Municipalities, the country and provinces (context for figures CBS publishes per province) are delivered;
+-- the region is never delivered: 02 sums it from the municipalities only.
 create table observations_delivered as
 with ranked as (
     select
@@ -10,7 +12,7 @@ with ranked as (
     from raw_observations
     inner join areas
         on areas.area_code = raw_observations.area_code
-        and areas.area_type in ('gemeente', 'land')
+        and areas.area_type in ('gemeente', 'land', 'provincie')
     inner join indicators
         on indicators.indicator_id = raw_observations.indicator_id
         and (indicators.is_count or indicators.numerator_id = '')

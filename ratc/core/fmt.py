@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import zoneinfo
+from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
@@ -31,12 +32,19 @@ def number(value: float | None, decimals: int = 0, trim: bool = False) -> str:
 
 
 def signed_percent(fraction: float | None, decimals: int = 0) -> str:
-    """A relative change as a signed Dutch percentage: 0.234 -> '+23%'."""
+    """A relative change as a signed Dutch percentage, rounded half away from zero: 0.234 -> '+23%', -0.025 -> '-3%'."""
     if fraction is None or (isinstance(fraction, float) and math.isnan(fraction)):
         return "–"
-    rounded = round(fraction * 100, decimals)
+    rounded = half_away(fraction * 100, decimals)
     sign = "+" if rounded > 0 else ("-" if rounded < 0 else "±")
     return f"{sign}{number(abs(rounded), decimals)}%"
+
+
+def half_away(value: float, decimals: int = 0) -> float:
+    """`value` rounded half away from zero, as a reader rounds: 2.5 -> 3, -2.5 -> -3 (Python's round gives 2)."""
+    # read to nine decimals first: 0.145 * 100 is 14.499999999999998 in binary floating point, and means 14.5
+    exact = Decimal(f"{value:.9f}")
+    return float(exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
 
 
 def relative_change(value: float | None, reference: float | None) -> float | None:

@@ -14,6 +14,7 @@ from ratc.core.periods import FREQUENCIES
 Vocabulary = dict[str, tuple[str, str, str]]
 POLARITIES = ("hoger_slechter", "hoger_beter", "neutraal")
 REGION_CODE = "VR18"
+AREA_TYPES = ("gemeente", "regio", "land", "provincie")
 COUNTRY_CODE = "NL"
 # The yearly population series: denominator of every rate whose denominator is "population".
 POPULATION_INDICATOR = "bevolking"
@@ -41,10 +42,14 @@ INDICATOR_COLUMNS = {
 
 
 def read_areas(data_dir: Path | None = None) -> pd.DataFrame:
-    """The ten municipalities plus the region and the Netherlands, with their population on 1 Jan 2020."""
+    """The ten municipalities, the region, the Netherlands and context provinces, with their population on 1 Jan 2020.
+
+    A `provincie` is context only: shown beside the region for figures CBS publishes per province, never summed
+    into the region and never listed among the municipalities.
+    """
     frame = pd.read_csv((data_dir or paths.data_dir()) / "areas.csv", dtype={"area_code": str})
-    if set(frame["area_type"]) - {"gemeente", "regio", "land"}:
-        raise ValueError("areas.csv: area_type must be gemeente, regio or land")
+    if set(frame["area_type"]) - set(AREA_TYPES):
+        raise ValueError(f"areas.csv: area_type must be one of {', '.join(AREA_TYPES)}")
     return frame
 
 

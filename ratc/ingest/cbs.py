@@ -1,29 +1,29 @@
-"""CBS figures: StatLine CSV exports (names, not codes) and OData rows from `cbsodata`, for the ten and NL.
+"""CBS figures in CSV: StatLine exports (names, not codes) and CBS tables per municipality or province code.
 
 A StatLine CSV export is `;`-separated UTF-8 with a BOM, every value quoted and left-padded with spaces, the
 full StatLine path as column header, municipality *names* in `Regio's`, and empty values for municipalities
 that no longer existed in the period. Names are matched to codes through `data/areas.csv`, forgiving case,
-spacing and hyphens.
+spacing and hyphens. Lines starting with `#` (comments) and title lines above the header are skipped and named
+in the notes; row numbers are always lines of the original file.
 
 A CBS table per municipality *code* (`statcode` GM0505, or `Municipality_code` 505) is read as well.
-Which column feeds which indicator and period is data, not code: `data/cbs_columns.csv`.
-
-OData rows (`cbsodata.get_data`) carry per dimension either the code (`RegioS` "GM0505    ", padded;
-`Perioden` "2020MM04") or, because `get_data` replaces codes by titles, the title ("Dordrecht",
-"2020 april"); both are read. `TABLES` says per table which columns hold the region, period and value,
-which other dimensions to filter on, and which indicator it delivers.
+Which column feeds which indicator and period is data, not code: `data/cbs_columns.csv`. OData tables (JSON, or
+written out as CSV) are read by `ratc.ingest.odata` with the helpers here.
 """
 
 from __future__ import annotations
 
+import csv
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from ratc.core import metadata, paths
+from ratc.ingest import areas, notation
 
 DELIVERY_COLUMNS = ["gemeente", "indicator", "periode", "waarde", "opmerking", "row"]
 POPULATION_HEADER = "Totale bevolking"
@@ -33,39 +33,12 @@ COUNTRY_KEYS = ("NL01", "NL00", "NL")
 CODE_COLUMNS = ("statcode", "municipality_code", "gemeentecode", "regiocode")
 NAME_COLUMNS = ("statnaam", "municipality_name", "gemeentenaam", "regionaam")
 MAPPING_FILE = "cbs_columns.csv"
+# Area types a CBS file delivers for: our municipalities, and provinces as context areas (NL via COUNTRY_KEYS).
+DELIVERED = ("gemeente", "provincie")
+SEPARATORS = (";", ",", "\t")
+HEADER_SEARCH_LINES = 20
 
-# One entry per CBS table. `filters`: dimension column -> accepted values (the code and the title, since
-# cbsodata.get_data returns titles). `indicator` None: downloadable, but not (yet) mapped onto an indicator.
-TABLES: dict[str, dict] = {
-    "82522NED": {
-        "title": "Faillissementen; bedrijven en instellingen, regio",
-        "indicator": "faillissementen",
-        "region": "RegioS",
-        "period": "Perioden",
-        "value": "UitgesprokenFaillissementen_1",
-        # our definition counts businesses and institutions including sole proprietorships
-        "filters": {"TypeGefailleerde": ("A047596", "Bedrijven, instellingen en eenmanszaken")},
-    },
-    "82015NED": {
-        "title": "Bijstandsuitkeringen; uitkeringsgrondslag, regio's",
-        "indicator": "bijstand_uitkeringen",
-        "region": "RegioS",
-        "period": "Perioden",
-        "value": "Bijstandsuitkeringen_1",  # not verified against the table's DataProperties
-        "filters": {},
-    },
-    "84897NED": {
-        "title": "Uitkeringsontvangers per wijk en buurt, 2020",
-        "indicator": None,  # one year per neighbourhood: no monthly or quarterly indicator of ours fits
-        "region": "WijkenEnBuurten",
-        "period": None,
-        "value": None,
-        "filters": {},
-    },
-}
-
-MONTHS_NL = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober")
-MONTHS_NL += ("november", "december")
+MONTHS_NL = notation.MONTHS_NL
 _CODE_PERIOD = re.compile(r"^(\d{4})(MM|KW|JJ)(\d{2})$")
 _TITLE_PERIOD = re.compile(r"^(\d{4})(?:\s+(\S+)(?:\s+kwartaal)?)?$")
 
@@ -76,10 +49,60 @@ class CbsError(ValueError):
 
 @dataclass(frozen=True)
 class CbsTable:
-    """A CBS file read as delivery rows, with notes on what was left out and why."""
+    """A CBS file read as delivery rows, with notes on what was left out and why, and its source when known."""
 
     rows: pd.DataFrame
     notes: tuple[str, ...]
+    source: str | None = None
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A CSV's header and data lines without comments, titles, blank lines and footers; each line's number."""
+
+    text: str
+    header: str
+    separator: str
+    lines: list[int]
+    notes: tuple[str, ...]
+
+
+def prepare(text: str, is_header: Callable[[list[str]], bool]) -> Prepared | None:
+    """The table in a CSV text from its header line on; None when none of the first lines is a header.
+
+    `#` lines (comments) anywhere and lines above the header (a title) are left out, and so are lines after it
+    without any separator (a footer such as "Bron: CBS"); the notes name what was left out.
+    """
+    numbered = [(number, line) for number, line in enumerate(text.splitlines(), start=1) if line.strip()]
+    comments = {number for number, line in numbered if line.lstrip().lstrip("\ufeff").startswith("#")}
+    content = [(number, line.lstrip("\ufeff")) for number, line in numbered if number not in comments]
+    candidates = enumerate(content[:HEADER_SEARCH_LINES])
+    found = next(((position, number, line, separator) for position, (number, line) in candidates
+                  for separator in SEPARATORS if is_header(_names_in(line, separator) or [""])), None)  # fmt: skip
+    if found is None:
+        return None
+    position, number, line, separator = found
+    data = [(at, line) for at, line in content[position + 1 :] if separator in line]
+    footers = len(content) - position - 1 - len(data)
+    notes = []
+    if comments:
+        notes.append(f"{len(comments)} commentaarregels (beginnend met #) zijn overgeslagen.")
+    if position:
+        notes.append(f"De kopregel staat op regel {number}; de {position} regel(s) erboven (titel) zijn overgeslagen.")
+    if footers:
+        notes.append(f"{footers} regel(s) zonder scheidingsteken na de kopregel (zoals een bronvermelding) "
+                     "zijn overgeslagen.")  # fmt: skip
+    body = "\n".join([line, *(text for _, text in data)]) + "\n"
+    return Prepared(body, line, separator, [at for at, _ in data], tuple(notes))
+
+
+def _names_in(line: str, separator: str) -> list[str]:
+    """The column names a line holds when split at a separator (at least two)."""
+    try:
+        names = next(csv.reader([line], delimiter=separator))
+    except (csv.Error, StopIteration):
+        return []
+    return [name.strip().strip('"').strip() for name in names] if len(names) > 1 else []
 
 
 def column_mapping(data_dir: Path | None = None) -> pd.DataFrame:
@@ -88,12 +111,22 @@ def column_mapping(data_dir: Path | None = None) -> pd.DataFrame:
 
 
 def read_cbs_csv(content: bytes, data_dir: Path | None = None) -> CbsTable:
-    """A StatLine export or a CBS table per municipality code as delivery rows for the ten and NL."""
-    text = _decode(content)
-    header = text.split("\n", 1)[0]
-    if "Perioden" in header and "Regio's" in header:
-        return _statline_delivery(content, data_dir)
-    return _code_table_delivery(text, data_dir)
+    """A StatLine export or a CBS table per municipality code as delivery rows for our areas and NL."""
+    text = decode(content)
+    if not text.strip():
+        raise CbsError("het bestand is leeg")
+    statline = prepare(text, _is_statline_header)
+    if statline is not None:
+        return _statline_delivery(statline, data_dir)
+    table = prepare(text, lambda names: any(name.casefold() in CODE_COLUMNS for name in names))
+    if table is None:
+        expected = ", ".join(CODE_COLUMNS)
+        raise CbsError(f"geen kolom met een gemeentecode ({expected}) en geen StatLine-kolommen Perioden en Regio's")
+    return _code_table_delivery(table, data_dir)
+
+
+def _is_statline_header(names: list[str]) -> bool:
+    return {"Perioden", "Regio's"} <= set(names)
 
 
 def normalise_name(name: str) -> str:
@@ -102,9 +135,9 @@ def normalise_name(name: str) -> str:
 
 
 def name_codes(data_dir: Path | None = None) -> dict[str, str]:
-    """Normalised name -> CBS code for the ten municipalities, plus Nederland -> NL."""
+    """Normalised name -> CBS code for our municipalities and provinces, plus Nederland -> NL."""
     areas = metadata.read_areas(data_dir)
-    codes = {normalise_name(row.area_name): row.area_code for row in areas.itertuples() if row.area_type == "gemeente"}
+    codes = {normalise_name(row.area_name): row.area_code for row in areas.itertuples() if row.area_type in DELIVERED}
     codes.update({name: metadata.COUNTRY_CODE for name in COUNTRY_NAMES})
     return codes
 
@@ -117,15 +150,12 @@ def read_statline_csv(content: bytes | Path, data_dir: Path | None = None) -> pd
     (municipalities that no longer existed) are left out.
     """
     data = content.read_bytes() if isinstance(content, Path) else bytes(content)
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise CbsError("dit is geen UTF-8-bestand zoals StatLine het exporteert") from exc
-    frame = _read_csv_text(text, ";")
-    if not {"Perioden", "Regio's"} <= set(frame.columns):
+    prepared = prepare(decode(data), _is_statline_header)
+    if prepared is None:
         raise CbsError("dit is geen StatLine-export per regio: de kolommen Perioden en Regio's ontbreken")
+    frame = _read_csv_text(prepared.text, prepared.separator)
     measures = [column for column in frame.columns if column not in ("Perioden", "Regio's")]
-    frame["row"] = range(2, len(frame) + 2)  # the line in the file, the header being line 1
+    frame["row"] = _line_numbers(frame, prepared)
     id_columns = ["Perioden", "Regio's", "row"]
     tidy = frame.melt(id_vars=id_columns, value_vars=measures, var_name="measure_path", value_name="raw")
     tidy["raw"] = tidy["raw"].str.strip()
@@ -185,57 +215,17 @@ def cbs_period(key: str, frequency: str) -> str | None:
     raise CbsError(f"onbekende CBS-periode '{key}'")
 
 
-def read_odata(table_id: str, rows: list[dict], data_dir: Path | None = None) -> pd.DataFrame:
-    """cbsodata rows of a table in TABLES as a delivery (gemeente, indicator, periode, waarde, opmerking, row)."""
-    spec = TABLES.get(table_id.upper())
-    if spec is None:
-        raise CbsError(f"tabel {table_id} is niet bekend; bekende tabellen: {', '.join(TABLES)}")
-    if spec["indicator"] is None:
-        raise CbsError(f"tabel {table_id} ({spec['title']}) is niet aan een indicator van de monitor gekoppeld")
-    indicators = metadata.read_indicators(data_dir).set_index("indicator_id")
-    frequency = indicators.loc[spec["indicator"], "frequency"]
-    codes = name_codes(data_dir)
-    ten = set(codes.values())
-    records, seen = [], {}
-    for number, row in enumerate(rows, start=1):
-        missing = [spec[key] for key in ("region", "period", "value") if spec[key] not in row]
-        missing += [column for column in spec["filters"] if column not in row]
-        if missing:
-            raise CbsError(
-                f"{table_id} rij {number}: de kolommen {', '.join(missing)} ontbreken; is de tabel veranderd?"
-            )
-        if any(str(row[column]).strip() not in accepted for column, accepted in spec["filters"].items()):
-            continue
-        area = _area_code(row[spec["region"]], codes, ten)
-        period = cbs_period(row[spec["period"]], frequency)
-        value = _number(row[spec["value"]])
-        if area is None or period is None or value is None:
-            continue
-        key = (area, period)
-        if key in seen:
-            raise CbsError(
-                f"{table_id}: de rijen {seen[key]} en {number} geven allebei {area} {period}; "
-                "filter de andere dimensies van de tabel in ratc.cbs.TABLES"
-            )
-        seen[key] = number
-        records.append((area, spec["indicator"], period, _as_text(value), f"CBS {table_id.upper()}"))
-    delivery = pd.DataFrame(records, columns=DELIVERY_COLUMNS[:-1], dtype=str)
-    delivery = delivery.sort_values(["gemeente", "periode"], ignore_index=True)
-    delivery["row"] = range(2, len(delivery) + 2)  # the line number in the equivalent delivery CSV
-    return delivery
-
-
-def _area_code(region: object, codes: dict[str, str], ten: set[str]) -> str | None:
-    """Our code for a CBS region key ("GM0505    ", "NL01      ") or title ("Dordrecht"); None for others."""
+def area_code(region: object, codes: dict[str, str], known: set[str]) -> str | None:
+    """Our code for a CBS region key ("GM0505    ", "PV28      ", "NL01      ") or title ("Dordrecht"); None else."""
     text = str(region).strip()
-    if text in ten:
+    if text in known:
         return text
     if text in COUNTRY_KEYS:
         return metadata.COUNTRY_CODE
     return codes.get(normalise_name(text))
 
 
-def _number(value: object) -> float | None:
+def number(value: object) -> float | None:
     """A CBS value as a number; None for missing ones (None, empty, '.')."""
     if value is None:
         return None
@@ -248,14 +238,20 @@ def _number(value: object) -> float | None:
         raise CbsError(f"'{text}' is geen getal") from exc
 
 
-def _as_text(value: float) -> str:
+def as_text(value: float) -> str:
     """A value as delivery text: an integer without decimals, no thousands separator."""
     return str(int(value)) if float(value).is_integer() else repr(float(value))
 
 
-def _statline_delivery(content: bytes, data_dir: Path | None) -> CbsTable:
-    """Delivery rows from a StatLine export: mapped measures of the ten and NL, the period from `Perioden`."""
-    tidy = read_statline_csv(content, data_dir)
+def _line_numbers(frame: pd.DataFrame, prepared: Prepared) -> list[int]:
+    """Each row's line in the original file (positions after the header if a quoted value spans lines)."""
+    return prepared.lines if len(prepared.lines) == len(frame) else list(range(2, len(frame) + 2))
+
+
+def _statline_delivery(prepared: Prepared, data_dir: Path | None) -> CbsTable:
+    """Delivery rows from a StatLine export: mapped measures of our areas and NL, the period from `Perioden`."""
+    tidy = read_statline_csv(prepared.text.encode("utf-8"), data_dir)
+    tidy["row"] = tidy["row"].map(dict(enumerate(prepared.lines, start=2))).fillna(tidy["row"]).astype(int)
     mapping = column_mapping(data_dir).set_index("source_column")
     frequencies = metadata.read_indicators(data_dir).set_index("indicator_id")["frequency"]
     mapped = tidy[tidy["measure"].isin(mapping.index)]
@@ -265,16 +261,15 @@ def _statline_delivery(content: bytes, data_dir: Path | None) -> CbsTable:
     for row in mapped[mapped["area_code"].notna()].itertuples():
         indicator, fixed = mapping.loc[row.measure, "indicator_id"], mapping.loc[row.measure, "period"]
         period = fixed or cbs_period(row.period, frequencies[indicator]) or row.period
-        records.append((row.area_code, indicator, period, _as_text(row.value), "CBS StatLine", row.row))
-    outside = mapped.loc[mapped["area_code"].isna(), "region_name"].nunique()
+        records.append((row.area_code, indicator, period, as_text(row.value), "CBS StatLine", row.row))
+    outside = set(mapped.loc[mapped["area_code"].isna(), "region_name"])
     unused = sorted(set(tidy["measure"]) - set(mapping.index))
-    return CbsTable(_delivery_frame(records), _notes(outside, unused))
+    return CbsTable(delivery_frame(records), prepared.notes + _notes(outside, unused, data_dir))
 
 
-def _code_table_delivery(text: str, data_dir: Path | None) -> CbsTable:
+def _code_table_delivery(prepared: Prepared, data_dir: Path | None) -> CbsTable:
     """Delivery rows from a CBS table per municipality code, each mapped column giving one indicator and period."""
-    separator = ";" if text.split("\n", 1)[0].count(";") > text.split("\n", 1)[0].count(",") else ","
-    frame = _read_csv_text(text, separator)
+    frame = _read_csv_text(prepared.text, prepared.separator)
     code_column = next((column for column in frame.columns if column.casefold() in CODE_COLUMNS), None)
     if code_column is None:
         expected = ", ".join(CODE_COLUMNS)
@@ -286,13 +281,13 @@ def _code_table_delivery(text: str, data_dir: Path | None) -> CbsTable:
     undated = [column for column in columns if not mapping.loc[column, "period"]]
     if undated:
         raise CbsError(f"data/{MAPPING_FILE} geeft geen periode voor {', '.join(undated)} en het bestand noemt er geen")
-    ten = set(name_codes(data_dir).values())
-    records, outside = [], 0
-    for number, row in enumerate(frame.itertuples(index=False), start=2):
+    known = set(name_codes(data_dir).values())
+    records, outside = [], set()
+    for number, row in zip(_line_numbers(frame, prepared), frame.itertuples(index=False), strict=True):
         values = dict(zip(frame.columns, row, strict=True))
         area = _code(values[code_column])
-        if area not in ten:
-            outside += 1
+        if area not in known:
+            outside.add(area)
             continue
         for column in columns:
             raw = str(values[column]).strip()
@@ -302,7 +297,7 @@ def _code_table_delivery(text: str, data_dir: Path | None) -> CbsTable:
             records.append((area, indicator, period, _as_number_text(raw), f"CBS, kolom {column}", number))
     unused = sorted(column for column in set(frame.columns) - set(columns) - {code_column}
                     if column.casefold() not in NAME_COLUMNS)  # fmt: skip
-    return CbsTable(_delivery_frame(records), _notes(outside, unused))
+    return CbsTable(delivery_frame(records), prepared.notes + _notes(outside, unused, data_dir))
 
 
 def _code(text: object) -> str:
@@ -317,32 +312,39 @@ def _code(text: object) -> str:
 def _as_number_text(raw: str) -> str:
     """A CBS number as delivery text; text that is no number is passed on for validation to report by row."""
     try:
-        return _as_text(float(raw))
+        return as_text(float(raw))
     except ValueError:
         return raw
 
 
-def _delivery_frame(records: list[tuple]) -> pd.DataFrame:
+def delivery_frame(records: list[tuple]) -> pd.DataFrame:
     """Delivery rows in the shape `validate` reads, in file order."""
     return pd.DataFrame(records, columns=DELIVERY_COLUMNS).astype({"row": int}).sort_values("row", kind="stable")
 
 
-def _notes(outside: int, unused: list[str]) -> tuple[str, ...]:
+def _notes(outside: set[str], unused: list[str], data_dir: Path | None) -> tuple[str, ...]:
     """Dutch notes on what a CBS file held that the monitor does not read."""
     notes = []
     if outside:
-        notes.append(f"{outside} regio's buiten Zuid-Holland-Zuid en Nederland zijn overgeslagen.")
+        notes.append(f"{len(outside)} regio's buiten Zuid-Holland-Zuid en Nederland zijn overgeslagen.")
+    merged = areas.merged_note(outside, data_dir or paths.data_dir())
+    if merged:
+        notes.append(merged)
     if unused:
         notes.append("Niet gebruikte kolommen (niet gekoppeld in data/cbs_columns.csv): " + ", ".join(unused) + ".")
     return tuple(notes)
 
 
-def _decode(content: bytes) -> str:
+def decode(content: bytes) -> str:
     """The text of a CBS file: UTF-8 (with or without BOM), else Windows-1252."""
     try:
         return content.decode("utf-8-sig")
     except UnicodeDecodeError:
+        pass
+    try:
         return content.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        raise CbsError("de tekencodering van het bestand is onbekend; sla het op als CSV (UTF-8)") from exc
 
 
 def _read_csv_text(text: str, separator: str) -> pd.DataFrame:

@@ -15,7 +15,8 @@ from pathlib import Path
 import pandas as pd
 
 from ratc.core import metadata, paths, periods
-from ratc.ingest import notation
+from ratc.ingest import areas as area_lookup
+from ratc.ingest import notation, template, values
 from ratc.ingest.template import PERIOD_FORMATS
 from ratc.warehouse import lineage
 
@@ -126,18 +127,10 @@ class RowChecker:
 
     def __init__(self, data_dir: Path, allow_national: bool):
         areas = metadata.read_areas(data_dir)
-        self.names = dict(zip(areas["area_code"], areas["area_name"], strict=True))
         self.population = dict(zip(areas["area_code"], areas["population_2020"], strict=True))
-        self.region_name = next(iter(areas.loc[areas["area_type"] == "regio", "area_name"]), "de regio")
-        deliverable_types = {"gemeente", "land"} if allow_national else {"gemeente"}
-        self.lookup: dict[str, str] = {}
-        self.not_deliverable: dict[str, str] = {}
-        for row in areas.itertuples():
-            keys = notation.area_keys(row.area_code, row.area_name, row.slug)
-            target = self.lookup if row.area_type in deliverable_types else self.not_deliverable
-            for key in keys:
-                target.setdefault(key, row.area_code)
-        self.area_types = dict(zip(areas["area_code"], areas["area_type"], strict=True))
+        deliverable = area_lookup.WITH_CONTEXT if allow_national else area_lookup.MUNICIPAL
+        self.areas = area_lookup.AreaLookup(areas, area_lookup.read_mergers(data_dir), deliverable)
+        self.names = self.areas.names
         self.indicators = {row.indicator_id: row for row in metadata.read_indicators(data_dir).itertuples()}
         self.today = dt.date.today()
 
@@ -148,54 +141,39 @@ class RowChecker:
     def check(self, record: dict) -> tuple[list[RowError], dict | None]:
         """The errors of one row, and its canonical form when it has none."""
         number = int(record["row"])
+        refused = self._refused_row(number, record)
+        if refused:
+            return [refused], None
         errors: list[RowError] = []
-        area_code = self._area(number, record.get("gemeente", ""), errors)
+        area = self.areas.find(record.get("gemeente", ""))
+        if area.message:
+            errors.append(RowError(number, "gemeente", f"Rij {number}: {area.message}"))
         indicator = self._indicator(number, record.get("indicator", ""), errors)
         period = self._period(number, record.get("periode", ""), indicator, errors)
-        value = self._value(number, record.get("waarde", ""), indicator, area_code, errors)
+        value = self._value(number, record.get("waarde", ""), indicator, area.code, errors)
         if errors:
             return errors, None
         return [], {
             "row": number,
-            "area_code": area_code,
+            "area_code": area.code,
             "indicator_id": indicator.indicator_id,
             "period": period,
             "value": value,
-            "remark": (record.get("opmerking") or "").strip(),
+            "remark": str(record.get("opmerking") or "").strip(),
         }
 
-    def _area(self, number: int, text: str, errors: list[RowError]) -> str | None:
-        shown = (text or "").strip()
-        if not shown:
-            errors.append(RowError(number, "gemeente", f"Rij {number}: gemeente ontbreekt."))
-            return None
-        key = notation.normalise_name(shown)
-        if key in self.lookup:
-            return self.lookup[key]
-        if key in self.not_deliverable:
-            code = self.not_deliverable[key]
-            if self.area_types[code] == "regio":
-                message = (
-                    f"Rij {number}: '{shown}' is de regio {self.names[code]}; die wordt berekend als som van de "
-                    "gemeenten en kan niet worden aangeleverd."
-                )
-            else:
-                message = (
-                    f"Rij {number}: '{shown}' ({self.names[code]}) kan hier niet worden aangeleverd; "
-                    "lever alleen cijfers van de gemeenten in de regio."
-                )
-            errors.append(RowError(number, "gemeente", message))
-            return None
-        message = f"Rij {number}: gemeente '{shown}' is onbekend in {self.region_name}."
-        municipalities = [name for code, name in self.names.items() if code in self.lookup.values()]
-        guess = difflib.get_close_matches(shown.lower(), [name.lower() for name in municipalities], n=1, cutoff=0.8)
-        if guess:
-            message += f" Bedoelt u {next(name for name in municipalities if name.lower() == guess[0])}?"
-        errors.append(RowError(number, "gemeente", message))
+    def _refused_row(self, number: int, record: dict) -> RowError | None:
+        """A row that is no observation at all: an example row of the template, or a total row."""
+        if template.is_example(record.get("opmerking")):
+            return RowError(number, "opmerking", f"Rij {number}: {template.EXAMPLE_MESSAGE}")
+        cells = [(record.get(column), column == "gemeente") for column in ("gemeente", "indicator", "periode")]
+        shown = next((str(cell).strip() for cell, area in cells if area_lookup.is_total(cell, area)), None)
+        if shown is not None:
+            return RowError(number, "gemeente", f"Rij {number}: {area_lookup.total_message(shown)}")
         return None
 
     def _indicator(self, number: int, text: str, errors: list[RowError]):
-        shown = (text or "").strip()
+        shown = str(text or "").strip()
         if not shown:
             errors.append(RowError(number, "indicator", f"Rij {number}: indicator ontbreekt."))
             return None
@@ -222,7 +200,7 @@ class RowChecker:
         return indicator
 
     def _period(self, number: int, text: str, indicator, errors: list[RowError]) -> str | None:
-        shown = (text or "").strip()
+        shown = str(text or "").strip()
         if not shown:
             errors.append(RowError(number, "periode", f"Rij {number}: periode ontbreekt."))
             return None
@@ -253,10 +231,16 @@ class RowChecker:
                 )
             )
             return None
+        if year > self.today.year:
+            errors.append(RowError(number, "periode", f"Rij {number}: periode '{shown}' ligt in de toekomst."))
+            return None
         try:
             period = periods.make_period(frequency, year, part)
-        except (periods.PeriodError, ValueError, OverflowError) as exc:
+        except periods.PeriodError as exc:
             errors.append(RowError(number, "periode", f"Rij {number}: periode '{shown}' bestaat niet ({exc})."))
+            return None
+        except (ValueError, OverflowError):  # the standard library's own words are English: say it plainly
+            errors.append(RowError(number, "periode", f"Rij {number}: periode '{shown}' bestaat niet."))
             return None
         if period.year < FIRST_YEAR:
             errors.append(
@@ -272,45 +256,25 @@ class RowChecker:
             return None
         return period.key
 
-    def _value(self, number: int, text: str, indicator, area_code: str | None, errors: list[RowError]):
-        shown = (text or "").strip()
-        if not shown:
-            errors.append(RowError(number, "waarde", f"Rij {number}: waarde ontbreekt."))
+    def _value(self, number: int, cell: object, indicator, area_code: str | None, errors: list[RowError]):
+        value, message = values.read_value(cell, indicator)
+        if message:
+            errors.append(RowError(number, "waarde", f"Rij {number}: {message}"))
             return None
-        value = notation.parse_number(shown)
         if value is None:
-            errors.append(RowError(number, "waarde", f"Rij {number}: waarde '{shown}' is geen getal."))
             return None
-        if indicator is not None and indicator.is_count:
-            if value < 0:
-                errors.append(
-                    RowError(
-                        number,
-                        "waarde",
-                        f"Rij {number}: waarde '{shown}' is negatief; {indicator.indicator_id} is een aantal.",
-                    )
-                )
-                return None
-            if not value.is_integer():
-                errors.append(
-                    RowError(
-                        number,
-                        "waarde",
-                        f"Rij {number}: waarde '{shown}' is geen geheel getal; {indicator.indicator_id} is een aantal.",
-                    )
-                )
-                return None
         if area_code is not None and value > POPULATION_FACTOR * self.population[area_code]:
             errors.append(
                 RowError(
                     number,
                     "waarde",
-                    f"Rij {number}: waarde '{shown}' is onmogelijk groot: meer dan {POPULATION_FACTOR} keer het "
-                    f"aantal inwoners van {self.names[area_code]} ({notation.dutch_int(self.population[area_code])}).",
+                    f"Rij {number}: waarde '{notation.read_number(cell).shown}' is onmogelijk groot: meer dan "
+                    f"{POPULATION_FACTOR} keer het aantal inwoners van {self.names[area_code]} "
+                    f"({notation.dutch_int(self.population[area_code])}).",
                 )
             )
             return None
-        return value
+        return float(value)
 
 
 def _empty_changes() -> pd.DataFrame:

@@ -70,7 +70,7 @@ def accept(
         try:
             _write_atomic(original_path, original)
             written.append(original_path)
-            _write_atomic(canonical_path, _canonical_bytes(validation.rows))
+            _write_atomic(canonical_path, canonical_bytes(validation.rows))
             written.append(canonical_path)
             _crash_point("after_files")
             report(0.08, "Import vastleggen in het importlogboek")
@@ -99,7 +99,7 @@ def accept(
     return record
 
 
-def _canonical_bytes(rows: pd.DataFrame) -> bytes:
+def canonical_bytes(rows: pd.DataFrame) -> bytes:
     """The accepted rows in the canonical layout of data/demo/observations.csv."""
     lines = [",".join(checking.CANONICAL_COLUMNS)]
     for row in rows.itertuples():

@@ -19,7 +19,7 @@ class DeliveryCheck:
     source: str | None = None
 
 
-def check(content: bytes, file_name: str, replace: bool, layout: str = "aanlevering") -> DeliveryCheck:
+def check(content: bytes, file_name: str, replace: bool, layout: str = reading.AUTOMATIC) -> DeliveryCheck:
     """Read a file of the given layout and validate it against the metadata and the data already in the monitor."""
     try:
         read = reading.read_layout(content, file_name, layout)

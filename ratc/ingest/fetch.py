@@ -15,7 +15,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from ratc.core import geo, paths
+from ratc.core import geo, metadata, paths
 
 # PDOK's WFS of CBS's area divisions, one service per year. The address in ../shared/real/README.md
 # (geodata.nationaalgeoregister.nl/cbsgebiedsindelingen/wfs, typeName cbs_gemeente_<year>_gegeneraliseerd)
@@ -105,14 +105,14 @@ def download_cbs_table(table_id: str, target_dir: Path | None = None, client=Non
 
     Writes `<target_dir>/cbs/<TABLE>.json` (default `data/sources/`): the table id, the time of retrieval
     and the rows as `cbsodata.get_data` returns them. `client` is the cbsodata module (injectable for tests).
-    Tables in `ratc.cbs.TABLES` with an indicator must give at least one row for the ten or NL.
+    Tables in `ratc.ingest.odata.TABLES` with an indicator must give at least one row for our areas or NL.
     """
-    from ratc.ingest import cbs
+    from ratc.ingest import cbs, odata
 
     table = table_id.strip().upper()
-    spec = cbs.TABLES.get(table)
+    spec = odata.TABLES.get(table)
     if spec is None:
-        raise FetchError(f"table {table_id!r} is not known; known tables: {', '.join(cbs.TABLES)}")
+        raise FetchError(f"table {table_id!r} is not known; known tables: {', '.join(odata.TABLES)}")
     if client is None:
         try:
             import cbsodata as client
@@ -128,11 +128,11 @@ def download_cbs_table(table_id: str, target_dir: Path | None = None, client=Non
         raise FetchError(f"CBS OData table {table} gave {len(rows):,} rows, more than the limit of {CBS_MAX_ROWS:,}")
     if spec["indicator"] is not None:
         try:
-            delivery = cbs.read_odata(table, rows)
+            delivery = odata.read_odata(table, rows)
         except cbs.CbsError as exc:
             raise FetchError(f"CBS OData table {table} did not give usable figures: {exc}") from exc
         if delivery.empty:
-            raise FetchError(f"CBS OData table {table} holds no {spec['indicator']} figures for the ten or NL")
+            raise FetchError(f"CBS OData table {table} holds no {spec['indicator']} figures for our areas or NL")
     document = {
         "table_id": table,
         "title": spec["title"],
@@ -146,11 +146,13 @@ def download_cbs_table(table_id: str, target_dir: Path | None = None, client=Non
 
 
 def region_filter(spec: dict) -> str | None:
-    """An OData filter for the ten municipalities and NL on a table's region column (None: no region column)."""
+    """An OData filter for our areas of the table's kind (municipalities or provinces) and NL (None: no region)."""
     column = spec.get("region")
     if column != "RegioS":
         return None
-    keys = [*geo.municipalities(), "NL01"]
+    areas = metadata.read_areas()
+    published = spec.get("areas", "gemeente")
+    keys = [*areas.loc[areas["area_type"] == published, "area_code"], "NL01"]
     return " or ".join(f"substringof('{key}',{column})" for key in keys)
 
 

@@ -29,20 +29,26 @@ def import_file(
     data_dir: Path | None = None,
     target: Path | None = None,
     progress: commit.Progress | None = None,
-    layout: str = "aanlevering",
+    layout: str = reading.AUTOMATIC,
 ) -> ImportResult:
     """Read, validate and (when valid) accept one file; DeliveryError when it cannot be read at all.
 
-    `layout` is "aanlevering" (the delivery template), "rivm" (RIVM's COVID-19 file per municipality,
-    cumulative or per day, turned into weekly counts including the national total) or "cbs" (a CBS OData
-    table as written by `python -m ratc fetch cbs TABLE`, a StatLine CSV export, or a CBS table per
+    `layout` is "automatisch" (recognised from the file's header; the default), "aanlevering" (the delivery
+    template), "rivm" (RIVM's COVID-19 file per municipality, cumulative or per day, turned into weekly counts
+    including the national total) or "cbs" (a CBS OData table as written by `python -m ratc fetch cbs TABLE` or
+    as CBS's own v3/v4 response, such a table written out as CSV, a StatLine CSV export, or a CBS table per
     municipality code; columns are mapped onto indicators by `data/cbs_columns.csv`).
     """
     location = Path(path)
     try:
         content = location.read_bytes()
     except OSError as exc:
-        raise reading.DeliveryError([f"Het bestand {location} kan niet worden gelezen: {exc.strerror}."]) from exc
+        reason = (
+            "het bestaat niet"
+            if isinstance(exc, FileNotFoundError)
+            else ("er zijn geen leesrechten" if isinstance(exc, PermissionError) else "het is geen leesbaar bestand")
+        )
+        raise reading.DeliveryError([f"Het bestand {location} kan niet worden gelezen: {reason}."]) from exc
     layout_read = reading.read_layout(content, location.name, layout, data_dir)
     validation = checking.validate(
         layout_read.rows, data_dir=data_dir, replace=replace, allow_national=layout_read.allow_national

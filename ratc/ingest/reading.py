@@ -1,35 +1,36 @@
 """Reading a delivered file into delivery rows: CSV or Excel cells under the canonical columns, or RIVM and CBS files.
 
-Encoding, separator and header row are found as people actually write them; a file that cannot be read at all
-raises DeliveryError with Dutch sentences. `read_layout` reads each of the LAYOUTS the upload page offers.
+Encoding, separator and header row are found as people actually write them (a title above the header is skipped
+and named); a file that cannot be read at all raises DeliveryError with Dutch sentences. `read_layout` reads each
+of the LAYOUTS the upload page offers; "automatisch" recognises RIVM and CBS files by their header.
+Cells that could shift a value into another column are refused: a row with more fields than the header (even
+empty ones), a cell under no header, and in a comma-separated file a number split at its comma.
 """
 
 from __future__ import annotations
 
-import codecs
-import csv
-import datetime as dt
-import io
 import json
-import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from ratc.ingest import notation
+from ratc.ingest import notation, records, template
 from ratc.ingest.limits import refusals
+from ratc.ingest.records import DeliveryError
 from ratc.ingest.template import COLUMNS
 
 MAX_BYTES = 20 * 1024 * 1024
-MAX_ROWS = 200_000
+MAX_ROWS = records.MAX_ROWS
 MAX_LISTED_FILE_ERRORS = 50
-# The kinds of file an import reads, with their Dutch names for the upload page.
+AUTOMATIC = "automatisch"
+# The kinds of file an import reads, with their Dutch names for the upload page; the first is the default.
 LAYOUTS = {
+    AUTOMATIC: "Automatisch herkennen",
     "aanlevering": "Aanlevering van een gemeente (sjabloon)",
     "rivm": "RIVM COVID-19 per gemeente (cumulatief of per dag)",
-    "cbs": "CBS (StatLine-export, tabel per gemeente of OData-download)",
+    "cbs": "CBS (StatLine-export, tabel per gemeente of provincie, OData-download)",
 }
 REQUIRED = ["gemeente", "indicator", "periode", "waarde"]
 ALIASES = {
@@ -39,32 +40,11 @@ ALIASES = {
     "waarde": {"waarde", "value", "aantal"},
     "opmerking": {"opmerking", "opmerkingen", "remark", "remarks", "toelichting", "comment"},
 }
+RIVM_COLUMNS = {"Municipality_code", "Total_reported"}
+RIVM_DAYS = {"Date_of_report", "Date_of_publication"}
+CBS_CODE_COLUMNS = {"statcode", "municipality_code", "gemeentecode", "regiocode"}
 
-
-class DeliveryError(ValueError):
-    """A delivery that cannot be read or accepted; `messages` are Dutch sentences for the user."""
-
-    def __init__(self, messages: list[str]):
-        super().__init__("; ".join(messages))
-        self.messages = list(messages)
-
-
-def read_delivery(content: bytes, file_name: str) -> pd.DataFrame:
-    """Read a delivered CSV or XLSX into string cells with the user's row numbers; DeliveryError on file problems."""
-    if not content or not content.strip():
-        raise DeliveryError(["Het bestand is leeg."])
-    if len(content) > MAX_BYTES:
-        raise DeliveryError([f"Het bestand is groter dan {MAX_BYTES // (1024 * 1024)} MB; splits het in delen."])
-    suffix = Path(file_name or "").suffix.lower()
-    if content.startswith(b"PK\x03\x04") or suffix in (".xlsx", ".xlsm"):
-        records = _xlsx_records(content)
-    elif content.startswith(b"\xd0\xcf\x11\xe0"):
-        raise DeliveryError(["Oude Excel-bestanden (.xls) worden niet gelezen; sla het bestand op als .xlsx of CSV."])
-    elif content.startswith(b"%PDF"):
-        raise DeliveryError(["Dit is een PDF-bestand; lever een CSV- of Excel-bestand (.xlsx) aan."])
-    else:
-        records = _csv_records(content)
-    return _frame_from_records(records)
+__all__ = ["DeliveryError", "LAYOUTS", "LayoutRead", "detect_layout", "read_delivery", "read_layout"]
 
 
 @dataclass(frozen=True)
@@ -77,8 +57,20 @@ class LayoutRead:
     notes: tuple[str, ...] = ()
 
 
-def read_layout(content: bytes, file_name: str, layout: str, data_dir: Path | None = None) -> LayoutRead:
+def read_delivery(content: bytes, file_name: str) -> pd.DataFrame:
+    """Read a delivered CSV or XLSX into cells with the user's row numbers; DeliveryError on file problems."""
+    return _read_delivery(content, file_name)[0]
+
+
+def read_layout(content: bytes, file_name: str, layout: str = AUTOMATIC, data_dir: Path | None = None) -> LayoutRead:
     """Delivery rows from a file of one of the LAYOUTS; DeliveryError (Dutch) when it cannot be read at all."""
+    if layout == AUTOMATIC:
+        detected = detect_layout(content, file_name)
+        read = read_layout(content, file_name, detected, data_dir)
+        if detected == "aanlevering":
+            return read
+        recognised = f"Herkend als {LAYOUTS[detected]}; kies een ander soort bestand als dat niet klopt."
+        return LayoutRead(read.rows, read.allow_national, read.source, (recognised, *read.notes))
     if refused := refusals(content, file_name):  # sizes, depth, rows and cells, before anything is parsed
         raise DeliveryError(refused)
     if layout == "rivm":
@@ -92,140 +84,183 @@ def read_layout(content: bytes, file_name: str, layout: str, data_dir: Path | No
             raise DeliveryError(["Dit is geen leesbaar RIVM-bestand met COVID-19-cijfers per gemeente."]) from exc
         return LayoutRead(raw, True, "RIVM, COVID-19 aantallen per gemeente")
     if layout == "cbs":
-        from ratc.ingest import cbs
-
-        if content.lstrip()[:1] == b"{":
-            try:
-                document = json.loads(content)
-                raw = cbs.read_odata(document["table_id"], document["rows"], data_dir)
-            except cbs.CbsError as exc:
-                raise DeliveryError([f"Dit is geen leesbare CBS-tabel: {exc}."]) from exc
-            except (ValueError, KeyError, TypeError) as exc:
-                raise DeliveryError(
-                    ["Dit is geen CBS-tabel zoals `python -m ratc fetch cbs` die schrijft (JSON met table_id en rows)."]
-                ) from exc
-            return LayoutRead(raw, True, f"{document.get('source', 'CBS')}, tabel {document['table_id']}")
-        try:
-            table = cbs.read_cbs_csv(content, data_dir)
-        except cbs.CbsError as exc:
-            raise DeliveryError([f"Dit is geen leesbaar CBS-bestand: {exc}."]) from exc
-        return LayoutRead(table.rows, True, f"CBS, {file_name}", table.notes)
+        return _read_cbs(content, file_name, data_dir)
     if layout == "aanlevering":
-        return LayoutRead(read_delivery(content, file_name), False, None)
+        rows, notes = _read_delivery(content, file_name)
+        return LayoutRead(rows, False, None, notes)
     raise DeliveryError([f"Onbekende soort bestand {layout!r}; kies uit {', '.join(LAYOUTS)}."])
 
 
-def _decode(content: bytes) -> str:
-    """Text of a CSV: UTF-16 with BOM, UTF-8 with or without BOM, else Windows-1252."""
-    if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            return content.decode("utf-16")
-        except UnicodeDecodeError as exc:
-            raise DeliveryError(["Het bestand is geen geldige UTF-16-tekst."]) from exc
-    if b"\x00" in content:
-        raise DeliveryError(["Het bestand is geen CSV- of Excel-bestand: het bevat binaire gegevens."])
+def detect_layout(content: bytes, file_name: str) -> str:
+    """The layout a file's first bytes and header say it is: "rivm", "cbs" or "aanlevering"."""
+    start = content.lstrip()[:1]
+    if start in (b"{", b"["):
+        return "cbs"
+    if content.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")) or Path(file_name or "").suffix.lower() == ".xlsx":
+        return "aanlevering"
     try:
-        return content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return content.decode("cp1252")
-    except UnicodeDecodeError as exc:
-        raise DeliveryError(
-            ["De tekencodering van het bestand is onbekend; sla het op als CSV (UTF-8) of als Excel-bestand."]
-        ) from exc
-
-
-def _csv_records(content: bytes) -> list[tuple[int, list[str]]]:
-    """(row number, cells) of a CSV with `;`, `,` or tab as separator, sniffed from the header line."""
-    text = _decode(content)
-    if re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", text):
-        raise DeliveryError(["Het bestand is geen CSV- of Excel-bestand: het bevat binaire gegevens."])
-    offset = 0
-    declared = re.match(r"\s*sep=(.)\r?\n", text, flags=re.IGNORECASE)  # Excel's own separator hint
-    if declared:
-        separator, offset = declared.group(1), 1
-        text = text[declared.end() :]
-    else:
-        header_line = next((line for line in text.splitlines() if line.strip()), "")
-        counts = {candidate: _count_outside_quotes(header_line, candidate) for candidate in (";", ",", "\t")}
-        separator = max(counts, key=lambda candidate: (counts[candidate], candidate == ";"))
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=True)
-    records = []
-    number = offset
-    try:
-        for number, cells in enumerate(reader, start=offset + 1):
-            records.append((number, cells))
-            if len(records) > MAX_ROWS + 1:
-                break
-    except csv.Error as exc:
-        raise DeliveryError(
-            [f"Rij {number + 1}: de CSV-opmaak klopt niet ({exc}); controleer de aanhalingstekens."]
-        ) from exc
-    return records
-
-
-def _count_outside_quotes(line: str, character: str) -> int:
-    """How often a character occurs in a line outside double-quoted parts."""
-    return sum(part.count(character) for part in line.split('"')[::2])
-
-
-def _xlsx_records(content: bytes) -> list[tuple[int, list[str]]]:
-    """(row number, cells) of the delivery sheet of an Excel workbook (sheet 'Aanlevering', else the first)."""
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises anything from zipfile, XML and its own errors on a damaged file
-        raise DeliveryError(
-            ["Het Excel-bestand kan niet worden gelezen; het is beschadigd of geen .xlsx-bestand."]
-        ) from exc
-    try:
-        names = {name.lower(): name for name in workbook.sheetnames}
-        if not names:
-            raise DeliveryError(["Het Excel-bestand heeft geen werkbladen."])
-        sheet = workbook[names.get("aanlevering", workbook.sheetnames[0])]
-        records = []
-        for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
-            records.append((number, [_cell_text(cell) for cell in cells]))
-            if len(records) > MAX_ROWS + 1:
-                break
-        return records
+        text = records.decode(content[:65536])
     except DeliveryError:
+        return "aanlevering"
+    for line in [line for line in text.splitlines() if line.strip() and not line.startswith("#")][:10]:
+        names = {re.sub(r"^\ufeff", "", name).strip().strip('"').strip() for name in re.split(r"[;,\t]", line)}
+        if names >= RIVM_COLUMNS and names & RIVM_DAYS:
+            return "rivm"
+        if "Perioden" in names and names & {"Regio's", "RegioS"}:
+            return "cbs"
+        if _header_positions(list(names))[0].keys() >= set(REQUIRED):
+            return "aanlevering"
+        if {name.casefold() for name in names} & CBS_CODE_COLUMNS:
+            return "cbs"
+    return "aanlevering"
+
+
+def _read_cbs(content: bytes, file_name: str, data_dir: Path | None) -> LayoutRead:
+    from ratc.ingest import cbs, odata
+
+    if content.lstrip()[:1] in (b"{", b"["):
+        try:
+            document = json.loads(content)
+        except (ValueError, RecursionError) as exc:
+            raise DeliveryError(["Dit is geen leesbare CBS-tabel: het JSON-bestand is beschadigd."]) from exc
+        try:
+            table = odata.read_document(document, data_dir)
+        except cbs.CbsError as exc:
+            raise DeliveryError([f"Dit is geen leesbare CBS-tabel: {exc}."]) from exc
+        return LayoutRead(table.rows, True, table.source, table.notes)
+    try:
+        table = odata.read_table_csv(content, file_name, data_dir) or cbs.read_cbs_csv(content, data_dir)
+    except cbs.CbsError as exc:
+        raise DeliveryError([f"Dit is geen leesbaar CBS-bestand: {exc}."]) from exc
+    return LayoutRead(table.rows, True, table.source or f"CBS, {file_name}", table.notes)
+
+
+def _read_delivery(content: bytes, file_name: str) -> tuple[pd.DataFrame, tuple[str, ...]]:
+    if not content or not content.strip():
+        raise DeliveryError(["Het bestand is leeg."])
+    if len(content) > MAX_BYTES:
+        raise DeliveryError([f"Het bestand is groter dan {MAX_BYTES // (1024 * 1024)} MB; splits het in delen."])
+    suffix = Path(file_name or "").suffix.lower()
+    if content.startswith(b"PK\x03\x04") or suffix in (".xlsx", ".xlsm"):
+        sheet = records.xlsx_sheet(content)
+    elif content.startswith(b"\xd0\xcf\x11\xe0"):
+        raise DeliveryError(["Oude Excel-bestanden (.xls) worden niet gelezen; sla het bestand op als .xlsx of CSV."])
+    elif content.startswith(b"%PDF"):
+        raise DeliveryError(["Dit is een PDF-bestand; lever een CSV- of Excel-bestand (.xlsx) aan."])
+    else:
+        sheet = records.csv_sheet(content, _is_header)
+    try:
+        return _frame_from_sheet(sheet)
+    except DeliveryError as error:
+        layout = detect_layout(content, file_name)
+        if layout != "aanlevering" and any("ontbre" in message for message in error.messages):
+            kind = LAYOUTS[layout].split(" (")[0]
+            raise DeliveryError([
+                f"Dit lijkt geen aanlevering volgens het sjabloon maar een bestand van {kind}, te herkennen aan de "
+                f"kopregel. Kies als soort bestand '{kind}' of laat het soort automatisch herkennen "
+                f"(op de opdrachtregel: zonder --layout, of met --layout {layout})."
+            ]) from error  # fmt: skip
         raise
-    except Exception as exc:  # a damaged sheet fails only while its rows are read
-        raise DeliveryError(["Het Excel-bestand kan niet worden gelezen; een werkblad is beschadigd."]) from exc
-    finally:
-        workbook.close()
 
 
-def _cell_text(cell: object) -> str:
-    """A cell as the text the user sees; numbers with a decimal comma so they read unambiguously."""
-    if cell is None:
-        return ""
-    if isinstance(cell, bool):
-        return str(cell)
-    if isinstance(cell, int):
-        return str(cell)
-    if isinstance(cell, float):
-        if not math.isfinite(cell):
-            return str(cell)
-        if cell.is_integer() and abs(cell) < 1e15:
-            return str(int(cell))
-        return format(cell, "f").rstrip("0").rstrip(".").replace(".", ",")
-    if isinstance(cell, dt.datetime):
-        return cell.date().isoformat() if cell.time() == dt.time() else cell.isoformat()
-    if isinstance(cell, dt.date):
-        return cell.isoformat()
-    return str(cell)
-
-
-def _frame_from_records(records: list[tuple[int, list[str]]]) -> pd.DataFrame:
+def _frame_from_sheet(sheet: records.Sheet) -> tuple[pd.DataFrame, tuple[str, ...]]:
     """The delivery's cells under canonical Dutch column names, blank rows dropped, with the user's row numbers."""
-    nonblank = [(number, cells) for number, cells in records if any(str(cell).strip() for cell in cells)]
+    nonblank = [(number, cells) for number, cells in sheet.records if any(records.cell_text(c).strip() for c in cells)]
     if not nonblank:
         raise DeliveryError(["Het bestand is leeg."])
-    header_number, header = nonblank[0]
+    at = next((index for index, (_, cells) in enumerate(nonblank[: records.HEADER_SEARCH_ROWS]) if _is_header(cells)),
+              0)  # fmt: skip
+    header_number, header = nonblank[at]
+    notes = []
+    if at:
+        notes.append(
+            f"De kopregel staat op rij {header_number}; "
+            + (f"rij {nonblank[0][0]} (een titel) is" if at == 1 else f"de {at} rijen erboven (titel) zijn")
+            + " overgeslagen."
+        )
+    positions, problems = _header_positions([records.cell_text(cell) for cell in header], header_number)
+    missing = [name for name in REQUIRED if name not in positions]
+    if missing:
+        listed = ", ".join(f"'{name}'" for name in missing)
+        one = len(missing) == 1
+        problems.append(
+            f"{'Kolom' if one else 'Kolommen'} {listed} {'ontbreekt' if one else 'ontbreken'}"
+            f" in de kopregel (rij {header_number}). Verwacht: {', '.join(REQUIRED)} en eventueel opmerking; "
+            "gebruik het sjabloon."
+        )
+    if problems:
+        raise DeliveryError(problems)
+    data = nonblank[at + 1 :]
+    if not data:
+        raise DeliveryError([f"Het bestand bevat geen gegevens onder de kopregel (rij {header_number})."])
+    if len(data) > MAX_ROWS:
+        raise DeliveryError([f"Het bestand heeft meer dan {notation.dutch_int(MAX_ROWS)} rijen; splits het in delen."])
+    named = max(index for index, cell in enumerate(header) if records.cell_text(cell).strip()) + 1
+    rows = {name: [] for name in ["row", *COLUMNS]}
+    for number, cells in data:
+        problem = _shifted(number, cells, len(header), named, positions, sheet.separator)
+        if problem:
+            problems.append(problem)
+            continue
+        rows["row"].append(number)
+        for name in COLUMNS:
+            index = positions.get(name)
+            cell = cells[index] if index is not None and index < len(cells) else None
+            rows[name].append(cell if name == "waarde" and not isinstance(cell, str) else records.cell_text(cell))
+    if problems:
+        shown = problems[:MAX_LISTED_FILE_ERRORS]
+        if len(problems) > len(shown):
+            shown.append(f"… en nog {len(problems) - len(shown)} rijen met velden die niet onder de kopregel passen.")
+        raise DeliveryError(shown)
+    frame = pd.DataFrame(rows).astype({"row": "int64", **dict.fromkeys(COLUMNS, object)})
+    if frame["opmerking"].map(template.is_example).all():
+        raise DeliveryError([template.EXAMPLE_ONLY_MESSAGE])
+    return frame, tuple(notes)
+
+
+def _shifted(number: int, cells: list, width: int, named: int, positions: dict[str, int], separator) -> str | None:
+    """Why a row's cells may not be under the columns they seem to be, or None."""
+    if separator is not None and len(cells) > width:
+        return (
+            f"Rij {number}: {len(cells)} velden, maar de kopregel heeft er {width}; staat er een scheidingsteken "
+            f"({records.SEPARATOR_NAMES.get(separator, separator)}) in een waarde? Zet zo'n waarde tussen "
+            "aanhalingstekens of verwijder de lege velden aan het eind van de rij."
+        )
+    stray = next((index for index in range(named, len(cells)) if records.cell_text(cells[index]).strip()), None)
+    if stray is not None:
+        return (
+            f"Rij {number}: kolom {records.column_letter(stray)} bevat '{records.cell_text(cells[stray]).strip()}', "
+            "maar heeft geen naam in de kopregel; zet de waarde in de juiste kolom of verwijder haar."
+        )
+    if separator == ",":
+        return _split_number(number, cells, positions)
+    return None
+
+
+def _split_number(number: int, cells: list, positions: dict[str, int]) -> str | None:
+    """A value cut in two at its comma: `2,356` unquoted in a comma-separated file reads as waarde 2 and 356 next."""
+    index = positions["waarde"]
+    following = index + 1
+    if following >= len(cells) or following in {positions[name] for name in REQUIRED}:
+        return None  # the next cell is validated itself, so a split there is refused anyway
+    value, rest = str(cells[index]).strip(), str(cells[following]).strip()
+    if re.fullmatch(r"[+-]?\d+", value) and re.fullmatch(r"\d+(?:[.,]\d+)*", rest):
+        return (
+            f"Rij {number}: waarde '{value}' en de kolom erna '{rest}' zijn waarschijnlijk één getal ({value},{rest}) "
+            "dat door de komma als scheidingsteken in twee velden is geknipt. Zet de waarde tussen aanhalingstekens, "
+            "lever zonder scheidingsteken voor duizendtallen of gebruik een puntkomma als scheidingsteken."
+        )
+    return None
+
+
+def _is_header(cells: list[object]) -> bool:
+    """Whether a row names every required column."""
+    positions, _ = _header_positions([records.cell_text(cell) for cell in cells])
+    return set(REQUIRED) <= positions.keys()
+
+
+def _header_positions(header: list[str], header_number: int | None = None) -> tuple[dict[str, int], list[str]]:
+    """Canonical column -> position in a header row, and the problems (a column named twice)."""
     positions: dict[str, int] = {}
     problems = []
     for index, name in enumerate(header):
@@ -235,43 +270,7 @@ def _frame_from_records(records: list[tuple[int, list[str]]]) -> pd.DataFrame:
         if canonical in positions:
             problems.append(f"Kolom '{canonical}' komt twee keer voor in de kopregel (rij {header_number}).")
         positions.setdefault(canonical, index)
-    missing = [name for name in REQUIRED if name not in positions]
-    if missing:
-        listed = ", ".join(f"'{name}'" for name in missing)
-        problems.append(
-            f"Kolom {listed} ontbreekt in de kopregel (rij {header_number}). "
-            f"Verwacht: {', '.join(REQUIRED)} en eventueel opmerking; gebruik het sjabloon."
-            if len(missing) == 1
-            else f"Kolommen {listed} ontbreken in de kopregel (rij {header_number}). "
-            f"Verwacht: {', '.join(REQUIRED)} en eventueel opmerking; gebruik het sjabloon."
-        )
-    if problems:
-        raise DeliveryError(problems)
-    data = nonblank[1:]
-    if not data:
-        raise DeliveryError([f"Het bestand bevat geen gegevens onder de kopregel (rij {header_number})."])
-    if len(data) > MAX_ROWS:
-        raise DeliveryError([f"Het bestand heeft meer dan {notation.dutch_int(MAX_ROWS)} rijen; splits het in delen."])
-    width = len(header)
-    rows = {name: [] for name in ["row", *COLUMNS]}
-    for number, cells in data:
-        extra = [cell for cell in cells[width:] if str(cell).strip()]
-        if extra:
-            problems.append(
-                f"Rij {number}: {len(cells)} velden, maar de kopregel heeft er {width}; "
-                "staat er een scheidingsteken in een waarde?"
-            )
-            continue
-        rows["row"].append(number)
-        for name in COLUMNS:
-            index = positions.get(name)
-            rows[name].append(str(cells[index]) if index is not None and index < len(cells) else "")
-    if problems:
-        shown = problems[:MAX_LISTED_FILE_ERRORS]
-        if len(problems) > len(shown):
-            shown.append(f"… en nog {len(problems) - len(shown)} rijen met te veel velden.")
-        raise DeliveryError(shown)
-    return pd.DataFrame(rows).astype({"row": "int64", **dict.fromkeys(COLUMNS, object)})
+    return positions, problems
 
 
 def _column_name(header: object) -> str | None:

@@ -13,6 +13,9 @@ Rows without a municipality code (cases whose municipality is unknown) count for
 sum over all rows of the file. Only the ten municipalities of the region and NL are delivered, and NL only
 when the file is national, i.e. holds rows outside the ten (an extract of the ten says nothing about NL).
 
+Every delivered row names its source: `row` is the line of the original file that closes the week (the last
+daily row of that area in it), so a message "Rij 6543" points at a line the steward can open.
+
 Weeks are ISO weeks (`2020-W12`). Only complete weeks are delivered: every day from Monday to Sunday must be
 a daily count in the file, so the partial weeks at both ends are left out (for the cumulative layout the
 first day is not a daily count, so the first complete week starts after it).
@@ -51,7 +54,7 @@ class RivmError(ValueError):
 
 
 def read_raw(content: bytes | Path) -> tuple[pd.DataFrame, str]:
-    """The file as a frame of strings and numbers, with its layout (CUMULATIVE or PER_DAY)."""
+    """The file as a frame of strings and numbers, each row with its `line` in the file, and its layout."""
     data = content.read_bytes() if isinstance(content, Path) else bytes(content)
     text = data.decode("utf-8-sig")
     header = text.split("\n", 1)[0]
@@ -68,11 +71,14 @@ def read_raw(content: bytes | Path) -> tuple[pd.DataFrame, str]:
         sep=separator,
         dtype={"Municipality_code": str},
         usecols=[c for c in columns if c in {"Date_of_report", "Date_of_publication", "Municipality_code", *COUNTS}],
+        skip_blank_lines=False,
     )
+    frame["line"] = frame.index + 2  # the header is line 1; blank lines are kept until here to count them
+    frame = frame.dropna(how="all", subset=[column for column in frame.columns if column != "line"])
     for column in COUNTS:
         values = pd.to_numeric(frame[column], errors="coerce")
         if values.isna().any():
-            line = int(values.isna().to_numpy().argmax()) + 2
+            line = int(frame.loc[values.isna(), "line"].iloc[0])
             raise RivmError(f"regel {line}: {column} is geen getal")
         frame[column] = values.astype("int64")
     frame["Municipality_code"] = frame["Municipality_code"].fillna("").str.strip()
@@ -82,19 +88,21 @@ def read_raw(content: bytes | Path) -> tuple[pd.DataFrame, str]:
 def daily_counts(frame: pd.DataFrame, layout: str, codes: list[str]) -> pd.DataFrame:
     """New counts per area (the given codes, and NL for a national file) and day.
 
-    Columns: area_code, day, the three counts, and `first_is_total`: True on the first day of the cumulative
-    layout, whose count holds everything up to and including that day.
+    Columns: area_code, day, the three counts, `line` (the last line of the file counted in that day) and
+    `first_is_total`: True on the first day of the cumulative layout, whose count holds everything up to and
+    including that day.
     """
     day_column = "Date_of_publication" if layout == PER_DAY else "Date_of_report"
     days = pd.to_datetime(frame[day_column].astype(str).str[:10], format="%Y-%m-%d")
     work = frame.assign(day=days.dt.date)
     parts = []
     if not work["Municipality_code"].isin(codes).all():
-        parts.append(work.groupby("day", as_index=False)[list(COUNTS)].sum().assign(area_code=metadata.COUNTRY_CODE))
+        national = work.groupby("day", as_index=False).agg(**_sums(), line=("line", "max"))
+        parts.append(national.assign(area_code=metadata.COUNTRY_CODE))
     local = (
         work[work["Municipality_code"].isin(codes)]
-        .groupby(["Municipality_code", "day"], as_index=False)[list(COUNTS)]
-        .sum()
+        .groupby(["Municipality_code", "day"], as_index=False)
+        .agg(**_sums(), line=("line", "max"))
         .rename(columns={"Municipality_code": "area_code"})
     )
     combined = pd.concat([local, *parts], ignore_index=True).sort_values(["area_code", "day"], ignore_index=True)
@@ -106,7 +114,12 @@ def daily_counts(frame: pd.DataFrame, layout: str, codes: list[str]) -> pd.DataF
         combined["first_is_total"] = first
     else:
         combined["first_is_total"] = False
-    return combined[["area_code", "day", *COUNTS, "first_is_total"]]
+    return combined[["area_code", "day", *COUNTS, "line", "first_is_total"]]
+
+
+def _sums() -> dict[str, tuple[str, str]]:
+    """Named aggregations summing each count."""
+    return {column: (column, "sum") for column in COUNTS}
 
 
 def weekly_counts(content: bytes | Path, data_dir: Path | None = None) -> pd.DataFrame:
@@ -127,7 +140,7 @@ def weekly_counts(content: bytes | Path, data_dir: Path | None = None) -> pd.Dat
         raise RivmError(f"het bestand loopt van {first_day} tot {last_day}: geen enkele volledige week")
     daily = daily[(daily["day"] >= start) & (daily["day"] <= end)]
     daily = daily.assign(periode=[period_containing(day, "week").key for day in daily["day"]])
-    weekly = daily.groupby(["area_code", "periode"], as_index=False)[list(COUNTS)].sum()
+    weekly = daily.groupby(["area_code", "periode"], as_index=False).agg(**_sums(), line=("line", "max"))
     weekly = weekly.sort_values(["area_code", "periode"], ignore_index=True)
     for column in COUNTS:
         weekly[f"{column}_raw"] = weekly[column]
@@ -140,7 +153,9 @@ def read_rivm(content: bytes | Path, data_dir: Path | None = None) -> pd.DataFra
     """A RIVM file (either layout) as a delivery: gemeente, indicator, periode, waarde, opmerking (text) and row."""
     weekly = weekly_counts(content, data_dir)
     note = f"RIVM {weekly.attrs['layout']} {weekly.attrs['last_day'].isoformat()}"
-    long = weekly.melt(id_vars=["area_code", "periode"], value_vars=list(COUNTS), var_name="count", value_name="n")
+    long = weekly.melt(
+        id_vars=["area_code", "periode", "line"], value_vars=list(COUNTS), var_name="count", value_name="n"
+    )
     delivery = pd.DataFrame(
         {
             "gemeente": long["area_code"].astype(str),
@@ -150,8 +165,8 @@ def read_rivm(content: bytes | Path, data_dir: Path | None = None) -> pd.DataFra
             "opmerking": note,
         }
     )
-    delivery = delivery.sort_values(["indicator", "gemeente", "periode"], ignore_index=True)
-    delivery["row"] = range(2, len(delivery) + 2)  # the line number in the equivalent delivery CSV
+    delivery["row"] = long["line"].astype("int64")  # the line of the original file that closes the week
+    delivery = delivery.sort_values(["row", "indicator"], ignore_index=True)
     return delivery[DELIVERY_COLUMNS]
 
 

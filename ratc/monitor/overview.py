@@ -10,7 +10,7 @@ import pandas as pd
 from ratc.core import fmt, metadata
 from ratc.core.context import Context
 from ratc.core.periods import parse_period
-from ratc.monitor import signals, tiles
+from ratc.monitor import signal_statistics, signals, tiles
 
 Query = Callable[..., pd.DataFrame]
 SPARKLINE_FROM = dt.date(2019, 1, 1)
@@ -79,15 +79,43 @@ def region_tiles(query: Query, chosen: Context, domain: str = ALL_DOMAINS) -> di
 
 
 def area_signals(query: Query, chosen: Context, area_code: str | None = None, limit: int = 8) -> list[signals.Signal]:
-    """Signals for the whole region (one per indicator), or all of one municipality's."""
+    """Signals for the whole region (one per indicator), or all of one municipality's; strongest evidence first."""
     return signals.find_signals(
         query("latest_value_by_area", as_of_date=chosen.as_of_date),
+        query("pre_crisis_sums_by_area", before_date=signal_statistics.CRISIS_START),
         query("indicator_catalog"),
         query("area_list"),
         metadata.REGION_CODE,
         area_code=area_code,
         limit=limit,
     )
+
+
+def signals_caption(area_name: str | None = None) -> str:
+    """What a signal means and what it does not: under the signals of the region's page, or of one municipality's."""
+    one_in = round(1 / signal_statistics.FALSE_DISCOVERY_RATE)
+    chance = f"Van de signalen is naar verwachting hooguit 1 op de {one_in} toch toeval"
+    rule = (
+        "anders verloopt dan in de rest van de regio, in beide laatste perioden en sterker dan de gewone "
+        "schommelingen van vóór de crisis kunnen verklaren"
+    )
+    if area_name is None:
+        return (
+            f"Een signaal: een gemeente waar een aantal sinds vóór de crisis {rule}. Het sterkste bewijs staat "
+            f"bovenaan. {chance}. Een signaal zegt niet waaróm; geen signaal betekent niet dat er niets verandert, "
+            "alleen dat geen gemeente duidelijk anders verloopt dan de rest."
+        )
+    return (
+        f"Een signaal: een aantal dat in {area_name} sinds vóór de crisis {rule}. Hier telt alleen {area_name} mee, "
+        "dus hier kan een afwijking staan die op het Regio-overzicht, met veel meer vergelijkingen, net niet "
+        f"doorkomt. {chance}; een signaal zegt niet waaróm."
+    )
+
+
+def no_signals_text(area_name: str | None = None) -> str:
+    """The calm sentence when nothing deviates beyond chance: the state to expect."""
+    who = "elke gemeente verloopt" if area_name is None else f"{area_name} verloopt"
+    return f"Geen duidelijke afwijkingen: {who} binnen de gewone schommelingen zoals de rest van de regio."
 
 
 def municipality_table(query: Query, chosen: Context) -> pd.DataFrame:

@@ -9,6 +9,8 @@ The horizontal reference line is the baseline: y = 100 for the index; for `absol
 baseline level of the focus area (the one chosen municipality, otherwise the region), because each area has its
 own level and one line for all would mislead; none for seasonal indicators, whose baseline differs per period.
 Nederland is left out of absolute counts: it is some forty times the region and would flatten every other line.
+A context province (Zuid-Holland, for figures CBS publishes per province only, such as bankruptcies) is drawn
+beside the region and Nederland where it has figures, under the same rule.
 
 The words around the chart (titles, description, table) are in `trend_text`.
 """
@@ -36,6 +38,7 @@ MAX_MUNICIPALITIES = 5
 MUNICIPALITY_COLOURS = charts.PALETTE[:MAX_MUNICIPALITIES]
 REGION_STYLE = ("#1F2933", [7, 4])
 COUNTRY_STYLE = (charts.NEUTRAL, [2, 3])
+PROVINCE_STYLE = ("#52606D", [8, 3, 2, 3])
 PLOT_WIDTH = charts.WIDTH - 90  # with the y axis and padding the whole image stays about 720 px wide
 PLOT_HEIGHT = charts.HEIGHT
 MARKER_COLOUR = "#7B8794"
@@ -131,7 +134,7 @@ def trend(
     areas = query("area_list")
     codes = [*municipalities, metadata.REGION_CODE]
     if measure != "absoluut" or not indicator["is_count"]:
-        codes.append(metadata.COUNTRY_CODE)
+        codes += [*areas.loc[areas["area_type"] == "provincie", "area_code"], metadata.COUNTRY_CODE]
     frequency = indicator["frequency"]
     first_date = indicator["first_period_date"]
     first_date = first_date.date() if pd.notna(first_date) else chosen.as_of_date
@@ -276,7 +279,8 @@ def trend_chart(
     kinds = dict(zip(frame["gebied"], frame["soort"], strict=True))
     colours, dashes, municipal = [], [], iter(MUNICIPALITY_COLOURS)
     for name in names:
-        colour, dash = {"regio": REGION_STYLE, "land": COUNTRY_STYLE}.get(kinds[name], (None, [1, 0]))
+        styles = {"regio": REGION_STYLE, "provincie": PROVINCE_STYLE, "land": COUNTRY_STYLE}
+        colour, dash = styles.get(kinds[name], (None, [1, 0]))
         colours.append(colour or next(municipal))
         dashes.append(dash)
     decimals = int(indicator["decimals"]) if measure == "absoluut" else 1

@@ -222,7 +222,7 @@ def show_tile(tile: Tile, box=None) -> None:
 def show_signals(
     signals: list[Signal],
     profile_page: str | None = None,
-    empty_text: str = "Geen gemeente wijkt op dit moment duidelijk af van de regio.",
+    empty_text: str = "Geen duidelijke afwijkingen.",
 ) -> None:
     """Signal sentences, each with a link to the municipality's profile when a profile page is given."""
     if not signals:
