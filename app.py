@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ratc.ui import cache, guard
+from ratc.ui import access, cache, guard
 from ratc.ui import components as ui
 
 # A local favicon: a Material icon here would be fetched from fonts.gstatic.com on every page load.
@@ -31,6 +31,7 @@ PAGES = [
 ]  # fmt: skip
 
 page = st.navigation(PAGES, position="hidden")
+access.frame()
 guard.trial_notice()
 cache.ensure_warehouse()
 chosen = ui.current_context()

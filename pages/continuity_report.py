@@ -17,10 +17,10 @@ st.caption(
 )
 forms.flash(continuity_ui.REPORT_FLASH)
 area = continuity_ui.reporting_municipality(chosen)
-st.subheader(f"Melding voor {vocabulary.municipalities[area]}")
+st.header(f"Melding voor {vocabulary.municipalities[area]}")
 given = continuity_ui.report_key(area, vocabulary.municipalities[area])
 previous, history = continuity_ui.stored_reports(area)
 continuity_ui.report_form(area, previous, given)
 
-st.subheader("Eerdere meldingen")
+st.header("Eerdere meldingen")
 continuity_ui.history_list(history)

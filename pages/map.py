@@ -45,7 +45,7 @@ if empty:
     ui.empty_state(empty)
     st.stop()
 view = cache.computed(map_view.interactive_map, chosen, measure, geometry.description)
-st.subheader(view.title)
+st.header(view.title, divider="gray")
 if view.is_demo:
     ui.demo_label("Deze kaart toont demodata.")
 selection = st.pydeck_chart(

@@ -13,8 +13,7 @@ month = periods.parse_period(chosen.periode, "maand")
 st.title("Regio-overzicht Zuid-Holland-Zuid")
 st.caption(
     f"Stand per eind {month.long_label} · de {ui.municipality_count_word()} gemeenten samen, "
-    "vergeleken met vóór de crisis. "
-    "Beweeg over het vraagteken van een tegel voor de definitie en de bron."
+    "vergeleken met vóór de crisis. Definities en bronnen staan onder de tegels van elk domein."
 )
 ui.demo_notice()
 if chosen.gemeente:
@@ -25,7 +24,7 @@ if chosen.gemeente:
         query_params=st.session_state["_context_url"],
     )
 
-cache.shown(ui.show_tiles, overview.region_tiles, chosen, ui.domain_choice(key="overzicht_domein"))
+cache.shown(ui.show_page_tiles, overview.region_tiles, chosen, ui.domain_choice(key="overzicht_domein"))
 
 st.header("Signalen", divider="orange")
 st.caption(overview.signals_caption())

@@ -50,6 +50,12 @@ def test_chart_text_is_readable_and_marks_stand_out():
         assert contrast(mark, "#FFFFFF") >= GRAPHICS_MINIMUM
 
 
+def test_charts_say_their_description_not_every_mark_axis_and_legend():
+    # Vega's ARIA off on marks and guides: a screen reader gets the Dutch description and the table under the chart
+    config = charts.house_config()
+    assert config["aria"] is False and config["mark"]["aria"] is False
+
+
 def test_colours_are_colour_blind_safe():
     assert set(charts.PALETTE) <= OKABE_ITO
     assert set(THEME["chartCategoricalColors"]) <= OKABE_ITO

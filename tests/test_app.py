@@ -49,12 +49,14 @@ def _refuse(constant: str) -> None:
 def test_overview_shows_region_kpis_per_domain(warehouse_file):
     app = run_app(warehouse_file)
     assert app.title[0].value == "Regio-overzicht Zuid-Holland-Zuid"
-    assert [header.value for header in app.subheader] == [
+    assert [header.value for header in app.header] == [  # the domains are the page's sections (h2)
         "Gezondheid",
         "Werk & economie",
         "Inkomen & schulden",
         "Sociaal & veiligheid",
         "Onderwijs & jeugd",
+        "Signalen",
+        "Per gemeente",
     ]
     labels = [metric.label for metric in app.metric]
     assert "WW-uitkeringen" in labels and len(labels) >= 20

@@ -345,7 +345,7 @@ def test_page_period_comes_from_the_context(warehouse_file):
     app = run_app(warehouse_file, {"periode": "2020-04"}, PAGE)
     assert "april 2020" in app.caption[0].value
     assert chart_data(app)["periode"].eq("apr 2020").all()
-    assert app.subheader[0].value.endswith("apr 2020")
+    assert app.header[0].value.endswith("apr 2020")
 
 
 def test_as_of_date_is_the_end_of_the_chosen_month():

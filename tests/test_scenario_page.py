@@ -20,9 +20,9 @@ def sliders(app) -> dict:
 
 
 def sentence(app) -> str:
-    """The sentence of what changed (the h5 above the chart), or '' when there is none."""
-    found = [element.value for element in app.markdown if element.value.startswith("##### ")]
-    return found[0].removeprefix("##### ").replace("\\", "") if found else ""
+    """The sentence of what changed (in bold above the chart, not a heading), or '' when there is none."""
+    found = [element.value for element in app.markdown if element.value.startswith("**In ")]
+    return found[0].strip("*").replace("\\", "") if found else ""
 
 
 def main_chart(app):

@@ -91,6 +91,10 @@ def house_config() -> dict:
         "line": {"strokeWidth": 2.5},
         "point": {"size": 50},
         "text": {"fontSize": 12, "color": "#1F2933"},
+        # Screen readers get the chart's Dutch description and its table, not every mark, axis and legend in
+        # English with field names ("label_y: −6"): no ARIA on marks and guides (docs/TOEGANKELIJKHEID.md).
+        "aria": False,
+        "mark": {"aria": False},
     }  # fmt: skip
 
 

@@ -125,7 +125,7 @@ SECTIONS = {
 def sidebar(pages: list[st.Page], params: dict[str, str], chosen: context.Context) -> None:
     """The sidebar: title, links to every page by section that keep the context, and the context controls."""
     with st.sidebar:
-        st.markdown("### RAT-C monitor\nZuid-Holland-Zuid")
+        st.markdown("**RAT-C monitor**  \nZuid-Holland-Zuid")  # not a heading: the page's h1 comes first
         sections: dict[str, list[st.Page]] = {}
         for page in pages:
             sections.setdefault(SECTIONS.get(page.url_path, "Overig"), []).append(page)
@@ -200,10 +200,17 @@ def empty_state(message: str) -> None:
     st.info(message, icon=EMPTY_ICON)
 
 
-def show_tiles(board: TileBoard, per_row: int = 4) -> None:
-    """KPI tiles, a row of bordered metrics per domain; a domain's indicators without a figure in a sentence."""
+def show_page_tiles(board: TileBoard) -> None:
+    """KPI tiles whose domains are the page's sections (h2 under the page's h1, as on Regio-overzicht)."""
+    show_tiles(board, heading=st.header)
+
+
+def show_tiles(board: TileBoard, per_row: int = 4, heading=st.subheader) -> None:
+    """KPI tiles, a row of bordered metrics per domain; a domain's indicators without a figure in a sentence;
+    under each domain its tiles' definitions and provenance in one place (one tab stop, not a help button per tile).
+    """
     for domain, tiles in board.tiles.items():
-        st.subheader(domain, divider="gray")
+        heading(domain, divider="gray")
         if domain in board.empty:
             st.caption(f"{EMPTY_ICON} {board.empty[domain]}")
         for start in range(0, len(tiles), per_row):
@@ -214,10 +221,13 @@ def show_tiles(board: TileBoard, per_row: int = 4) -> None:
             else:
                 for column, tile in zip(st.columns(per_row), row, strict=False):
                     show_tile(tile, column.container(border=True))
+        if tiles:
+            with st.expander(f"Definities en herkomst: {domain}"):
+                st.markdown("\n\n---\n\n".join(tile.help_text for tile in tiles))
 
 
 def show_tile(tile: Tile, box=None) -> None:
-    """One KPI tile in a bordered box: value, change, sparkline, previous period and provenance in the tooltip."""
+    """One KPI tile in a bordered box: value, change, sparkline and previous period (provenance: `show_tiles`)."""
     box = st.container(border=True) if box is None else box
     box.metric(
         tile.label,
@@ -225,7 +235,6 @@ def show_tile(tile: Tile, box=None) -> None:
         delta=tile.delta_text,
         delta_color=tile.delta_color,
         delta_arrow="off" if (tile.delta_text or "").startswith("±") else "auto",
-        help=tile.help_text,
         chart_data=tile.sparkline or None,
         chart_type="line",
     )

@@ -219,7 +219,7 @@ def outcome_block(
                   key="sc_onthul")  # fmt: skip
     else:
         main, band = model.sentence_parts(projection, indicator, area_code)
-        st.markdown(f"##### {text.escape_markdown(main)}")
+        st.markdown(f"**{text.escape_markdown(main)}**")  # the key sentence, not a heading
     figure = scenario_chart.main_figure(projection, indicator, area_code, hidden)
     ui.figure_block(figure, key="scenario_grafiek")
     session_ui.pin_control("scenarios", params, agenda_title(figure, projection, inputs), key="scenario")
