@@ -7,7 +7,7 @@ import streamlit as st
 
 from ratc.core import export
 from ratc.monitor import sources
-from ratc.ui import cache
+from ratc.ui import access, cache
 from ratc.ui import components as ui
 
 today = dt.date.today()
@@ -40,3 +40,6 @@ st.dataframe(sources.indicator_table(cache.query("reference_series")), hide_inde
 
 st.header("Imports", divider="gray")
 st.dataframe(sources.import_table(cache.query("import_lineage")), hide_index=True, width="stretch")
+
+st.header("Toegankelijkheid", divider="gray")
+access.statement()

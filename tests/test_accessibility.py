@@ -72,3 +72,12 @@ def test_every_chart_has_a_description_and_a_table(warehouse_file, page, params)
     assert all('"description"' in spec for spec in specs)
     tables = [expander for expander in app.expander if expander.label == "Tabel bij deze grafiek"]
     assert len(tables) == len(specs)
+
+
+def test_the_sources_page_carries_the_accessibility_statement(warehouse_file):
+    app = run_app(warehouse_file, page="pages/sources.py")
+    assert "Toegankelijkheid" in [header.value for header in app.header]
+    statement = next(expander for expander in app.expander if expander.label.startswith("Toegankelijkheidsverklaring"))
+    text = statement.markdown[0].value
+    assert "voldoet gedeeltelijk" in text and "### Wat nog niet voldoet" in text  # sections under the page's h2
+    assert "streamlit/streamlit#15726" in text

@@ -12,10 +12,14 @@ from pathlib import Path
 
 import streamlit as st
 
+from ratc.core import paths
+
 STATIC = Path(__file__).parent / "static"
 STYLESHEET = STATIC / "access.css"
 SCRIPT = STATIC / "access.js"
 SCRIPT_KEY = "ratc-toegankelijkheid"  # the stylesheet hides its container (.st-key-…)
+STATEMENT = paths.ROOT / "docs" / "TOEGANKELIJKHEID.md"
+STATEMENT_LABEL = "Toegankelijkheidsverklaring (WCAG 2.1 AA)"
 
 
 def frame() -> None:
@@ -23,3 +27,10 @@ def frame() -> None:
     st.html(STYLESHEET)
     with st.container(key=SCRIPT_KEY):
         st.html(f"<script>{SCRIPT.read_text(encoding='utf-8')}</script>", unsafe_allow_javascript=True)
+
+
+def statement() -> None:
+    """The accessibility statement (docs/TOEGANKELIJKHEID.md) in an expander, its sections under the page's h2."""
+    lines = STATEMENT.read_text(encoding="utf-8").splitlines()[1:]  # its title is the expander's label
+    with st.expander(STATEMENT_LABEL):
+        st.markdown("\n".join(f"#{line}" if line.startswith("## ") else line for line in lines))

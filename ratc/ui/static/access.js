@@ -17,6 +17,9 @@
     ["Search", "Zoeken"],
     ["Show/hide columns", "Kolommen tonen of verbergen"],
     ["Choose date", "Kies een datum"],
+    ["file upload", "Bestand kiezen"],
+    ["Increment", "Verhogen"],
+    ["Decrement", "Verlagen"],
     ["Clear all", "Alles wissen"],
     ["Clear value", "Wissen"],
     ["Close", "Sluiten"],
@@ -25,6 +28,9 @@
   const patterns = [
     [/^Help for (.+)$/, "Uitleg bij $1"],
     [/^Remove (.+)$/, "$1 verwijderen"],
+    [/^day, (.+)$/, "dag, $1"],
+    [/^month, (.+)$/, "maand, $1"],
+    [/^year, (.+)$/, "jaar, $1"],
   ];
   const dutch = (label) => {
     if (names.has(label)) return names.get(label);
