@@ -13,6 +13,7 @@ from pathlib import Path
 import streamlit as st
 
 from ratc.core import paths
+from ratc.monitor.tiles import Tile
 
 STATIC = Path(__file__).parent / "static"
 STYLESHEET = STATIC / "access.css"
@@ -34,3 +35,10 @@ def statement() -> None:
     lines = STATEMENT.read_text(encoding="utf-8").splitlines()[1:]  # its title is the expander's label
     with st.expander(STATEMENT_LABEL):
         st.markdown("\n".join(f"#{line}" if line.startswith("## ") else line for line in lines))
+
+
+def tile_definitions(domain: str, tiles: list[Tile]) -> None:
+    """A domain's tiles' definitions, sources and provenance in one place: one tab stop, not a help button per tile."""
+    if tiles:
+        with st.expander(f"Definities en herkomst: {domain}"):
+            st.markdown("\n\n---\n\n".join(tile.help_text for tile in tiles))

@@ -13,7 +13,7 @@ from ratc.core import charts, context, export, fmt, metadata, periods, text
 from ratc.monitor import coverage, overview
 from ratc.monitor.signals import Signal
 from ratc.monitor.tiles import Tile, TileBoard
-from ratc.ui import cache
+from ratc.ui import access, cache
 
 T = TypeVar("T")
 DEFAULT_INDICATOR = "ww_uitkeringen"
@@ -221,9 +221,7 @@ def show_tiles(board: TileBoard, per_row: int = 4, heading=st.subheader) -> None
             else:
                 for column, tile in zip(st.columns(per_row), row, strict=False):
                     show_tile(tile, column.container(border=True))
-        if tiles:
-            with st.expander(f"Definities en herkomst: {domain}"):
-                st.markdown("\n\n---\n\n".join(tile.help_text for tile in tiles))
+        access.tile_definitions(domain, tiles)
 
 
 def show_tile(tile: Tile, box=None) -> None:

@@ -112,7 +112,7 @@ def agenda_section(facilitator: access.Facilitator, info: session.Session) -> No
     names = {theme.theme_id: theme.name for theme in themes}
     pinned = pinning.agenda(facilitator)
     pages = {url_path: kind.page_label for url_path, kind in views.kinds().items()}
-    st.subheader("Agenda")
+    st.header("Agenda")
     if not pinned:
         st.info(
             "Nog niets vastgezet. Open een pagina van de monitor (Trends, Kaart, Mijn gemeente, Samenhang) "

@@ -83,7 +83,7 @@ def board_so_far(participant: access.Participant, view_titles: dict[str, str]) -
     if cards_list is sui.FAILED:
         return
     names = {theme.theme_id: theme.name for theme in session.themes(participant)}
-    st.subheader(f"Kaarten tot nu toe: {len(cards_list)}")
+    st.header(f"Kaarten tot nu toe: {len(cards_list)}")
     for theme_id, name in [*names.items(), (None, "Zonder thema")]:
         theme_cards = [card for card in reversed(cards_list) if card.theme_id == theme_id]
         if theme_cards:
@@ -104,7 +104,7 @@ def vote(participant: access.Participant, info: session.Session) -> None:
         theme_cards = [card for card in cards_list if card.theme_id == theme_id]
         if not theme_cards:
             continue
-        st.subheader(text.escape_markdown(name))
+        st.header(text.escape_markdown(name))
         for card in theme_cards:
             card_column, add_column, remove_column = st.columns([6, 1, 1], vertical_alignment="center")
             with card_column:
