@@ -3,7 +3,7 @@
 import streamlit as st
 
 from ratc.core import periods
-from ratc.monitor import overview
+from ratc.monitor import coverage, overview
 from ratc.ui import cache
 from ratc.ui import components as ui
 
@@ -35,4 +35,11 @@ ui.show_signals(
 
 st.header("Per gemeente", divider="gray")
 ui.indicator_picker(chosen)
-ui.show_municipality_table(cache.computed(overview.municipality_table, chosen))
+empty = cache.computed(coverage.indicator_empty_text, chosen.indicator)
+if empty:
+    ui.empty_state(empty)
+else:
+    ui.show_municipality_table(cache.computed(overview.municipality_table, chosen))
+    gap = cache.computed(coverage.region_gap_texts, chosen).get(chosen.indicator)
+    if gap:
+        st.caption(f":material/info: {gap}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import chart_data, run_app
+from conftest import chart_data, run_app, shows_demodata
 
 from ratc.scenario import parameters as scenario_data
 from ratc.scenario import settings as scenario_settings
@@ -37,7 +37,7 @@ def test_page_opens_on_the_default_preset_without_parameters(warehouse_file, sto
     assert sliders(app)["bbp_2020"] == DATA.default_preset.bbp_2020
     assert sentence(app).startswith("In de CPB-raming van juni 2020 stijgt het aantal WW-uitkeringen in de regio tot")
     assert dict(app.query_params) == {}
-    assert any("Demodata" in info.value for info in app.info)
+    assert shows_demodata(app)
 
 
 def test_choosing_a_preset_sets_every_slider_and_the_link(warehouse_file, store_url):
@@ -174,3 +174,18 @@ def test_a_bad_settings_file_is_refused_and_nothing_changes(warehouse_file, stor
     assert sliders(app)["duur"] == 3
     with pytest.raises(KeyError):
         app.button(key="sc_bestand_laden")
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b'{"formaat": "ratc-scenario", "versie": ' + b"9" * 5000 + b"}", r"5\.000 cijfers"),
+        (b"[" * 40_000, "te diep genest"),
+    ],
+)
+def test_a_hostile_settings_file_gets_a_dutch_message_not_a_crash(warehouse_file, store_url, content, expected):
+    app = run_app(warehouse_file, page=PAGE)
+    app.file_uploader(key="sc_upload").set_value(("scenario.json", content, "application/json"))
+    app.run()
+    assert not app.exception, [exception.value for exception in app.exception]
+    assert any(expected in error.value for error in app.error), [error.value for error in app.error]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import zoneinfo
+from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
@@ -83,3 +84,13 @@ WORDS = ("nul", "een", "twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "
 def count_word(count: int) -> str:
     """A count as Dutch writes it in a sentence: words up to twelve ('tien'), digits above ('355')."""
     return WORDS[count] if 0 <= count < len(WORDS) else number(count)
+
+
+def listing(names: Sequence[str], limit: int = 10) -> str:
+    """Names as a Dutch list: 'Dordrecht, Gorinchem en Sliedrecht'; past `limit` names '… en 12 andere'."""
+    names = list(names)
+    if len(names) > limit:
+        return ", ".join(names[: limit - 1]) + f" en {number(len(names) - limit + 1)} andere"
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " en " + names[-1]
