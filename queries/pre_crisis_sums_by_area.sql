@@ -9,26 +9,19 @@
 -- returns: indicator_id, area_code, period_count, value_sum, region_sum, value_sq_sum, value_region_sum, region_sq_sum, region_cube_sum, region_sq_value_sum, pair_count, value_lag_value_sum, value_lag_region_sum, region_lag_value_sum, region_lag_region_sum
 with region_totals as (
     select
-        observations.indicator_id,
-        observations.period_key,
-        observations.value as region_value,
+        indicator_id,
+        period_key,
+        value as region_value,
         -- the region's periods numbered in order, and whether the next one starts the day after this one ends
         row_number() over (
-            partition by observations.indicator_id order by observations.period_start_date
+            partition by indicator_id order by period_start_date
         ) as period_number,
-        observations.period_end_date + interval 1 day
-            = lead(observations.period_start_date) over (
-                partition by observations.indicator_id order by observations.period_start_date
+        period_end_date + interval 1 day
+            = lead(period_start_date) over (
+                partition by indicator_id order by period_start_date
             ) as is_followed,
-    from observations
-    inner join areas
-        on areas.area_code = observations.area_code
-        and areas.area_type = 'regio'
-    inner join indicators
-        on indicators.indicator_id = observations.indicator_id
-        and indicators.is_count
-        and indicators.has_baseline
-    where observations.period_end_date < $before_date
+    from signal_region_series
+    where period_end_date < $before_date
 ),
 
 municipality_values as (

@@ -8,29 +8,22 @@
 -- returns: indicator_id, area_code, period_key, value, baseline_value, window_start_date, window_periods, window_sum, window_sq_sum
 with region_periods as (
     select
-        observations.indicator_id,
-        observations.period_key,
-        observations.period_start_date,
-        observations.period_end_date,
+        indicator_id,
+        period_key,
+        period_start_date,
+        period_end_date,
         row_number() over (
-            partition by observations.indicator_id
-            order by observations.period_start_date desc
+            partition by indicator_id
+            order by period_start_date desc
         ) as periods_back,
-        case indicators.frequency
+        case frequency
             when 'week' then $week_periods
             when 'maand' then $month_periods
             when 'kwartaal' then $quarter_periods
             else $year_periods
         end as window_length,
-    from observations
-    inner join areas
-        on areas.area_code = observations.area_code
-        and areas.area_type = 'regio'
-    inner join indicators
-        on indicators.indicator_id = observations.indicator_id
-        and indicators.is_count
-        and indicators.has_baseline
-    where observations.period_end_date <= $as_of_date
+    from signal_region_series
+    where period_end_date <= $as_of_date
 ),
 
 windows as (
