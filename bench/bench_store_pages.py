@@ -170,7 +170,15 @@ def pandas_pairs(url: str) -> set:
     items.groupby(["initiative_id", "direction"])["description_x"].agg("; ".join)
     wanted = items[(items["direction"] == "vraag") & (items["remaining"] > 0)]
     offered = items[(items["direction"] == "aanbod") & (items["remaining"] > 0)]
-    pairs = wanted.merge(offered, on="category_id", suffixes=("_need", "_offer"))
+    # the same category, or one that data/initiatives/related_categories.csv relates to it
+    related = pd.read_csv(ROOT / "data" / "initiatives" / "related_categories.csv", dtype=str)
+    serving = pd.concat([pd.DataFrame({"category_id": items["category_id"].unique()}).assign(
+        offer_category=lambda frame: frame["category_id"]),
+        related.rename(columns={"vraag_categorie": "category_id", "aanbod_categorie": "offer_category"})[
+            ["category_id", "offer_category"]]])  # fmt: skip
+    pairs = wanted.merge(serving, on="category_id").merge(
+        offered.rename(columns={"category_id": "offer_category"}), on="offer_category", suffixes=("_need", "_offer")
+    )
     pairs = pairs[pairs["initiative_id_need"] != pairs["initiative_id_offer"]]
     taken = set(zip(coalitions["need_item_id"], coalitions["offer_item_id"], strict=True))
     return {pair for pair in zip(pairs["item_id_need"], pairs["item_id_offer"], strict=True) if pair not in taken}
