@@ -27,7 +27,6 @@ from ratc.continuity.reports import (
     OFFERS,
     REPORTS,
     STATUS_ROWS,
-    capacity_text,
     catalogue,
     read_week_final,
 )
@@ -57,6 +56,16 @@ def matches(view: Picture, data_dir: Path | None = None) -> pd.DataFrame:
     if data_dir is None:
         view.memo["matches"] = found
     return found
+
+
+def capacity_text(amount: object, unit: object, note: object = "") -> str:
+    """An offer's capacity in words: '2 medewerkers · 3 dagen per week', '1' or '–'."""
+    parts = []
+    if amount is not None and not pd.isna(amount):
+        parts.append(f"{int(amount)} {unit or ''}".strip())
+    if isinstance(note, str) and note.strip():
+        parts.append(note.strip())
+    return " · ".join(parts) or "–"
 
 
 def newest_week(view: Picture) -> str | None:
@@ -176,7 +185,7 @@ def record_coupling(bottleneck_key: str, offer_key: str, note: object = "", reco
     people coupling the last unit to two needs at once store one coupling. `key` is the region's key
     (keys.AccessDenied, nothing stored, when it is wrong).
     """
-    keys.require(keys.may_couple(key), "Deze sleutel is niet juist; de koppeling is niet vastgelegd.")
+    keys.require(keys.may_couple(key), "Deze sleutel is niet juist; de koppeling is niet vastgelegd.", keys.CONTINUITY)
     problems = checks.Collector()
     remark = checks.block(problems, "Notitie", note, 500)
     who = checks.line(problems, "Vastgelegd door", recorded_by, LIMITS["reporter"], required=False)

@@ -10,9 +10,9 @@ from pathlib import Path
 import altair as alt
 import pandas as pd
 
-from ratc.continuity.matching import matches
+from ratc.continuity.matching import capacity_text, matches
 from ratc.continuity.region import CHANGES, Picture, escalations, matrix, needs, open_bottlenecks, picture
-from ratc.continuity.reports import SOLUTIONS, STATUS_MEANING, capacity_text, catalogue
+from ratc.continuity.reports import SOLUTIONS, STATUS_MEANING, catalogue
 from ratc.core import charts, export, fmt, periods
 
 SOURCE = "wekelijkse meldingen bedrijfsvoering van de gemeenten"

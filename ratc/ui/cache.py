@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import logging
 from collections.abc import Callable
 from pathlib import Path
 
@@ -11,7 +10,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from ratc.core import geo, paths
+from ratc.core import geo, incidents, paths
 from ratc.warehouse import builder as warehouse
 from ratc.warehouse import db, lineage
 
@@ -84,8 +83,8 @@ def _failure(exc: BaseException) -> str:
     """What to tell a user about a failed build: the ledger's own Dutch sentence, never a database's message."""
     if isinstance(exc, lineage.LedgerError | ValueError) and not isinstance(exc, duckdb.Error):
         return str(exc)
-    logging.getLogger(__name__).exception("warehouse build failed")
-    return "een technische fout bij het opbouwen (details in het logboek van de server)."
+    code = incidents.record("the warehouse build failed", exc)
+    return f"een technische fout bij het opbouwen. {incidents.visitor_message(code)}"
 
 
 def _usable(file: Path | None) -> bool:
