@@ -179,10 +179,9 @@ def _set_dots(participant: access.Participant, card_id: str, key: str) -> None:
         return
     if not result.stored:
         st.session_state[DOT_NOTE] = (card_id, result.why())
-        st.toast(
-            f"{result.wanted - result.on_card} stip(pen) niet gezet; de reden staat bij de kaart.",
-            icon=":material/block:",
-        )
+        missing = result.wanted - result.on_card
+        st.toast(f"{missing} {'stip' if missing == 1 else 'stippen'} niet gezet; de reden staat bij de kaart.",
+                 icon=":material/block:")  # fmt: skip
     else:
         st.toast(f"Opgeslagen: {result.on_card} op deze kaart, nog {result.left} over.", icon=":material/check:")
 
