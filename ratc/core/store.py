@@ -126,15 +126,14 @@ def create_schema(target: Engine) -> None:
 
 def _add_new_columns(target: Engine) -> None:
     """Add the nullable columns (and their indexes) a newer release declares to tables an older one created."""
-    quote = target.dialect.identifier_preparer.quote
     with target.begin() as connection:
         inspector = sa.inspect(connection)  # on this connection: another one would wait for SQLite's write lock
         for table in METADATA.sorted_tables:
             present = {column["name"] for column in inspector.get_columns(table.name)}
             missing = [column for column in table.columns if column.name not in present]
-            for column in missing:  # identifiers from our own table definitions, quoted; no user input
-                kind = column.type.compile(dialect=target.dialect)
-                connection.exec_driver_sql(f"ALTER TABLE {quote(table.name)} ADD COLUMN {quote(column.name)} {kind}")
+            for column in missing:  # our own table definitions, compiled and quoted by SQLAlchemy; no user input
+                definition = sa.schema.CreateColumn(column).compile(dialect=target.dialect)
+                connection.execute(sa.DDL("ALTER TABLE %(table)s ADD COLUMN " + str(definition)).against(table))
             if missing:
                 for index in table.indexes:
                     index.create(connection, checkfirst=True)

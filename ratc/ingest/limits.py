@@ -149,8 +149,9 @@ def text_refusals(content: bytes) -> list[str]:
     lines = content.splitlines()
     longest = max(range(len(lines)), key=lambda index: len(lines[index]), default=None)
     if longest is not None and len(lines[longest]) > MAX_LINE_BYTES:
-        return [f"Regel {fmt.number(longest + 1)} van het bestand is {fmt.number(len(lines[longest]))} tekens lang; "
-                f"hoogstens {fmt.number(MAX_LINE_BYTES)}. Is dit wel een CSV-bestand?"]  # fmt: skip
+        return [f"Regel {fmt.number(longest + 1)} van het bestand is veel te lang ({fmt.number(len(lines[longest]))} "
+                f"tekens; hoogstens {fmt.number(MAX_LINE_BYTES)}): sluit er een aanhalingsteken niet, of is dit geen "
+                "CSV-bestand?"]  # fmt: skip
     fields = max(content.count(separator) for separator in (b";", b",", b"\t")) + len(lines)
     if fields > MAX_CELLS:
         return [f"Het bestand heeft ongeveer {fmt.number(fields)} velden; hoogstens {fmt.number(MAX_CELLS)}. "
