@@ -200,11 +200,11 @@ def test_every_stop_on_a_chart_page_shows_a_solid_focus_ring(browser, server):  
     _open(page, server, "trends")
     SCREENSHOTS.joinpath("focus").mkdir(parents=True, exist_ok=True)
     stops, shot = [], set()
-    while "stExpander" not in shot:
-        assert len(stops) < 60, f"'Tabel bij deze grafiek' not reached: {[stop['testid'] for stop in stops]}"
+    while shot != set(FOCUS_KINDS):  # round the page (Tab wraps to the top) until every kind was focused once
+        assert len(stops) < 150, f"not reached: {set(FOCUS_KINDS) - shot} in {[stop['testid'] for stop in stops]}"
         stops += _tab_to(page, lambda stop: True, limit=1)
         focused = stops[-1]
-        if focused["testid"] == "stMain":  # Streamlit's main area takes focus for the skip link: no control
+        if focused["testid"] in ("stMain", "BODY"):  # the skip link's target and the page itself: no control
             continue
         # the primary colour: 5.2:1 on white, 4.7:1 on the sidebar's grey
         assert focused["outline"] == "rgb(0, 114, 178)", f"no solid focus ring: {focused}"
@@ -213,5 +213,4 @@ def test_every_stop_on_a_chart_page_shows_a_solid_focus_ring(browser, server):  
             page.wait_for_timeout(400)  # a toolbar fades in
             page.screenshot(path=str(SCREENSHOTS / "focus" / f"trends-{focused['testid']}.png"))
             shot.add(focused["testid"])
-    assert shot == set(FOCUS_KINDS), f"not reached: {set(FOCUS_KINDS) - shot}"
     context.close()
