@@ -1,0 +1,172 @@
+"""Streamlit components for the papers: a factsheet in one click on Mijn gemeente, all factsheets as a zip with a
+progress bar, and the scenario paper on the Scenario's page."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ratc.core import context, export, store, text
+from ratc.hangout import access
+from ratc.papers import bundle, conclusions, factsheet, pdf, scenario_choices, scenario_paper, word
+from ratc.papers.scenario_choices import ScenarioChoice
+from ratc.scenario import saved as scenario_store
+from ratc.scenario import settings as scenario_settings
+from ratc.ui import cache
+from ratc.ui import hangout as session_ui
+from ratc.ui import scenario as scenario_ui
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+ZIP = "_papers_zip"  # (month, zip bytes) of the factsheets made last in this browser session
+PAPER = "_papers_scenario"  # (request, paper) of the scenario paper made last
+
+
+def factsheet_section(chosen: context.Context, area_code: str | None, name: str) -> None:
+    """'Factsheet (Word)' and '(PDF)' for the municipality or the region, made when clicked; and all factsheets."""
+    with st.container(border=True):
+        st.markdown(
+            f"**Factsheet {text.escape_markdown(name)}** · kerncijfers, signalen, grafieken en bronnen op "
+            "één of twee pagina's, klaar voor Word"
+        )
+        word_column, pdf_column, all_column = st.columns(3)
+
+        def paper():
+            return cache.computed(factsheet.factsheet, chosen, area_code)
+
+        stem = export.file_stem("factsheet", name, chosen.periode)
+        word_column.download_button(
+            "Factsheet (Word)",
+            lambda: word.to_docx(paper()),
+            file_name=f"{stem}.docx",
+            mime=DOCX,
+            icon=":material/description:",
+            on_click="ignore",
+            width="stretch",
+            key="papers_factsheet_docx",
+        )
+        pdf_column.download_button(
+            "Factsheet (PDF)",
+            lambda: pdf.to_pdf(paper()),
+            file_name=f"{stem}.pdf",
+            mime="application/pdf",
+            icon=":material/picture_as_pdf:",
+            on_click="ignore",
+            width="stretch",
+            key="papers_factsheet_pdf",
+        )
+        with all_column:
+            all_factsheets(chosen)
+
+
+def all_factsheets(chosen: context.Context) -> None:
+    """'Alle factsheets (zip)': made with a progress bar, then offered as one download."""
+    made = st.session_state.get(ZIP)
+    if made and made[0] == chosen.periode:
+        st.download_button(
+            "Zip downloaden",
+            made[1],
+            file_name=f"factsheets_{chosen.periode}.zip",
+            mime="application/zip",
+            icon=":material/download:",
+            on_click="ignore",
+            width="stretch",
+            type="primary",
+            key="papers_zip_download",
+        )
+        return
+    if st.button(
+        "Alle factsheets (zip)",
+        icon=":material/folder_zip:",
+        width="stretch",
+        key="papers_zip",
+        help="De factsheets van alle gemeenten en de regio, in Word en PDF.",
+    ):
+        bar = st.progress(0.0, text="Factsheets maken …")
+        content = bundle.factsheets_zip(cache.query, chosen, progress=lambda done, step: bar.progress(done, text=step))
+        st.session_state[ZIP] = (chosen.periode, content)
+        st.rerun()
+
+
+def scenario_paper_section(inputs: scenario_ui.Inputs, chosen: context.Context) -> None:
+    """Choose up to four scenarios (presets, pinned, saved, the sliders as they are) and, for the facilitator of an
+    open session, its conclusions; make the paper and download it as Word or PDF."""
+    st.header("Paper", divider="gray")
+    st.caption(
+        "Een document waarin de gekozen scenario's worden omschreven en geduid: samenvatting, grafieken per "
+        "indicator, tabellen per gemeente, waar gemeenten uiteenlopen, de aannames en de conclusies van de "
+        "hang-out. Voor het gebied en de maand links."
+    )
+    options = _scenario_options(inputs)
+    names = list(options)
+    default = [name for name in names if name.startswith("Vastgezet: ")][: scenario_choices.MAX_SCENARIOS] or names[:1]
+    picked = st.multiselect(
+        "Scenario's (hoogstens vier)",
+        names,
+        default=default,
+        max_selections=scenario_choices.MAX_SCENARIOS,
+        key="papers_scenarios",
+    )
+    facilitator = session_ui.facilitator()
+    with_session = facilitator is not None and st.checkbox(
+        "Conclusies uit de open sessie invullen (kaarten met de meeste stippen en de acties)", key="papers_sessie"
+    )
+    request = (tuple(picked), inputs.area_code, chosen.periode, with_session)
+    if st.button("Paper maken", icon=":material/article:", disabled=not picked, key="papers_maken"):
+        try:
+            held = conclusions.from_session(facilitator) if with_session else None
+            with st.spinner("Het paper wordt gemaakt …"):
+                paper = scenario_paper.scenario_paper(
+                    cache.query, [options[name] for name in picked], chosen.gemeente, chosen.periode, held
+                )
+            st.session_state[PAPER] = (request, paper)
+        except (scenario_choices.ChoiceError, access.AccessDenied) as problem:
+            st.error(text.escape_markdown(str(problem)))
+        except store.StoreUnavailable as problem:
+            st.error(str(problem), icon=":material/cloud_off:")
+    made = st.session_state.get(PAPER)
+    if made and made[0] == request:
+        paper = made[1]
+        word_column, pdf_column = st.columns(2)
+        word_column.download_button(
+            "Paper (Word)",
+            lambda: word.to_docx(paper),
+            file_name=f"{paper.file_stem}.docx",
+            mime=DOCX,
+            icon=":material/description:",
+            on_click="ignore",
+            width="stretch",
+            key="papers_paper_docx",
+        )
+        pdf_column.download_button(
+            "Paper (PDF)",
+            lambda: pdf.to_pdf(paper),
+            file_name=f"{paper.file_stem}.pdf",
+            mime="application/pdf",
+            icon=":material/picture_as_pdf:",
+            on_click="ignore",
+            width="stretch",
+            key="papers_paper_pdf",
+        )
+
+
+def _scenario_options(inputs: scenario_ui.Inputs) -> dict[str, ScenarioChoice]:
+    """Every scenario a paper can describe, by the name the list shows: the sliders as they are, the pinned ones,
+    the presets and the saved ones."""
+    data = inputs.data
+    current = st.session_state.get(scenario_ui.SETTINGS) or scenario_settings.default(data)
+    label = scenario_settings.label(current, data)
+    options = {
+        f"Huidige instelling ({label})": ScenarioChoice(f"Huidige instelling ({label})", current, "Huidige instelling")
+    }
+    for name, settings in st.session_state.get(scenario_ui.PINNED, []):
+        options[f"Vastgezet: {name}"] = ScenarioChoice(name, settings)
+    for preset_id in data.presets:
+        choice = scenario_choices.preset(preset_id, data)
+        options[choice.name] = choice
+    try:
+        stored = scenario_store.saved(data)
+    except store.StoreUnavailable:
+        stored = []
+    for entry in stored:
+        if entry.settings is not None:
+            options.setdefault(f"Opgeslagen: {entry.label}", ScenarioChoice(entry.name, entry.settings))
+    return options
