@@ -42,6 +42,10 @@ def house_document(title: str = "", subject: str = "", author: str = "RAT-C Zuid
             style.font.color.rgb = SUBTLE if name in ("Caption", "Subtitle") else INK
     document.styles["Caption"].font.italic = True
     document.styles["Caption"].font.bold = False
+    subtitle = document.styles["Subtitle"]
+    subtitle.font.italic = False
+    for spacing in subtitle.element.rPr.findall(qn("w:spacing")):  # the template spreads its letters
+        subtitle.element.rPr.remove(spacing)
     normal = document.styles["Normal"].paragraph_format
     normal.space_after, normal.line_spacing = Pt(4), 1.1
     _language(document)
@@ -113,6 +117,7 @@ def note(document, message: str) -> None:
 def picture(container, png: bytes, width_cm: float, alt_text: str, title: str = "") -> None:
     """A picture in its own paragraph at the given width, with alt text that Word and screen readers show."""
     paragraph = container.add_paragraph()
+    paragraph.paragraph_format.keep_with_next = True  # with its caption below
     inline = paragraph.add_run().add_picture(io.BytesIO(png), width=Cm(width_cm))
     doc_pr = inline._inline.docPr
     doc_pr.set("descr", alt_text)
