@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ratc.core.context import Context
+from ratc.monitor import signal_statistics, signals
 from ratc.warehouse import baseline
 
 Widget = Callable[[str], object]
@@ -182,7 +183,9 @@ def derive(raw: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     )
     used = every[every["derivation"].eq("aangeleverd")].groupby("import_id").size()
     lineage = imports.assign(observations_used=imports["import_id"].map(used).fillna(0).astype(int))
+    tested_ids = indicators.loc[indicators["is_count"] & indicators["has_baseline"], "indicator_id"]
     return {
+        "pre_crisis": pre_crisis_sums(every[every["indicator_id"].isin(tested_ids)], area_type, region_code),
         "observations": every,
         "catalog": catalog,
         "areas": area_list,
@@ -190,6 +193,29 @@ def derive(raw: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
         "region_code": region_code,
         "area_type": area_type,
     }
+
+
+def pre_crisis_sums(every: pd.DataFrame, area_type: pd.Series, region_code: str) -> pd.DataFrame:
+    """Per indicator and municipality, the sums over the pre-crisis periods with a region total that the signals'
+    test needs (the query pre_crisis_sums_by_area)."""
+    rows = every[every["period_end_date"] < pd.Timestamp(signal_statistics.CRISIS_START)]
+    region = rows.loc[rows["area_code"] == region_code, ["indicator_id", "period_key", "value"]]
+    municipal = rows.loc[rows["area_code"].map(area_type).eq("gemeente"), ["indicator_id", "area_code", "period_key",
+                                                                            "value"]]  # fmt: skip
+    municipal = municipal.merge(region.rename(columns={"value": "region"}), on=["indicator_id", "period_key"])
+    value, total = municipal["value"], municipal["region"]
+    municipal = municipal.assign(value_sq=value * value, value_region=value * total, region_sq=total * total,
+                                 region_cube=total**3, region_sq_value=total * total * value)  # fmt: skip
+    return municipal.groupby(["indicator_id", "area_code"], as_index=False).agg(
+        period_count=("value", "size"),
+        value_sum=("value", "sum"),
+        region_sum=("region", "sum"),
+        value_sq_sum=("value_sq", "sum"),
+        value_region_sum=("value_region", "sum"),
+        region_sq_sum=("region_sq", "sum"),
+        region_cube_sum=("region_cube", "sum"),
+        region_sq_value_sum=("region_sq_value", "sum"),
+    )
 
 
 def query_function(derived: dict) -> Callable:
@@ -207,6 +233,8 @@ def query_function(derived: dict) -> Callable:
             return derived["areas"]
         if name == "import_lineage":
             return derived["imports"]
+        if name == "pre_crisis_sums_by_area":
+            return derived["pre_crisis"]
         as_of = pd.Timestamp(params["as_of_date"])
         ended = every[every["period_end_date"] <= as_of]
         if name == "latest_value_by_indicator":
@@ -259,15 +287,10 @@ def ranked(latest: pd.DataFrame, derived: dict) -> pd.DataFrame:
     return rows.assign(rank=measure.groupby(rows["indicator_id"]).rank(ascending=False, method="min"))
 
 
-def signal_rows(latest: pd.DataFrame, derived: dict, area_code: str | None = None) -> pd.DataFrame:
-    """Municipalities whose change differs at least 5 points from the region's, on a baseline of 20 or more."""
-    region = latest[latest["area_code"] == derived["region_code"]].set_index("indicator_id")["change"]
-    rows = latest[latest["area_code"] != derived["region_code"]]
-    if area_code:
-        rows = rows[rows["area_code"] == area_code]
-    rows = rows[rows["baseline_value"] >= 20].assign(region_change=lambda frame: frame["indicator_id"].map(region))
-    rows = rows.assign(deviation=rows["change"] - rows["region_change"])
-    return rows[rows["deviation"].abs() >= 0.05].sort_values("deviation", key=abs, ascending=False)
+def signal_rows(latest: pd.DataFrame, derived: dict, area_code: str | None = None, limit: int = 8) -> pd.DataFrame:
+    """The signals of the region's page (one per indicator) or of one municipality's: ratc's test on these frames."""
+    cells = signals.tested_cells(latest, derived["pre_crisis"], derived["catalog"], derived["region_code"], area_code)
+    return signals.shown_signals(cells, area_code, limit=limit, per_indicator=1)
 
 
 def series(derived: dict, chosen: Context, area_codes: list[str], indicator_id: str | None = None) -> pd.DataFrame:
@@ -284,7 +307,7 @@ def overview(derived: dict, chosen: Context, widget: Widget) -> tuple:
     sparklines = series(derived, chosen, [derived["region_code"]]).groupby("indicator_id")["value"].agg(list)
     table = ranked(latest, derived)
     table = table[table["indicator_id"] == chosen.indicator].sort_values("rank")
-    return region, sparklines, signal_rows(latest, derived).drop_duplicates("indicator_id").head(8), table
+    return region, sparklines, signal_rows(latest, derived), table
 
 
 def municipality(derived: dict, chosen: Context, widget: Widget) -> tuple:
@@ -294,7 +317,7 @@ def municipality(derived: dict, chosen: Context, widget: Widget) -> tuple:
     ranks = ranked(latest, derived)
     ranks = ranks[ranks["area_code"] == chosen.gemeente]
     comparison = series(derived, chosen, [chosen.gemeente, derived["region_code"], "NL"])
-    return mine, ranks, signal_rows(latest, derived, chosen.gemeente).head(12), comparison
+    return mine, ranks, signal_rows(latest, derived, chosen.gemeente, limit=12), comparison
 
 
 def kaart(derived: dict, chosen: Context, widget: Widget) -> pd.DataFrame:

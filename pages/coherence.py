@@ -20,8 +20,11 @@ ui.demo_notice()
 
 st.header("Alle gemeenten en indicatoren", divider="orange")
 heatmap = cache.computed(coherence.heatmap_figure, chosen)
-ui.figure_block(heatmap, key="samenhang")
-session_ui.pin_control("samenhang", {"grafiek": "heatmap"}, heatmap.meta.title, key="samenhang")
+if heatmap is None:
+    ui.empty_state("Nog geen cijfers aangeleverd die met de periode vóór de crisis te vergelijken zijn.")
+else:
+    ui.figure_block(heatmap, key="samenhang")
+    session_ui.pin_control("samenhang", {"grafiek": "heatmap"}, heatmap.meta.title, key="samenhang")
 
 st.header("Twee indicatoren naast elkaar", divider="gray")
 ui.indicator_picker(chosen, label="Indicator horizontaal")
@@ -46,6 +49,9 @@ def scatter_section(chosen: Context) -> None:
         "Een indicator zonder cijfer van vóór de crisis staat altijd als niveau.",
     )  # fmt: skip
     scatter = cache.computed(coherence.scatter_figure, chosen, chosen.indicator, indicator_y, measure)
+    if scatter is None:
+        ui.empty_state(cache.computed(coherence.scatter_empty_text, chosen.indicator, indicator_y))
+        return
     ui.figure_block(scatter, key="spreiding")
     session_ui.pin_control("samenhang", {"grafiek": "spreiding", "y": indicator_y, "maat": measure},
                            scatter.meta.title, key="spreiding")  # fmt: skip

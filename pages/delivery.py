@@ -38,7 +38,11 @@ upload = st.file_uploader(
     "Bestand (CSV, Excel of CBS-download, hoogstens 20 MB)", type=["csv", "xlsx", "json"], key="aanlevering_bestand"
 )
 source = st.text_input("Bron", placeholder="bijv. Gemeente Dordrecht, afdeling Werk en Inkomen", key="aanlevering_bron")
-replace = st.checkbox("Bestaande waarden vervangen als ze verschillen", key="aanlevering_vervangen")
+replace = st.checkbox(
+    "Bestaande waarden vervangen als ze verschillen", key="aanlevering_vervangen",
+    help="Alleen eerder aangeleverde echte cijfers tellen als bestaande waarden; gegenereerde voorbeeldcijfers van een "
+    "indicator vervallen vanzelf bij de eerste echte cijfers van die indicator.",
+)  # fmt: skip
 if upload is None:
     st.stop()
 

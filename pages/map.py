@@ -3,7 +3,7 @@
 import streamlit as st
 
 from ratc.core import deck, periods
-from ratc.monitor import map_frame, map_view
+from ratc.monitor import coverage, map_frame, map_view
 from ratc.ui import cache
 from ratc.ui import components as ui
 from ratc.ui import hangout as session_ui
@@ -19,7 +19,7 @@ st.caption(
     f"Stand per eind {month.long_label} · {geometry.description}. "
     "Beweeg over een gemeente voor de cijfers; klik erop voor haar profiel."
 )
-is_demo = ui.demo_notice()
+ui.demo_notice()
 if geometry.notice:
     st.warning(geometry.notice, icon=":material/warning:")
 
@@ -40,8 +40,14 @@ measure = measure_column.segmented_control(
     "basis vóór de crisis (februari 2020; K4 2019 bij kwartaalcijfers; bij seizoenscijfers dezelfde periode in 2019).",
 )
 
+empty = cache.computed(coverage.indicator_empty_text, chosen.indicator)
+if empty:
+    ui.empty_state(empty)
+    st.stop()
 view = cache.computed(map_view.interactive_map, chosen, measure, geometry.description)
 st.subheader(view.title)
+if view.is_demo:
+    ui.demo_label("Deze kaart toont demodata.")
 selection = st.pydeck_chart(
     view.deck,
     on_select="rerun",
@@ -63,6 +69,6 @@ st.caption("Profiel van een gemeente openen (ook met het toetsenbord):")
 ui.municipality_links(PROFILE_PAGE)
 
 st.header("Voor publicaties", divider="gray")
-static = cache.computed(map_view.static_figure, chosen, measure, is_demo, geometry.description)
+static = cache.computed(map_view.static_figure, chosen, measure, geometry.description)
 ui.figure_block(static, key="kaart")
 session_ui.pin_control("kaart", {"maat": measure}, static.meta.title, key="kaart")

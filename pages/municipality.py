@@ -4,7 +4,7 @@ indicator as a small multiple against the region and the Netherlands."""
 import streamlit as st
 
 from ratc.core import periods
-from ratc.monitor import overview, profile
+from ratc.monitor import coverage, overview, profile
 from ratc.ui import cache
 from ratc.ui import components as ui
 from ratc.ui import hangout as session_ui
@@ -26,13 +26,14 @@ st.caption(
     f"Stand per eind {month.long_label} · vergeleken met vóór de crisis en met de regio Zuid-Holland-Zuid. "
     f"Rang: de hoogste van de {ui.municipality_count_word()} gemeenten (per 10.000 inwoners waar dat kan) is 1."
 )
-is_demo = ui.demo_notice()
+ui.demo_notice()
 papers_ui.factsheet_section(chosen, chosen.gemeente, name)
 
 st.header("Waar wijkt de gemeente af?", divider="orange")
+st.caption(overview.signals_caption(name))
 ui.show_signals(
     cache.computed(overview.area_signals, chosen, area_code=chosen.gemeente, limit=12),
-    empty_text=f"{name} wijkt op dit moment nergens duidelijk af van de regio.",
+    empty_text=overview.no_signals_text(name),
 )
 
 st.header("Kerncijfers", divider="gray")
@@ -40,6 +41,10 @@ domain = ui.domain_choice(key="profiel_domein")
 cache.shown(ui.show_tiles, profile.tiles, chosen, chosen.gemeente, domain)
 
 st.header(f"{cache.computed(overview.domain_title, domain)} naast regio en Nederland", divider="gray")
-ui.figure_block(cache.computed(profile.figure, chosen, chosen.gemeente, name, is_demo, domain), key="profiel")
-session_ui.pin_control("mijn-gemeente", overview.domain_params(domain), f"{name} naast de regio en Nederland",
-                       key="profiel")  # fmt: skip
+figure = cache.computed(profile.figure, chosen, chosen.gemeente, name, domain)
+if figure is None:
+    ui.empty_state(coverage.not_delivered([name]))
+else:
+    ui.figure_block(figure, key="profiel")
+    session_ui.pin_control("mijn-gemeente", overview.domain_params(domain), f"{name} naast de regio en Nederland",
+                           key="profiel")  # fmt: skip

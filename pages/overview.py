@@ -3,7 +3,7 @@
 import streamlit as st
 
 from ratc.core import periods
-from ratc.monitor import overview
+from ratc.monitor import coverage, overview
 from ratc.ui import cache
 from ratc.ui import components as ui
 
@@ -28,12 +28,18 @@ if chosen.gemeente:
 cache.shown(ui.show_tiles, overview.region_tiles, chosen, ui.domain_choice(key="overzicht_domein"))
 
 st.header("Signalen", divider="orange")
-st.caption(
-    "Gemeenten die het duidelijkst afwijken van de regio sinds de periode vóór de crisis "
-    "(kleine aantallen en toevalsschommelingen tellen niet mee)."
+st.caption(overview.signals_caption())
+ui.show_signals(
+    cache.computed(overview.area_signals, chosen), "pages/municipality.py", empty_text=overview.no_signals_text()
 )
-ui.show_signals(cache.computed(overview.area_signals, chosen), "pages/municipality.py")
 
 st.header("Per gemeente", divider="gray")
 ui.indicator_picker(chosen)
-ui.show_municipality_table(cache.computed(overview.municipality_table, chosen))
+empty = cache.computed(coverage.indicator_empty_text, chosen.indicator)
+if empty:
+    ui.empty_state(empty)
+else:
+    ui.show_municipality_table(cache.computed(overview.municipality_table, chosen))
+    gap = cache.computed(coverage.region_gap_texts, chosen).get(chosen.indicator)
+    if gap:
+        st.caption(f":material/info: {gap}")

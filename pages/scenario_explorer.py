@@ -11,6 +11,9 @@ inputs = scenario_ui.inputs(chosen)
 
 st.title("Scenario's")
 ui.demo_notice()
+if inputs.observations.missing:  # the model starts from every municipality's figures before the crisis
+    ui.empty_state(inputs.observations.missing)
+    st.stop()
 scenario_ui.restore_settings(inputs.data)  # before the sliders are drawn: a shared link, or the last visit
 scenario_ui.scenario_section(inputs)
 with st.expander("Hoe rekent dit model? Aannames en bronnen"):

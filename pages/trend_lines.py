@@ -48,10 +48,12 @@ with range_column:
         key="trends_periode",
     )  # fmt: skip
 
-figure, reason = cache.computed(trends.trend_figure, chosen, tuple(chosen_municipalities), measure, preset)
+figure, note = cache.computed(trends.trend_figure, chosen, tuple(chosen_municipalities), measure, preset)
 if figure is None:
-    st.info(reason, icon=":material/info:")
+    ui.empty_state(note)
 else:
+    if note:
+        st.caption(f":material/info: {note}")
     ui.figure_block(figure, key="trend")
     session_ui.pin_control("trends", {"gemeenten": ",".join(chosen_municipalities), "maat": measure, "bereik": preset},
                            figure.meta.title, key="trend")  # fmt: skip

@@ -1,11 +1,13 @@
 -- Every indicator of the monitor's five domains with its definition, in display order (no reference series).
+-- is_demo: its figures are demo data (an indicator is demo or real as a whole); false while it has no figures.
 -- params: none
--- returns: indicator_id, name, short_name, domain_id, domain_name, domain_order, unit, source, frequency, polarity, is_count, is_stock, numerator_id, per_10k, is_seasonal, has_baseline, decimals, subject, definition, first_period_date, last_period_date
+-- returns: indicator_id, name, short_name, domain_id, domain_name, domain_order, unit, source, frequency, polarity, is_count, is_stock, numerator_id, per_10k, is_seasonal, has_baseline, decimals, subject, definition, first_period_date, last_period_date, is_demo
 with coverage as (
     select
         indicator_id,
         min(period_start_date) as first_period_date,
         max(period_end_date) as last_period_date,
+        bool_or(is_demo) as is_demo,
     from observations
     group by indicator_id
 )
@@ -32,6 +34,7 @@ select
     indicators.definition,
     coverage.first_period_date,
     coverage.last_period_date,
+    coalesce(coverage.is_demo, false) as is_demo,
 from indicators
 inner join domains
     on domains.domain_id = indicators.domain_id

@@ -1,6 +1,6 @@
 -- Per indicator and municipality, plus the region, the latest observation ended on or before a date.
 -- params: as_of_date
--- returns: indicator_id, area_code, period_key, value, baseline_value, previous_value, import_id
+-- returns: indicator_id, area_code, period_key, value, baseline_value, previous_value, import_id, is_demo
 select
     observations.indicator_id,
     observations.area_code,
@@ -9,6 +9,7 @@ select
     observations.baseline_value,
     observations.previous_value,
     observations.import_id,
+    observations.is_demo,
 from observations
 inner join areas
     on areas.area_code = observations.area_code

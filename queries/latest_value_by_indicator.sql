@@ -1,6 +1,6 @@
 -- Per indicator, the latest observation for one area that ended on or before a date, with its baseline.
 -- params: area_code, as_of_date
--- returns: indicator_id, period_key, period_start_date, period_end_date, value, baseline_value, previous_value, import_id, derivation
+-- returns: indicator_id, period_key, period_start_date, period_end_date, value, baseline_value, previous_value, import_id, derivation, is_demo
 select
     indicator_id,
     period_key,
@@ -11,6 +11,7 @@ select
     previous_value,
     import_id,
     derivation,
+    is_demo,
 from observations
 where
     area_code = $area_code

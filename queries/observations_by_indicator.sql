@@ -1,6 +1,6 @@
 -- One indicator's observations for a list of areas within a date range: the data of a trend chart.
 -- params: indicator_id, area_codes, from_date, as_of_date
--- returns: area_code, period_key, period_start_date, period_end_date, value, baseline_value, import_id
+-- returns: area_code, period_key, period_start_date, period_end_date, value, baseline_value, import_id, is_demo
 select
     area_code,
     period_key,
@@ -9,6 +9,7 @@ select
     value,
     baseline_value,
     import_id,
+    is_demo,
 from observations
 where
     indicator_id = $indicator_id

@@ -27,9 +27,18 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    """Regenerate the demo observations, record them in the ledger and rebuild."""
+    """Regenerate the demo observations, record them in the ledger and rebuild; or with --remove, take them out."""
     from ratc.demo import generator as demo
 
+    if args.remove:
+        removed = demo.remove()
+        for record in removed:
+            print(f"demo data removed: import {record.import_id} ({record.file_path}, {record.rows_accepted} rows)")
+        if not removed:
+            print("no demo data in the ledger")
+        warehouse.ensure(progress=_print_progress)
+        print("the monitor now shows only real figures (python -m ratc demo brings the demo data back)")
+        return 0
     record = demo.write_and_register()
     print(f"demo data: {record.file_path} ({record.rows_accepted} rows, import {record.import_id})")
     warehouse.ensure(progress=_print_progress)
@@ -228,7 +237,11 @@ def main(argv: list[str] | None = None) -> int:
     build = commands.add_parser("build", help=f"build the DuckDB warehouse from {paths.data_dir()}")
     build.add_argument("--if-stale", action="store_true", help="only when the sources changed")
     build.set_defaults(func=cmd_build)
-    commands.add_parser("demo", help="regenerate the deterministic demo dataset").set_defaults(func=cmd_demo)
+    demo_data = commands.add_parser(
+        "demo", help="regenerate the deterministic demo dataset (an indicator with real figures never uses it)"
+    )
+    demo_data.add_argument("--remove", action="store_true", help="remove the demo data: a monitor of real figures only")
+    demo_data.set_defaults(func=cmd_demo)
     demo_content = commands.add_parser(
         "demo-store",
         help="load the demo continuity reports and initiatives into the shared store (RATC_STORE_URL); trusted: "

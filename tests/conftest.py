@@ -216,3 +216,9 @@ def serve(routes: dict[str, tuple[int, str, bytes]]) -> Iterator[str]:
     finally:
         httpd.shutdown()
         httpd.server_close()
+
+
+def shows_demodata(app: AppTest) -> bool:
+    """Whether the page says 'Demodata' anywhere: its one-line notice, a tile, a chart's label, a notice box."""
+    texts = [*app.info, *app.caption, *app.markdown, *app.warning]
+    return any("Demodata" in element.value for element in texts)

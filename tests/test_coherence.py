@@ -6,7 +6,7 @@ import re
 
 import pandas as pd
 import pytest
-from conftest import run_app
+from conftest import run_app, shows_demodata
 from streamlit import dataframe_util
 
 from ratc.core import charts, context, metadata
@@ -178,7 +178,7 @@ def test_page_runs_from_a_deep_link_with_data_equal_to_the_warehouse(warehouse_f
     params = {"gemeente": "GM0505", "indicator": indicator, "periode": "2020-04"}
     app = run_app(warehouse_file, params, "pages/coherence.py")
     assert app.title[0].value == "Samenhang"
-    assert any("Demodata" in info.value for info in app.info)
+    assert shows_demodata(app)
     assert len(app.get("vega_lite_chart")) == 2 and len(app.get("download_button")) == 10
     assert app.selectbox(key="ctx_indicator").value == indicator
     as_of = dt.date(2020, 4, 30)

@@ -62,3 +62,18 @@ def test_month_keys_stop_at_last_full_month():
 
 def test_as_of_date_is_end_of_month():
     assert str(context.Context(None, "x", "2020-02").as_of_date) == "2020-02-29"
+
+
+def test_without_any_figure_the_month_choice_is_last_month():
+    import datetime as dt
+
+    assert context.months_from_bounds(pd.NaT, pd.NaT, today=dt.date(2026, 12, 2)) == ["2026-11"]
+    assert context.months_from_bounds(pd.Timestamp("2020-03-16"), pd.Timestamp("2020-05-31")) == ["2020-04", "2020-05"]
+
+
+def test_the_default_indicator_is_one_with_figures():
+    catalog = pd.DataFrame({"indicator_id": ["covid_meldingen", "ww_uitkeringen"],
+                            "last_period_date": [pd.Timestamp("2020-09-13"), pd.NaT]})  # fmt: skip
+    assert context.default_indicator(catalog, "ww_uitkeringen") == "covid_meldingen"
+    assert context.default_indicator(catalog.assign(last_period_date=pd.NaT), "ww_uitkeringen") == "ww_uitkeringen"
+    assert context.default_indicator(catalog, "covid_meldingen") == "covid_meldingen"

@@ -222,3 +222,36 @@ def test_sensitive_municipalities_react_more_strongly():
 def test_committed_demo_file_matches_the_generator():
     committed = pd.read_csv(paths.data_dir() / DEMO_SOURCE_FILE, dtype={"area_code": str, "period": str})
     pd.testing.assert_frame_equal(committed, generate(), check_dtype=False)
+
+
+def test_remove_takes_the_demo_data_out_of_ledger_disk_and_warehouse(tmp_path, monkeypatch):
+    import duckdb
+
+    from ratc.__main__ import main
+    from ratc.warehouse import builder as warehouse
+    from ratc.warehouse import lineage
+
+    data = tmp_path / "data"
+    shutil.copytree(paths.data_dir(), data)
+    monkeypatch.setenv("RATC_DATA_DIR", str(data))
+    monkeypatch.setenv("RATC_WAREHOUSE", str(tmp_path / "warehouse.duckdb"))
+    assert main(["demo", "--remove"]) == 0
+    assert lineage.read_ledger(data) == [] and not (data / DEMO_SOURCE_FILE).exists()
+    assert (data / "demo" / "calibration.csv").exists()  # the generator's inputs stay: `demo` brings it back
+    with duckdb.connect(str(warehouse.current_file()), read_only=True) as con:
+        assert con.execute("select count(*) from observations").fetchone()[0] == 0
+    assert main(["demo", "--remove"]) == 0  # nothing left to remove: still fine
+    assert main(["demo"]) == 0
+    assert [record.is_demo for record in lineage.read_ledger(data)] == [True]
+
+
+def test_a_crash_after_the_ledger_leaves_only_an_unused_file(tmp_path):
+    from ratc.demo import generator
+    from ratc.warehouse import lineage
+
+    data = tmp_path / "data"
+    shutil.copytree(paths.data_dir(), data)
+    with lineage.ledger_lock(data):
+        lineage.unregister_demo(data)  # the commit point passed; the process dies before deleting the file
+    assert lineage.read_ledger(data) == [] and (data / DEMO_SOURCE_FILE).exists()
+    assert generator.remove(data) == [] and not (data / DEMO_SOURCE_FILE).exists()

@@ -27,7 +27,18 @@ def test_dutch_numbers(value, decimals, text):
 
 @pytest.mark.parametrize(
     ("fraction", "text"),
-    [(0.234, "+23%"), (-0.05, "-5%"), (0.0001, "±0%"), (None, "–")],
+    [
+        (0.234, "+23%"),
+        (-0.05, "-5%"),
+        (0.0001, "±0%"),
+        (None, "–"),
+        # half away from zero, as a reader rounds (a tile beside a signal sentence shows the same figure)
+        (0.025, "+3%"),
+        (-0.025, "-3%"),
+        (0.125, "+13%"),
+        (0.145, "+15%"),
+        (-0.004, "±0%"),
+    ],  # fmt: skip
 )
 def test_signed_percent(fraction, text):
     assert fmt.signed_percent(fraction) == text

@@ -18,18 +18,15 @@ needs_shared = pytest.mark.skipif(not EXTRACT.exists(), reason="../shared/real i
 
 
 @needs_shared
-def test_rivm_extract_conflicts_with_demo_data_unless_replaced(private_data, capsys):
-    data = private_data
-    before = (data / "imports.csv").read_bytes()
-    assert main(["import", str(EXTRACT), "--layout", "rivm"]) == 1
-    assert "nothing was written" in capsys.readouterr().err
-    assert (data / "imports.csv").read_bytes() == before
+def test_rivm_extract_imports_over_the_demo_data_without_replace(private_data, capsys):
+    assert main(["import", str(EXTRACT), "--layout", "rivm"]) == 0
+    assert "no existing values changed" in capsys.readouterr().out  # demo values are no values in force
 
 
 @needs_shared
 def test_rivm_extract_imports_and_its_weekly_counts_reach_the_warehouse(private_data):
     data, target = private_data, Path(os.environ["RATC_WAREHOUSE"])
-    assert main(["import", str(EXTRACT), "--layout", "rivm", "--replace"]) == 0
+    assert main(["import", str(EXTRACT), "--layout", "rivm"]) == 0
     record = lineage.read_ledger(data)[-1]
     assert record.source.startswith("RIVM") and not record.is_demo
     weekly = rivm.weekly_counts(EXTRACT).set_index(["area_code", "periode"])
@@ -48,8 +45,7 @@ def test_a_cbs_odata_table_imports_through_the_same_validation(private_data, tmp
     document = tmp_path / "82522NED.json"
     document.write_text(json.dumps({"table_id": "82522NED", "source": "CBS StatLine (OData, cbsodata)",
                                     "rows": bankruptcy_rows()}))  # fmt: skip
-    assert main(["import", str(document), "--layout", "cbs"]) == 1  # Dordrecht April 2020 is in the demo data
-    assert main(["import", str(document), "--layout", "cbs", "--replace"]) == 0
+    assert main(["import", str(document), "--layout", "cbs"]) == 0  # over demo data: no conflict, no --replace
     record = lineage.read_ledger(private_data)[-1]
     assert record.source == (
         "CBS StatLine (OData, cbsodata), tabel 82522NED (Faillissementen; bedrijven en instellingen, regio)"

@@ -64,13 +64,20 @@ def built(data_copy, tmp_path) -> tuple[Path, Path]:
 
 @pytest.fixture(scope="module")
 def shared_built(tmp_path_factory) -> tuple[Path, Path]:
-    """One data copy and warehouse for the tests that must not write anything."""
+    """One data copy and warehouse for the tests that must not write anything, with one real value (import 3)."""
     base = tmp_path_factory.mktemp("shared")
     data_dir = base / "data"
     shutil.copytree(ROOT / "data", data_dir)
     target = base / "wh" / "warehouse.duckdb"
     warehouse.build(data_dir, target)
+    deliver_real_value(data_dir, target)
     return data_dir, target
+
+
+def deliver_real_value(data_dir: Path, target: Path) -> lineage.ImportRecord:
+    """Dordrecht's WW of April 2020 as a real delivery, equal to the demo value: a value in force to conflict with."""
+    path = _write(data_dir.parent / "eerste.csv", delivery_csv("Dordrecht;ww_uitkeringen;2020-04;1840;"))
+    return importer.import_file(path, data_dir=data_dir, target=target).record
 
 
 def test_valid_semicolon_csv_with_decimal_comma_and_bom_is_imported(built):
@@ -230,7 +237,7 @@ MALFORMED = [
     (
         "conflict",
         delivery_csv("Dordrecht;ww_uitkeringen;2020-04;1841;"),
-        "Rij 2: Dordrecht, ww_uitkeringen, 2020-04 staat al in de monitor met waarde 1.840 (import 2); "
+        "Rij 2: Dordrecht, ww_uitkeringen, 2020-04 staat al in de monitor met waarde 1.840 (import 3); "
         "het bestand geeft 1.841. Kies 'vervangen'",
     ),
 ]
@@ -260,8 +267,17 @@ def test_identical_existing_values_are_no_conflict(shared_built):
     assert validation.ok and validation.changes.empty
 
 
+def test_a_value_differing_from_a_demo_value_is_no_conflict(built):
+    data_dir, _ = built
+    validation = checking.validate(
+        reading.read_delivery(delivery_csv("Dordrecht;ww_uitkeringen;2020-04;1.841;"), "a.csv"), data_dir
+    )
+    assert validation.ok and validation.changes.empty  # the demo value is 1.840: demo values never conflict
+
+
 def test_conflict_is_replaced_only_when_asked_and_the_change_is_listed(built):
     data_dir, target = built
+    deliver_real_value(data_dir, target)
     path = _write(data_dir.parent / "correctie.csv", delivery_csv("Dordrecht;ww_uitkeringen;2020-04;1900;correctie"))
     refused = importer.import_file(path, data_dir=data_dir, target=target)
     assert refused.record is None and not refused.validation.ok
@@ -397,6 +413,7 @@ def test_cli_import_reports_errors_and_writes_nothing(built, capsys, monkeypatch
     data_dir, target = built
     monkeypatch.setenv("RATC_DATA_DIR", str(data_dir))
     monkeypatch.setenv("RATC_WAREHOUSE", str(target))
+    deliver_real_value(data_dir, target)
     before = snapshot(data_dir, target)
     bad = _write(data_dir.parent / "bad.csv", delivery_csv("Dordrect;ww_uitkeringen;2022-01;12;"))
     assert main(["import", str(bad)]) == 1
@@ -405,7 +422,7 @@ def test_cli_import_reports_errors_and_writes_nothing(built, capsys, monkeypatch
     good = _write(data_dir.parent / "good.csv", delivery_csv("Dordrecht;ww_uitkeringen;2020-04;1850;"))
     assert main(["import", str(good), "--replace", "--source", "Gemeente Dordrecht"]) == 0
     out = capsys.readouterr().out
-    assert "import 3: 1 rows accepted" in out and "Dordrecht, ww_uitkeringen, 2020-04: 1840 -> 1850" in out
+    assert "import 4: 1 rows accepted" in out and "Dordrecht, ww_uitkeringen, 2020-04: 1840 -> 1850" in out
     assert lineage.read_ledger(data_dir)[-1].source == "Gemeente Dordrecht"
 
 

@@ -9,7 +9,7 @@ import re
 
 import pandas as pd
 import pytest
-from conftest import ROOT, SHARED_REAL, chart_data, run_app
+from conftest import ROOT, SHARED_REAL, chart_data, run_app, shows_demodata
 
 from ratc.core import charts, geo, metadata
 from ratc.core.context import Context
@@ -306,7 +306,7 @@ def test_page_runs_for_every_measure_and_its_chart_is_the_map_frame(
     app = run_app(warehouse_file, params, PAGE)
     geometry = geo.map_geometry()
     assert app.title[0].value == "Kaart"
-    assert any("Demodata" in info.value for info in app.info)
+    assert shows_demodata(app)
     assert any(geometry.description in caption.value for caption in app.caption), "says which geometry it shows"
     assert dict(app.query_params) == _expected_url(params)
     options = app.segmented_control(key="kaart_maat").options

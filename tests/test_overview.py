@@ -77,10 +77,19 @@ def test_municipality_table_ranks_the_ten_and_ends_with_the_region(query):
     assert table["Gebied"].iloc[0] == "Dordrecht"  # the most bijstand per 10,000 inhabitants in the demo data
 
 
-def test_region_signals_are_sentences_about_municipalities(query):
-    found = overview.area_signals(query, DECEMBER)
-    assert found and all(s.sentence.startswith("In ") and s.sentence.endswith(").") for s in found)
+@pytest.mark.parametrize("month", ["2020-04", "2020-06", "2020-12", "2021-06", "2021-12"])
+def test_region_signals_are_sentences_about_municipalities_strongest_first(query, month):
+    found = overview.area_signals(query, context.Context(None, "ww_uitkeringen", month))
+    assert all(s.sentence.startswith("In ") and s.sentence.endswith(").") for s in found)
+    assert all(s.area_code.startswith("GM") for s in found)
     assert len({s.indicator_id for s in found}) == len(found)
+    assert [s.p_value for s in found] == sorted(s.p_value for s in found)
+
+
+def test_the_demo_municipalities_differ_by_no_more_than_chance(query):
+    """The demo's municipalities react to the crisis a little differently, within what chance explains: the calm
+    state the pages announce with 'Geen duidelijke afwijkingen' (a signal on simulated data: test_signal_simulation)."""
+    assert overview.area_signals(query, DECEMBER) == []
 
 
 def shown_tiles(app) -> list[tuple[str, str, str]]:

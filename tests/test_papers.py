@@ -61,20 +61,23 @@ def chosen(area: str | None = None, month: str = MONTH) -> context.Context:
     return context.Context(area, "ww_uitkeringen", month)
 
 
-@pytest.fixture(scope="module")
-def sliedrecht(query) -> document.Paper:
-    """Sliedrecht's factsheet: it has signals at the end of 2021."""
-    return factsheet.factsheet(query, chosen("GM0610"), "GM0610", MADE_ON)
+SIGNALLED = ("GM0642", "2020-08")  # Zwijndrecht has two signals in August 2020 (demo data)
 
 
 @pytest.fixture(scope="module")
-def sliedrecht_docx(sliedrecht) -> docx.document.Document:
-    return docx.Document(io.BytesIO(word.to_docx(sliedrecht)))
+def signalled(query) -> document.Paper:
+    """Zwijndrecht's factsheet in a month with signals."""
+    return factsheet.factsheet(query, chosen(*SIGNALLED), SIGNALLED[0], MADE_ON)
 
 
 @pytest.fixture(scope="module")
-def sliedrecht_pdf(sliedrecht) -> PdfReader:
-    return PdfReader(io.BytesIO(pdf.to_pdf(sliedrecht)))
+def signalled_docx(signalled) -> docx.document.Document:
+    return docx.Document(io.BytesIO(word.to_docx(signalled)))
+
+
+@pytest.fixture(scope="module")
+def signalled_pdf(signalled) -> PdfReader:
+    return PdfReader(io.BytesIO(pdf.to_pdf(signalled)))
 
 
 @pytest.fixture(scope="module")
@@ -119,69 +122,70 @@ def captions(document_read) -> list[str]:
     return found
 
 
-def test_factsheet_headings_come_in_order(sliedrecht_docx):
-    assert headings(sliedrecht_docx) == [
-        ("Title", "Factsheet Sliedrecht"),
+def test_factsheet_headings_come_in_order(signalled_docx):
+    assert headings(signalled_docx) == [
+        ("Title", "Factsheet Zwijndrecht"),
         ("Heading 1", "Kerncijfers"),
         ("Heading 1", "Wat wijkt af"),
-        ("Heading 1", "Waar Sliedrecht het meest afwijkt"),
+        ("Heading 1", "Waar Zwijndrecht het meest afwijkt"),
         ("Heading 1", "Bronnen"),
     ]
 
 
-def test_every_picture_has_alt_text_and_300_dpi(sliedrecht, sliedrecht_docx):
-    pictures = [picture for block in sliedrecht.blocks if isinstance(block, document.PictureRow)
+def test_every_picture_has_alt_text_and_300_dpi(signalled, signalled_docx):
+    pictures = [picture for block in signalled.blocks if isinstance(block, document.PictureRow)
                 for picture in block.pictures]  # fmt: skip
     assert 4 <= len(pictures) <= 6
     assert all(images.density(picture) >= 299 for picture in pictures)
-    described = [element.get("descr") for element in sliedrecht_docx.element.body.iter(qn("wp:docPr"))]
+    described = [element.get("descr") for element in signalled_docx.element.body.iter(qn("wp:docPr"))]
     assert len(described) == len(pictures) and all(text and len(text) > 40 for text in described)
     assert all(text.startswith("Lijngrafiek: ") for text in described)
 
 
-def test_word_styles_are_real_and_in_the_house_font(sliedrecht_docx):
-    styles = sliedrecht_docx.styles
+def test_word_styles_are_real_and_in_the_house_font(signalled_docx):
+    styles = signalled_docx.styles
     fonts = styles["Normal"].element.rPr.rFonts
     assert fonts.get(qn("w:ascii")) == "Arial" and fonts.get(qn("w:asciiTheme")) is None
     assert styles["Heading 1"].element.rPr.rFonts.get(qn("w:ascii")) == "Arial"
-    assert {table.style.name for table in sliedrecht_docx.tables} == {"Table Grid", "Normal Table"}  # data, layout
-    assert sliedrecht_docx.core_properties.language == "nl-NL"
-    fields = [field.get(qn("w:instr")) for field in sliedrecht_docx.element.body.iter(qn("w:fldSimple"))]
+    assert {table.style.name for table in signalled_docx.tables} == {"Table Grid", "Normal Table"}  # data, layout
+    assert signalled_docx.core_properties.language == "nl-NL"
+    fields = [field.get(qn("w:instr")) for field in signalled_docx.element.body.iter(qn("w:fldSimple"))]
     assert fields.count("SEQ Tabel \\* ARABIC") == 1 and fields.count("SEQ Figuur \\* ARABIC") >= 4
 
 
-def test_figures_and_tables_are_numbered_in_order(sliedrecht_docx):
-    numbered = [caption.split(".")[0] for caption in captions(sliedrecht_docx)]
+def test_figures_and_tables_are_numbered_in_order(signalled_docx):
+    numbered = [caption.split(".")[0] for caption in captions(signalled_docx)]
     figures = [label for label in numbered if label.startswith("Figuur")]
     assert numbered[0] == "Tabel 1"
     assert figures == [f"Figuur {number}" for number in range(1, len(figures) + 1)]
 
 
-def test_key_figures_are_a_word_table_in_dutch_formats(query, sliedrecht_docx):
-    key_table = next(table for table in sliedrecht_docx.tables if table.rows[0].cells[0].text == "Indicator")
+def test_key_figures_are_a_word_table_in_dutch_formats(query, signalled_docx):
+    key_table = next(table for table in signalled_docx.tables if table.rows[0].cells[0].text == "Indicator")
     header = [cell.text for cell in key_table.rows[0].cells]
     assert header == ["Indicator", "Periode", "Aantal", "Per 10.000", "Regio /10.000", "NL /10.000", "Sinds basis",
                       "Regio", "NL", "Rang"]  # fmt: skip
     rows = {row.cells[0].text: [cell.text for cell in row.cells] for row in key_table.rows[1:]}
-    latest = query("latest_value_by_indicator", area_code="GM0610", as_of_date=chosen().as_of_date)
+    latest = query("latest_value_by_indicator", area_code=SIGNALLED[0], as_of_date=chosen(*SIGNALLED).as_of_date)
     ww = latest.set_index("indicator_id").loc["ww_uitkeringen", "value"]
     assert rows["WW-uitkeringen"][2] == f"{int(ww):,}".replace(",", ".")
     assert rows["WW-uitkeringen"][9].endswith("van 10")
     for cells in rows.values():
         for cell in cells[2:9]:
             assert cell == "–" or DUTCH_NUMBER.match(cell), cell
-    assert not ENGLISH_NUMBER.search(all_text(sliedrecht_docx).replace("SHA-256", ""))
+    assert not ENGLISH_NUMBER.search(all_text(signalled_docx).replace("SHA-256", ""))
 
 
-def test_factsheet_pdf_says_name_signals_sources_and_demodata(query, sliedrecht_pdf):
-    text = pdf_text(sliedrecht_pdf)
-    assert "Factsheet Sliedrecht" in text
-    found = overview.area_signals(query, chosen(), area_code="GM0610", limit=factsheet.SIGNALS)
-    assert found and all(signal.sentence in text for signal in found)
+def test_factsheet_pdf_says_name_signals_sources_and_demodata(query, signalled_pdf):
+    text = pdf_text(signalled_pdf)
+    assert "Factsheet Zwijndrecht" in text
+    found = overview.area_signals(query, chosen(*SIGNALLED), area_code=SIGNALLED[0], limit=factsheet.SIGNALS)
+    assert len(found) == 2 and all(signal.sentence in text for signal in found)
+    assert overview.signals_caption("Zwijndrecht") in text
     assert "Bronnen" in text and "CBS / UWV" in text and "Import 2: demo/observations.csv" in text
     assert "Demodata" in text and "Verwijzen naar deze factsheet" in text
-    assert len(sliedrecht_pdf.pages) <= 2
-    assert sliedrecht_pdf.metadata.title == "Factsheet Sliedrecht"
+    assert len(signalled_pdf.pages) <= 2
+    assert signalled_pdf.metadata.title == "Factsheet Zwijndrecht"
 
 
 def test_the_region_has_a_factsheet_of_its_own(query):
@@ -189,12 +193,13 @@ def test_the_region_has_a_factsheet_of_its_own(query):
     text = pdf_text(PdfReader(io.BytesIO(pdf.to_pdf(paper))))
     assert paper.title == "Factsheet regio Zuid-Holland-Zuid" and "Rang" not in text
     assert "naast Nederland" in text
+    assert overview.no_signals_text() in text  # nothing beyond chance at the end of 2021: the calm sentence
 
 
 @pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="pdftoppm (poppler-utils) is not installed")
-def test_pdf_pages_render_to_png(sliedrecht, tmp_path):
+def test_pdf_pages_render_to_png(signalled, tmp_path):
     """What a person sees: every page renders, and the pages with charts are not blank."""
-    (tmp_path / "factsheet.pdf").write_bytes(pdf.to_pdf(sliedrecht))
+    (tmp_path / "factsheet.pdf").write_bytes(pdf.to_pdf(signalled))
     subprocess.run(["pdftoppm", "-r", "40", "-png", str(tmp_path / "factsheet.pdf"), str(tmp_path / "page")],
                    check=True, timeout=60)  # fmt: skip
     pages = sorted(tmp_path.glob("page-*.png"))
@@ -228,6 +233,46 @@ def test_no_demodata_label_where_no_demo_values_show(real_only):
     assert "Demodata" not in pdf_text(PdfReader(io.BytesIO(pdf.to_pdf(paper))))
     scenario = scenario_paper.scenario_paper(real_only, [scenario_choices.preset("cpb3", DATA)], None, MONTH)
     assert "Demodata" not in pdf_text(PdfReader(io.BytesIO(pdf.to_pdf(scenario))))
+
+
+@pytest.fixture
+def one_real_indicator(tmp_path, monkeypatch):
+    """A copy of data/ where the municipalities delivered real schuldhulp figures: that indicator is real as a
+    whole, the others stay demo."""
+    data = tmp_path / "data"
+    shutil.copytree(warehouse.paths.data_dir(), data)
+    monkeypatch.setenv("RATC_DATA_DIR", str(data))
+    monkeypatch.setenv("RATC_WAREHOUSE", str(tmp_path / "warehouse.duckdb"))
+    codes = ["GM0482", "GM0505", "GM0512", "GM0523", "GM0531", "GM1963", "GM1978", "GM0590", "GM0610", "GM0642"]
+    lines = ["gemeente;indicator;periode;waarde;opmerking"]
+    months = [f"{year}-{month:02d}" for year in (2019, 2020, 2021) for month in range(1, 13)]
+    lines += [f"{code};schuldhulp_aanmeldingen;{month};{20 + number + int(month[-2:])};"
+              for number, code in enumerate(codes) for month in months]  # fmt: skip
+    delivery = tmp_path / "schuldhulp.csv"
+    delivery.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert cli.main(["import", str(delivery), "--source", "Gemeenten Zuid-Holland-Zuid"]) == 0
+    connection = db.open_warehouse(tmp_path / "warehouse.duckdb")
+    yield functools.partial(db.run_query, connection)
+    connection.close()
+
+
+def test_demodata_marks_only_the_indicators_that_are_demo(one_real_indicator):
+    paper = factsheet.factsheet(one_real_indicator, chosen("GM0505"), "GM0505", MADE_ON)
+    read = docx.Document(io.BytesIO(word.to_docx(paper)))
+    key_table = next(table for table in read.tables if table.rows[0].cells[0].text == "Indicator")
+    names = [row.cells[0].text for row in key_table.rows[1:]]
+    assert "Schuldhulp" in names and "WW-uitkeringen · demodata" in names
+    text = all_text(read)
+    assert labels.DEMO_WARNING not in text and "de andere cijfers zijn echt" in text
+    scenario = scenario_paper.scenario_paper(one_real_indicator, [scenario_choices.preset("cpb3", DATA)], None, MONTH)
+    read = docx.Document(io.BytesIO(word.to_docx(scenario)))
+    summary = next(table for table in read.tables if table.rows[0].cells[0].text == "Indicator")
+    assert [row.cells[0].text for row in summary.rows[1:]] == [
+        "WW-uitkeringen · demodata", "Bijstandsuitkeringen · demodata", "Schuldhulp", "Faillissementen · demodata"
+    ]  # fmt: skip
+    assert "De cijfers van WW-uitkeringen, Bijstandsuitkeringen en Faillissementen" in all_text(read).replace(
+        "Demodata: de cijfers", "De cijfers"
+    )
 
 
 @pytest.mark.parametrize(

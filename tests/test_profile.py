@@ -39,7 +39,7 @@ def test_a_rate_is_ranked_by_its_value_and_ties_share_a_rank(query, observations
 
 
 def test_every_tile_names_the_rank_and_the_regions_change(query):
-    tiles = [tile for domain in profile.tiles(query, DORDRECHT_DEC_2021, "GM0505").values() for tile in domain]
+    tiles = [tile for domain in profile.tiles(query, DORDRECHT_DEC_2021, "GM0505").tiles.values() for tile in domain]
     ranks = profile.ranks(query, DORDRECHT_DEC_2021, "GM0505")
     assert {tile.indicator_id for tile in tiles} == set(ranks)
     ww = next(tile for tile in tiles if tile.indicator_id == "ww_uitkeringen")
@@ -83,9 +83,9 @@ def test_profile_page_as_an_alderman_opens_it(warehouse_file, periode):
 def test_a_domain_narrows_tiles_and_small_multiples_to_its_indicators(query):
     catalog = query("indicator_catalog")
     work = set(catalog.loc[catalog["domain_id"] == "werk_economie", "short_name"])
-    assert set(profile.tiles(query, DORDRECHT_DEC_2021, "GM0505", "werk_economie")) == {"Werk & economie"}
-    assert len(profile.tiles(query, DORDRECHT_DEC_2021, "GM0505")) == 5
-    figure = profile.figure(query, DORDRECHT_DEC_2021, "GM0505", "Dordrecht", True, "werk_economie")
+    assert set(profile.tiles(query, DORDRECHT_DEC_2021, "GM0505", "werk_economie").tiles) == {"Werk & economie"}
+    assert len(profile.tiles(query, DORDRECHT_DEC_2021, "GM0505").tiles) == 5
+    figure = profile.figure(query, DORDRECHT_DEC_2021, "GM0505", "Dordrecht", "werk_economie")
     assert {name.removesuffix(" /10.000") for name in figure.data["indicator"]} <= work
     assert figure.meta.subtitle.startswith("Werk & economie: alle indicatoren")
     assert figure.meta.file_stem == "profiel_dordrecht_werk-economie_dec-2021"

@@ -18,6 +18,7 @@ SAMPLE_PARAMS = {
     "period_key": "2020-04",
     "as_of_date": dt.date(2020, 12, 31),
     "from_date": dt.date(2019, 1, 1),
+    "before_date": dt.date(2020, 3, 1),
 }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import chart_data, run_app
+from conftest import chart_data, run_app, shows_demodata
 
 from ratc.scenario import parameters as scenario_data
 from ratc.scenario import settings as scenario_settings
@@ -37,7 +37,7 @@ def test_page_opens_on_the_default_preset_without_parameters(warehouse_file, sto
     assert sliders(app)["bbp_2020"] == DATA.default_preset.bbp_2020
     assert sentence(app).startswith("In de CPB-raming van juni 2020 stijgt het aantal WW-uitkeringen in de regio tot")
     assert dict(app.query_params) == {}
-    assert any("Demodata" in info.value for info in app.info)
+    assert shows_demodata(app)
 
 
 def test_choosing_a_preset_sets_every_slider_and_the_link(warehouse_file, store_url):

@@ -6,7 +6,7 @@ import json
 
 import pandas as pd
 import pytest
-from conftest import run_app
+from conftest import run_app, shows_demodata
 from streamlit import dataframe_util
 
 from ratc.core import context, metadata
@@ -309,7 +309,7 @@ def test_page_runs_every_measure_and_range_from_a_deep_link(warehouse_file, obse
     params = {"gemeente": "GM0505", "indicator": indicator, "periode": "2020-04"}
     app = run_app(warehouse_file, params, "pages/trend_lines.py")
     assert app.title[0].value == "Trends"
-    assert any("Demodata" in info.value for info in app.info)
+    assert shows_demodata(app)
     assert app.selectbox(key="ctx_indicator").value == indicator
     assert app.multiselect(key="trends_gemeenten_GM0505").value == ["GM0505"]
     in_url = {key: value for key, value in params.items() if value != "ww_uitkeringen"}  # the default stays out
@@ -387,9 +387,18 @@ def test_a_context_province_is_drawn_beside_the_region_and_nederland_where_compa
     lines = [",ID,TypeGefailleerde,RegioS,Perioden,UitgesprokenFaillissementen_1"]
     lines += [f'{n},{n},"Bedrijven, instellingen en eenmanszaken",Zuid-Holland,{period},{50 + n % 7}.0'
               for n, period in enumerate(months)]  # fmt: skip
+    lines += [f'{n + 100},{n + 100},"Bedrijven, instellingen en eenmanszaken",Nederland,{period},{300 + n % 11}.0'
+              for n, period in enumerate(months)]  # fmt: skip
     source = private_data.parent / "faillissementen_provincies.csv"
     source.write_text("\n".join(lines) + "\n", encoding="utf-8")
     assert main(["import", str(source)]) == 0
+    # real figures of an indicator replace all its demo figures (README "Demo data"): the ten deliver theirs too
+    municipalities = metadata.read_areas().query("area_type == 'gemeente'")["area_code"]
+    delivery = ["gemeente;indicator;periode;waarde;opmerking"]
+    delivery += [f"{code};faillissementen;{year}-{month:02d};{2 + month % 3};" for code in municipalities
+                 for year in (2019, 2020, 2021) for month in range(1, 13)]  # fmt: skip
+    (private_data.parent / "faillissementen_gemeenten.csv").write_text("\n".join(delivery) + "\n", encoding="utf-8")
+    assert main(["import", str(private_data.parent / "faillissementen_gemeenten.csv")]) == 0
     con = db.open_warehouse(private_data.parent / "warehouse.duckdb")
     try:
         query = functools.partial(db.run_query, con)

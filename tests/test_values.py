@@ -299,7 +299,14 @@ def test_every_value_is_stored_exactly_or_the_file_is_refused(data_dir, case, da
     assert stored_values(validation) == meant, (cells, form)
 
 
-def test_a_round_trip_through_the_template_changes_nothing(tmp_path):
+def test_a_round_trip_through_the_template_changes_nothing(private_data):
+    from ratc.__main__ import main
+
+    # real figures in force (demo values are never in force for a delivery): the demo series delivered as real
+    demo = pd.read_csv(private_data / "demo" / "observations.csv", dtype={"period": str})
+    delivered = private_data.parent / "echt.csv"
+    delivered.write_bytes(template.template_csv(template.rows_in_force(demo)))
+    assert main(["import", str(delivered)]) == 0
     in_force = checking.existing_observations()
     rows = template.rows_in_force(in_force)
     assert len(rows) > 5000

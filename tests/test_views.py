@@ -49,7 +49,7 @@ def test_trends_view_is_the_trends_page_figure(query):
 def test_profile_and_coherence_views(query):
     chosen = context.Context("GM0610", "ww_uitkeringen", "2021-03")
     rendered = views.render(query, "mijn-gemeente", {"gemeente": "GM0610", "periode": "2021-03"})
-    expected = profile.figure(query, chosen, "GM0610", "Sliedrecht", True)
+    expected = profile.figure(query, chosen, "GM0610", "Sliedrecht")
     pd.testing.assert_frame_equal(rendered.figure.data, expected.data)
     scatter = views.render(query, "samenhang", {"grafiek": "spreiding", "y": "faillissementen", "periode": "2021-03"})
     expected = coherence.scatter_figure(query, chosen, "ww_uitkeringen", "faillissementen", "verandering")
@@ -63,7 +63,7 @@ def test_a_pinned_profile_keeps_its_domain_and_an_unknown_domain_falls_back(quer
     chosen = context.Context("GM0610", "ww_uitkeringen", "2021-03")
     params = {"gemeente": "GM0610", "periode": "2021-03", "domein": "gezondheid"}
     rendered = views.render(query, "mijn-gemeente", params)
-    expected = profile.figure(query, chosen, "GM0610", "Sliedrecht", True, "gezondheid")
+    expected = profile.figure(query, chosen, "GM0610", "Sliedrecht", "gezondheid")
     pd.testing.assert_frame_equal(rendered.figure.data, expected.data)
     assert ("Domein", "Gezondheid") in rendered.settings and rendered.notices == []
     unknown = views.render(query, "mijn-gemeente", {**params, "domein": "sport"})

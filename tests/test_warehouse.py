@@ -136,3 +136,56 @@ def test_open_connection_keeps_reading_while_a_rebuild_swaps_files(data_copy, tm
             == "Gezondheid en zorg"
         )
     reader.close()
+
+
+def deliver(data_dir: Path, name: str, rows: list[tuple[str, str, str, float]]) -> lineage.ImportRecord:
+    """Write canonical rows as a real import and record it in the ledger (as the importer's commit does)."""
+    path = data_dir / "imports" / f"{name}.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lines = ["area_code,indicator_id,period,value", *(f"{a},{i},{p},{v:g}" for a, i, p, v in rows)]
+    path.write_text("\n".join(lines) + "\n")
+    return lineage.register(f"imports/{name}.csv", "test", len(rows), is_demo=False, description="", data_dir=data_dir)
+
+
+def observations_of(target: Path) -> pd.DataFrame:
+    with duckdb.connect(str(warehouse.current_file(target)), read_only=True) as con:
+        return con.execute("select * from observations").df()
+
+
+def test_every_observation_says_whether_it_is_demo(observations):
+    assert observations["is_demo"].all()  # the shipped data is demo data only
+
+
+def test_one_real_delivery_of_an_indicator_replaces_all_its_demo_values(data_copy, tmp_path):
+    deliver(data_copy, "bijstand", [("GM0505", "bijstand_uitkeringen", "2020-04", 4100.0)])
+    target = tmp_path / "wh" / "warehouse.duckdb"
+    warehouse.build(data_copy, target)
+    frame = observations_of(target)
+    bijstand = frame[frame["indicator_id"].isin(["bijstand_uitkeringen", "bijstand_per_1000"])]
+    # one real value in force; no demo value of bijstand anywhere: not in another municipality, month, NL or rate
+    assert set(zip(bijstand["indicator_id"], bijstand["area_code"], bijstand["period_key"], strict=True)) == {
+        ("bijstand_uitkeringen", "GM0505", "2020-04"),
+        ("bijstand_per_1000", "GM0505", "2020-04"),
+    }
+    assert not bijstand["is_demo"].any()
+    assert not (frame["area_code"].eq("VR18") & frame["indicator_id"].eq("bijstand_uitkeringen")).any()
+    others = frame[~frame["indicator_id"].isin(["bijstand_uitkeringen", "bijstand_per_1000"])]
+    assert others["is_demo"].all() and len(others) > 10_000
+
+
+def test_a_rate_of_demo_counts_stays_demo_over_a_real_population(data_copy, tmp_path):
+    deliver(data_copy, "bevolking", [("GM0505", "bevolking", "2020", 119_284.0)])
+    target = tmp_path / "wh" / "warehouse.duckdb"
+    warehouse.build(data_copy, target)
+    frame = observations_of(target).set_index(["indicator_id", "area_code", "period_key"])
+    assert not frame.loc[("bevolking", "GM0505", "2020"), "is_demo"]
+    # the rate's import is the population's (the newest it depends on), but its count is demo: so is the rate
+    assert frame.loc[("bijstand_per_1000", "GM0505", "2020-04"), "is_demo"]
+
+
+def test_without_any_import_the_warehouse_is_empty_but_complete(data_copy, tmp_path):
+    (data_copy / "imports.csv").write_text((data_copy / "imports.csv").read_text().splitlines()[0] + "\n")
+    target = tmp_path / "wh" / "warehouse.duckdb"
+    warehouse.build(data_copy, target)
+    frame = observations_of(target)
+    assert frame.empty and "is_demo" in frame.columns

@@ -19,6 +19,7 @@ region_sums as (
         observations_delivered.period_key,
         sum(observations_delivered.value) as value,
         max(observations_delivered.import_id) as import_id,
+        bool_or(observations_delivered.is_demo) as is_demo,
         'som van de gemeenten' as derivation,
     from observations_delivered
     inner join areas

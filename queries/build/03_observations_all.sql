@@ -11,6 +11,7 @@ with numerators as (
         numerator.period_key,
         numerator.value,
         numerator.import_id,
+        numerator.is_demo,
         periods.period_year,
     from indicators as rate
     inner join observations_counts as numerator
@@ -29,6 +30,7 @@ population_by_year as (
         periods.period_year as population_year,
         observations_counts.value as population,
         observations_counts.import_id,
+        observations_counts.is_demo,
     from observations_counts
     inner join periods
         on periods.frequency = 'jaar'
@@ -44,6 +46,7 @@ per_inhabitant as (
         numerators.value / coalesce(population_by_year.population, areas.population_2020) * numerators.scale
             as value,
         greatest(numerators.import_id, coalesce(population_by_year.import_id, numerators.import_id)) as import_id,
+        numerators.is_demo or coalesce(population_by_year.is_demo, false) as is_demo,
         'berekend' as derivation,
     from numerators
     inner join areas
@@ -61,6 +64,7 @@ per_indicator as (
         numerators.period_key,
         numerators.value / denominator.value * numerators.scale as value,
         greatest(numerators.import_id, denominator.import_id) as import_id,
+        numerators.is_demo as is_demo,
         'berekend' as derivation,
     from numerators
     inner join observations_counts as denominator
@@ -70,6 +74,8 @@ per_indicator as (
     where
         numerators.denominator <> 'population'
         and denominator.value > 0
+        -- a real count over a demo one (or the other way round) would mix the two: no rate then
+        and numerators.is_demo = denominator.is_demo
 )
 
 select * from observations_counts

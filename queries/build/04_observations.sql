@@ -11,6 +11,7 @@ with dated as (
         periods.period_number,
         observations_all.value,
         observations_all.import_id,
+        observations_all.is_demo,
         observations_all.derivation,
         indicators.frequency,
         indicators.is_seasonal,
@@ -54,6 +55,7 @@ final as (
             order by dated.period_start_date
         ) as previous_value,
         dated.import_id,
+        dated.is_demo,
         dated.derivation,
     from dated
     left join fixed_baselines

@@ -51,13 +51,26 @@ class ChartMeta:
     file_stem: str
     is_demo: bool = False
     made_on: dt.date | None = None
+    # when only some parts of a chart are demo (panels, rows): their names
+    demo_parts: tuple[str, ...] = ()
 
     @property
     def source_line(self) -> str:
         """'Bron: CBS / UWV (Demodata). RAT-C Zuid-Holland-Zuid, 25 november 2026.'"""
-        demo = " (Demodata)" if self.is_demo else ""
+        demo = ""
+        if self.is_demo:
+            demo = f" (Demodata: {', '.join(self.demo_parts)})" if self.demo_parts else " (Demodata)"
         made_on = self.made_on or dt.date.today()
         return f"Bron: {self.source}{demo}. RAT-C Zuid-Holland-Zuid, {fmt.date_long(made_on)}."
+
+    @property
+    def demo_note(self) -> str:
+        """What the label above a chart says: all of it is demo, or which parts are."""
+        if not self.is_demo:
+            return ""
+        if self.demo_parts:
+            return f"Demodata in deze grafiek: {fmt.listing(self.demo_parts)}; de andere cijfers zijn echt."
+        return "Deze grafiek toont demodata."
 
 
 def house_config() -> dict:

@@ -55,6 +55,25 @@ def month_keys(first_day: dt.date, last_day: dt.date) -> list[str]:
     return [period.key for period in periods.period_range(first, last)]
 
 
+def months_from_bounds(first_day, last_day, today: dt.date | None = None) -> list[str]:
+    """The months of the "stand per" choice from the first and last day with figures (timestamps or dates);
+    without any figure (both missing), or without a full month, only the month before today's."""
+    if pd.notna(first_day) and pd.notna(last_day):
+        months = month_keys(pd.Timestamp(first_day).date(), pd.Timestamp(last_day).date())
+        if months:
+            return months
+    last_month = periods.period_containing(today or dt.date.today(), "maand").start - dt.timedelta(days=1)
+    return [periods.period_containing(last_month, "maand").key]
+
+
+def default_indicator(catalog: pd.DataFrame, preferred: str) -> str:
+    """The indicator a page opens on: the preferred one while it has figures, else the first that has."""
+    delivered = catalog.loc[catalog["last_period_date"].notna(), "indicator_id"].tolist()
+    if preferred in delivered or not delivered:
+        return preferred
+    return str(delivered[0])
+
+
 def choices_from(
     areas: pd.DataFrame, indicator_ids: Sequence[str], months: Sequence[str], default_indicator: str
 ) -> Choices:

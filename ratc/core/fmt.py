@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 import zoneinfo
+from collections.abc import Sequence
+from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
@@ -31,12 +33,19 @@ def number(value: float | None, decimals: int = 0, trim: bool = False) -> str:
 
 
 def signed_percent(fraction: float | None, decimals: int = 0) -> str:
-    """A relative change as a signed Dutch percentage: 0.234 -> '+23%'."""
+    """A relative change as a signed Dutch percentage, rounded half away from zero: 0.234 -> '+23%', -0.025 -> '-3%'."""
     if fraction is None or (isinstance(fraction, float) and math.isnan(fraction)):
         return "–"
-    rounded = round(fraction * 100, decimals)
+    rounded = half_away(fraction * 100, decimals)
     sign = "+" if rounded > 0 else ("-" if rounded < 0 else "±")
     return f"{sign}{number(abs(rounded), decimals)}%"
+
+
+def half_away(value: float, decimals: int = 0) -> float:
+    """`value` rounded half away from zero, as a reader rounds: 2.5 -> 3, -2.5 -> -3 (Python's round gives 2)."""
+    # read to nine decimals first: 0.145 * 100 is 14.499999999999998 in binary floating point, and means 14.5
+    exact = Decimal(f"{value:.9f}")
+    return float(exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
 
 
 def relative_change(value: float | None, reference: float | None) -> float | None:
@@ -75,3 +84,13 @@ WORDS = ("nul", "een", "twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "
 def count_word(count: int) -> str:
     """A count as Dutch writes it in a sentence: words up to twelve ('tien'), digits above ('355')."""
     return WORDS[count] if 0 <= count < len(WORDS) else number(count)
+
+
+def listing(names: Sequence[str], limit: int = 10) -> str:
+    """Names as a Dutch list: 'Dordrecht, Gorinchem en Sliedrecht'; past `limit` names '… en 12 andere'."""
+    names = list(names)
+    if len(names) > limit:
+        return ", ".join(names[: limit - 1]) + f" en {number(len(names) - limit + 1)} andere"
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " en " + names[-1]

@@ -223,6 +223,22 @@ def write_and_register(data_dir: Path | None = None) -> lineage.ImportRecord:
     )
 
 
+def remove(data_dir: Path | None = None) -> list[lineage.ImportRecord]:
+    """Take the demo observations out of the monitor: their ledger entries (the commit point), then their files.
+
+    All or nothing like an import: until the ledger is rewritten in one rename nothing changed; after it, the build
+    no longer reads the files, so a crash before they are deleted leaves only an unused file that a second run
+    removes. Rebuild the warehouse afterwards (`warehouse.ensure`).
+    """
+    base = data_dir or paths.data_dir()
+    with lineage.ledger_lock(base):
+        removed = lineage.unregister_demo(base)
+        for record in removed:
+            (base / record.file_path).unlink(missing_ok=True)
+        (base / DEMO_SOURCE_FILE).unlink(missing_ok=True)
+    return removed
+
+
 def _areas(data_dir: Path | None) -> pd.DataFrame:
     """Municipalities and NL with population, calibration persons and deprivation index."""
     areas = read_areas(data_dir)

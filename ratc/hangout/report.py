@@ -132,8 +132,10 @@ def collect(
         practices=list(referred.values()),
         view_titles={view.view_id: view.title for view in pinned},
         made_on=made_on,
-        is_demo=views.is_demo(query),
-    )
+        # the report says 'Demodata' when a figure in it shows demo figures; each such figure says so itself too
+        is_demo=any(section.rendered is not None and section.rendered.figure is not None
+                    and section.rendered.figure.meta.is_demo for section in drawn.values()),
+    )  # fmt: skip
 
 
 def _draw(query: Query, view: pinning.PinnedView, draw: Callable) -> ViewSection:
@@ -219,7 +221,7 @@ def placement_rows(table: pd.DataFrame) -> list[list[str]]:
 
 def colophon(report: Report) -> str:
     """Where the report comes from and when it was made."""
-    demo = " De cijfers zijn demodata." if report.is_demo else ""
+    demo = " Grafieken met demodata zeggen dat in hun bronregel." if report.is_demo else ""
     return (
         f"Gemaakt met de RAT-C monitor Zuid-Holland-Zuid op {fmt.date_long(report.made_on)}. De grafieken zijn "
         f"getekend uit de monitor zoals die toen was; elke grafiek noemt haar bron.{demo}"

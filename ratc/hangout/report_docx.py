@@ -37,7 +37,11 @@ def to_docx(report: Report) -> bytes:
     document.add_heading(f"Verslag hang-out: {info.title}", level=0)
     document.add_paragraph(subtitle(report))
     if report.is_demo:
-        docx_style.note(document, "Demodata: de cijfers in dit verslag zijn gegenereerd voor demonstratie en training.")
+        docx_style.note(
+            document,
+            "Demodata: cijfers in dit verslag zijn gegenereerd voor demonstratie en training; elke "
+            "grafiek met demodata zegt het in haar bronregel.",
+        )
 
     document.add_heading("Inleiding", level=1)
     for paragraph in (info.introduction or DEFAULT_INTRODUCTION).split("\n\n"):

@@ -28,8 +28,8 @@ def to_html(report: Report) -> str:
     info = report.session
     out = [f"<h1>Verslag hang-out: {_e(info.title)}</h1>", f"<p class='sub'>{_e(subtitle(report))}</p>"]
     if report.is_demo:
-        out.append("<p class='demo'>Demodata: de cijfers in dit verslag zijn gegenereerd voor demonstratie en "
-                   "training.</p>")  # fmt: skip
+        out.append("<p class='demo'>Demodata: cijfers in dit verslag zijn gegenereerd voor demonstratie en "
+                   "training; elke grafiek met demodata zegt het in haar bronregel.</p>")  # fmt: skip
     out.append("<h2>Inleiding</h2>")
     out += [f"<p>{_e(part)}</p>" for part in (info.introduction or DEFAULT_INTRODUCTION).split("\n\n")]
     out.append("<h2>Deelnemers</h2>")

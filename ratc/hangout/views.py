@@ -93,9 +93,10 @@ def relative_link(url_path: str, params: Params) -> str:
 def context_choices(query: Query) -> context.Choices:
     """The valid context values from the warehouse (as the app's sidebar offers them)."""
     bounds = query("period_bounds").iloc[0]
-    months = context.month_keys(bounds["first_period_date"].date(), bounds["last_period_date"].date())
-    return context.choices_from(query("area_list"), query("indicator_catalog")["indicator_id"], months,
-                                DEFAULT_INDICATOR)  # fmt: skip
+    months = context.months_from_bounds(bounds["first_period_date"], bounds["last_period_date"])
+    catalog = query("indicator_catalog")
+    default = context.default_indicator(catalog, DEFAULT_INDICATOR)
+    return context.choices_from(query("area_list"), catalog["indicator_id"], months, default)
 
 
 def context_params(chosen: context.Context) -> dict[str, str]:
@@ -125,8 +126,12 @@ def _context_settings(query: Query, chosen: context.Context, choices: context.Ch
 
 
 def is_demo(query: Query) -> bool:
-    """Whether the warehouse holds demo data (every figure, presentation and report then says so)."""
-    return bool(query("import_lineage")["is_demo"].any())
+    """Whether any figure the monitor shows is demo data (a presentation and a report then say so).
+
+    Once an indicator has real figures none of its demo values is used, so after `python -m ratc demo --remove`,
+    or when every indicator has been delivered, this is False.
+    """
+    return bool(query("indicator_catalog")["is_demo"].any())
 
 
 def _trends(query: Query, params: dict[str, str]) -> Rendered:
@@ -147,6 +152,9 @@ def _trends(query: Query, params: dict[str, str]) -> Rendered:
         notices.append(f"Periode '{preset}' bestaat niet; de hele periode wordt getoond.")
         preset = "alles"
     figure, reason = trends.trend_figure(query, chosen, municipalities, measure, preset)
+    if figure is not None and reason:  # a note on the region's line, not a reason for no figure
+        notices.append(reason)
+        reason = ""
     settings = _context_settings(query, chosen, choices)
     shown = ", ".join(choices.municipalities[code] for code in municipalities) or "alleen de regio"
     settings += [
@@ -161,7 +169,7 @@ def _trends(query: Query, params: dict[str, str]) -> Rendered:
 def _map(query: Query, params: dict[str, str]) -> Rendered:
     """Kaart: the publication map; param maat (waarde, per_10k, verandering), besides the context."""
     from ratc.core import geo
-    from ratc.monitor import map_frame, map_view
+    from ratc.monitor import coverage, map_frame, map_view
 
     chosen, choices, notices = _context(query, params)
     indicator = map_frame.indicator_row(query, chosen.indicator)
@@ -170,10 +178,12 @@ def _map(query: Query, params: dict[str, str]) -> Rendered:
         notices.append(f"Weergave '{measure}' past niet bij deze indicator; de standaardweergave wordt getoond.")
         measure = map_frame.default_measure(indicator)
     geometry = geo.map_geometry()
-    figure = map_view.static_figure(query, chosen, measure, is_demo(query), geometry.description)
+    empty = coverage.indicator_empty_text(query, chosen.indicator)
+    figure = None if empty else map_view.static_figure(query, chosen, measure, geometry.description)
     settings = _context_settings(query, chosen, choices)[1:]
     settings += [("Weergave", map_frame.MEASURE_BUTTONS.get(measure, measure)), ("Kaart", geometry.description)]
-    return Rendered("kaart", "Kaart", _figure_title(figure, "Kaart"), figure, settings, notices=notices)
+    return Rendered("kaart", "Kaart", _figure_title(figure, "Kaart"), figure, settings, reason=empty or "",
+                    notices=notices)  # fmt: skip
 
 
 def _profile(query: Query, params: dict[str, str]) -> Rendered:
@@ -189,10 +199,12 @@ def _profile(query: Query, params: dict[str, str]) -> Rendered:
     if domain not in domains:
         notices.append(f"Domein '{domain}' bestaat niet; alle domeinen worden getoond.")
         domain = overview.ALL_DOMAINS
-    figure = profile.figure(query, chosen, chosen.gemeente, name, is_demo(query), domain)
+    figure = profile.figure(query, chosen, chosen.gemeente, name, domain)
     settings = [item for item in _context_settings(query, chosen, choices) if item[0] != "Indicator"]
     settings.append(("Domein", domains[domain]))
-    return Rendered("mijn-gemeente", "Mijn gemeente", _figure_title(figure, name), figure, settings, notices=notices)
+    reason = "" if figure is not None else f"Nog geen cijfers aangeleverd voor {name}."
+    return Rendered("mijn-gemeente", "Mijn gemeente", _figure_title(figure, name), figure, settings, reason=reason,
+                    notices=notices)  # fmt: skip
 
 
 def _coherence(query: Query, params: dict[str, str]) -> Rendered:
@@ -208,6 +220,7 @@ def _coherence(query: Query, params: dict[str, str]) -> Rendered:
     if chart == "heatmap":
         figure = coherence.heatmap_figure(query, chosen)
         settings = [item for item in settings if item[0] != "Indicator"]
+        reason = "Nog geen cijfers aangeleverd die met de periode vóór de crisis te vergelijken zijn."
     else:
         labels = coherence.indicator_labels(query)
         indicator_y = params.get("y") or coherence.partner(chosen.indicator)
@@ -218,10 +231,13 @@ def _coherence(query: Query, params: dict[str, str]) -> Rendered:
         if measure not in coherence.SCATTER_MEASURES:
             measure = "verandering"
         figure = coherence.scatter_figure(query, chosen, chosen.indicator, indicator_y, measure)
+        reason = coherence.scatter_empty_text(query, chosen.indicator, indicator_y) or ""
         settings = [("Indicator horizontaal", labels[chosen.indicator]), ("Indicator verticaal", labels[indicator_y]),
                     ("Maat", coherence.SCATTER_MEASURES[measure]), *settings[1:]]  # fmt: skip
     settings.append(("Grafiek", COHERENCE_CHARTS[chart]))
-    return Rendered("samenhang", "Samenhang", _figure_title(figure, "Samenhang"), figure, settings, notices=notices)
+    reason = "" if figure is not None else reason
+    return Rendered("samenhang", "Samenhang", _figure_title(figure, "Samenhang"), figure, settings, reason=reason,
+                    notices=notices)  # fmt: skip
 
 
 def _scenario(query: Query, params: dict[str, str]) -> Rendered:
@@ -229,7 +245,10 @@ def _scenario(query: Query, params: dict[str, str]) -> Rendered:
     module = _scenario_module()
     if module is None:
         raise ViewError("De scenariopagina is in deze versie van de monitor niet beschikbaar.")
-    figure = module.view_figure(params, query)
+    try:
+        figure = module.view_figure(params, query)
+    except getattr(module, "IncompleteData", ()) as problem:  # not enough figures yet: the view says which
+        return Rendered("scenarios", "Scenario's", "Scenario", None, [], reason=str(problem))
     # the rounded Dutch table for the view's own area when the module offers it, else the full numbers
     display = getattr(module, "headline_display", None)
     headline = display(params, query) if callable(display) else module.headline_table(params, query)

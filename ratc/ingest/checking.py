@@ -100,10 +100,16 @@ def validate(
 
 
 def existing_observations(data_dir: Path | None = None) -> pd.DataFrame:
-    """The observations in force according to the ledger's files (the newest import winning), without DuckDB."""
+    """The real observations in force according to the ledger's files (the newest import winning), without DuckDB.
+
+    Demo values are left out: a real delivery never conflicts with them, it replaces its indicators' demo values
+    as a whole (the warehouse build drops them).
+    """
     base = data_dir or paths.data_dir()
     frames = []
     for record in lineage.read_ledger(base):
+        if record.is_demo:
+            continue
         path = base / record.file_path
         if path.exists():
             frame = pd.read_csv(path, dtype={"area_code": str, "indicator_id": str, "period": str, "value": "float64"})

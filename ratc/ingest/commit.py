@@ -7,13 +7,11 @@ build and removed by the next import, so a crash at any moment leaves ledger and
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import hashlib
 import os
 import re
 import signal
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -50,7 +48,7 @@ def accept(
     folder = base / IMPORTS_DIR
     (folder / ORIGINALS_DIR).mkdir(parents=True, exist_ok=True)
     report(0.02, "Aanlevering opslaan")
-    with _import_lock(folder):
+    with lineage.ledger_lock(base):
         _remove_orphans(base)
         if not validation.replace:
             # Data may have arrived since the file was validated; the check must hold at the commit point.
@@ -163,17 +161,6 @@ def _remove_orphans(data_dir: Path) -> None:
             or (re.match(r"\d{4,}_", path.name) and path.name.split("_", 1)[0] not in numbers)
         ):
             path.unlink(missing_ok=True)
-
-
-@contextlib.contextmanager
-def _import_lock(folder: Path) -> Iterator[None]:
-    """One import at a time per data folder, so numbering and orphan clean-up never race."""
-    with open(folder / ".lock", "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _crash_point(name: str) -> None:

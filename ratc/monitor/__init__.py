@@ -1,2 +1,3 @@
 """Track 1, measuring: the overview, tiles, signals, profile, trends, coherence, map and sources, each a question
-answered from the warehouse through a `query` function. May import ratc.warehouse and ratc.core."""
+answered from the warehouse through a `query` function, and coverage: what cannot be shown yet and what is demo.
+May import ratc.warehouse and ratc.core."""

@@ -39,6 +39,23 @@ PARTNERS = {
 }
 DEFAULT_PARTNER = "bijstand_uitkeringen"
 SOURCE_ALL = "RAT-C monitor (zie Bronnen & imports per indicator)"
+DEMO_SUFFIX = " · demodata"
+HEATMAP_COLUMNS = [
+    "domein",
+    "indicator_id",
+    "indicator",
+    "gebied_code",
+    "gebied",
+    "soort",
+    "periode_code",
+    "periode",
+    "waarde",
+    "basiswaarde",
+    "verandering_pct",
+    "polariteit",
+    "slechter_score",
+    "verandering_tekst",
+]  # an indicator's label in a chart that shows demo and real indicators side by side
 
 
 @dataclass(frozen=True)
@@ -63,28 +80,37 @@ def partner(indicator_id: str) -> str:
     return PARTNERS.get(indicator_id, DEFAULT_PARTNER if indicator_id != DEFAULT_PARTNER else "ww_uitkeringen")
 
 
-def heatmap(query: Query, chosen: Context, made_on: dt.date | None = None) -> Figure:
-    """Every municipality (and the region) × every indicator with a baseline: the change, coloured by badness."""
+def heatmap(query: Query, chosen: Context, made_on: dt.date | None = None) -> Figure | None:
+    """Every municipality (and the region) × every indicator with a baseline: the change, coloured by badness;
+    None while no indicator has a change to show."""
     catalog = query("indicator_catalog")
     latest = query("latest_value_by_area", as_of_date=chosen.as_of_date)
     frame = heatmap_frame(latest, catalog, query("area_list"))
+    if frame.empty:
+        return None
     month = periods.parse_period(chosen.periode, "maand")
+    demo = frame["demodata"].eq("ja") if "demodata" in frame else pd.Series(False, index=frame.index)
+    demo_parts = () if demo.all() else tuple(dict.fromkeys(frame.loc[demo, "indicator"].str.removesuffix(DEMO_SUFFIX)))
     meta = charts.ChartMeta(
         title="Verandering per gemeente en indicator",
         subtitle=f"Laatste periode t/m {month.label} t.o.v. vóór de crisis · rood = ongunstig, blauw = gunstig",
         source=SOURCE_ALL,
         file_stem=export.file_stem("samenhang", month.label),
-        is_demo=_is_demo(query, latest),
+        is_demo=bool(demo.any()),
         made_on=made_on,
+        demo_parts=demo_parts,
     )
     return Figure(frame, heatmap_chart(frame), meta, describe_heatmap(frame), heatmap_table(frame))
 
 
 def heatmap_frame(latest: pd.DataFrame, catalog: pd.DataFrame, areas: pd.DataFrame) -> pd.DataFrame:
-    """One row per area and indicator with a baseline: change in %, badness score and its Dutch text."""
-    shown = catalog[catalog["has_baseline"] & (catalog["numerator_id"] == "")]
+    """One row per area and indicator with a baseline: change in %, badness score and its Dutch text; with demo
+    figures a column `demodata` ('ja'), and where real ones are beside them, the demo indicators' labels say so."""
+    shown = catalog[catalog["has_baseline"] & (catalog["numerator_id"] == "")].drop(columns="is_demo", errors="ignore")
     rows = latest.merge(shown, on="indicator_id").merge(areas, on="area_code")
     rows = rows[rows["area_type"].isin(["gemeente", "regio"])]
+    if rows.empty:  # nothing delivered yet: an empty result's columns are text, so no arithmetic on them
+        return pd.DataFrame(columns=HEATMAP_COLUMNS)
     area_order = {code: number for number, code in enumerate(areas["area_code"])}
     indicator_order = {indicator: number for number, indicator in enumerate(shown["indicator_id"])}
     rows = rows.assign(
@@ -113,6 +139,11 @@ def heatmap_frame(latest: pd.DataFrame, catalog: pd.DataFrame, areas: pd.DataFra
         }
     )
     frame["verandering_tekst"] = [_signed(value) for value in frame["verandering_pct"]]
+    demo = rows["is_demo"].astype(bool).to_numpy()
+    if demo.any():
+        frame["demodata"] = np.where(demo, "ja", "")
+        if not demo.all():
+            frame["indicator"] = frame["indicator"].where(~demo, frame["indicator"] + DEMO_SUFFIX)
     numbers = ["waarde", "basiswaarde", "verandering_pct", "slechter_score"]
     return frame.reset_index(drop=True).astype({column: "str" for column in frame.columns if column not in numbers})
 
@@ -161,7 +192,7 @@ def scatter(
         subtitle=f"{what}, laatste periode t/m {month.label} · de stippellijnen zijn de regio Zuid-Holland-Zuid",
         source="; ".join(dict.fromkeys(sources)),
         file_stem=export.file_stem(f"{x_row['short_name']}-vs-{y_row['short_name']}", month.label),
-        is_demo=_is_demo(query, latest[latest["indicator_id"].isin([indicator_x, indicator_y])]),
+        is_demo=bool(x_row["is_demo"] or y_row["is_demo"]),
         made_on=made_on,
     )
     chart = scatter_chart(frame, axis_title(x_row, x_kind), axis_title(y_row, y_kind), x_kind, y_kind, chosen.gemeente)
@@ -262,24 +293,42 @@ def _signed(percent: float) -> str:
     return fmt.signed_percent(None if pd.isna(percent) else percent / 100)
 
 
-def _is_demo(query: Query, rows: pd.DataFrame) -> bool:
-    """Whether any of these rows came from a demo import."""
-    imports = query("import_lineage")
-    return bool(imports.loc[imports["import_id"].isin(set(rows["import_id"])), "is_demo"].any())
-
-
 def _in_sentence(name: str) -> str:
     """A short name inside a sentence: 'Bijstandsuitkeringen' -> 'bijstandsuitkeringen', 'WW-uitkeringen' stays."""
     return name[:1].lower() + name[1:] if name[1:2].islower() else name
 
 
-def heatmap_figure(query: Query, chosen: Context) -> charts.Figure:
-    """The heatmap published once, for showing and exporting."""
+def heatmap_figure(query: Query, chosen: Context) -> charts.Figure | None:
+    """The heatmap published once, for showing and exporting; None while no indicator has a change to show."""
     figure = heatmap(query, chosen)
+    if figure is None:
+        return None
     return charts.make_figure(figure.chart, figure.frame, figure.meta, figure.description, figure.table)
 
 
-def scatter_figure(query: Query, chosen: Context, indicator_x: str, indicator_y: str, measure: str) -> charts.Figure:
-    """The scatter published once, for showing and exporting."""
+def scatter_empty_text(query: Query, indicator_x: str, indicator_y: str) -> str | None:
+    """Why there is no scatter of these two indicators, or None: one has no figures yet, or one is demo data and the
+    other real (a point would pair a made-up value with an observed one)."""
+    catalog = query("indicator_catalog").set_index("indicator_id")
+    rows = [catalog.loc[indicator] for indicator in (indicator_x, indicator_y)]
+    never = [str(row["name"]) for row in rows if pd.isna(row["last_period_date"])]
+    if never:
+        return f"Nog geen cijfers aangeleverd voor {fmt.listing(list(dict.fromkeys(never)))}."
+    if bool(rows[0]["is_demo"]) != bool(rows[1]["is_demo"]):
+        demo, real = (rows[0], rows[1]) if rows[0]["is_demo"] else (rows[1], rows[0])
+        return (
+            f"De cijfers van {_in_sentence(str(demo['short_name']))} zijn demodata, die van "
+            f"{_in_sentence(str(real['short_name']))} echt: die worden niet tegen elkaar uitgezet. Kies twee "
+            "indicatoren met echte cijfers."
+        )
+    return None
+
+
+def scatter_figure(
+    query: Query, chosen: Context, indicator_x: str, indicator_y: str, measure: str
+) -> charts.Figure | None:
+    """The scatter published once, for showing and exporting; None when `scatter_empty_text` says why not."""
+    if scatter_empty_text(query, indicator_x, indicator_y):
+        return None
     figure = scatter(query, chosen, indicator_x, indicator_y, measure)
     return charts.make_figure(figure.chart, figure.frame, figure.meta, figure.description, figure.table)

@@ -104,7 +104,9 @@ def scatter_chart(
     municipalities = frame[frame["soort"] == "gemeente"].assign(
         is_gekozen=lambda rows: rows["gebied_code"] == (highlight or "")
     )
-    region = frame[frame["soort"] == "regio"]
+    # the region as literal values: only the columns drawn, and only with both figures (NaN is not valid JSON, and a
+    # region without a figure, while municipalities have not all delivered, has no lines to draw)
+    region = frame.loc[frame["soort"] == "regio", ["gebied", "x", "y", "x_periode", "y_periode"]].dropna()
     tooltip = [
         alt.Tooltip("gebied:N", title="Gemeente"),
         alt.Tooltip("x:Q", title=x_title, format=",.1f"),

@@ -74,6 +74,7 @@ def map_frame(query: Query, chosen: Context, measure: str, geometry: MapGeometry
             "klasse_label": [MISSING_LABEL if pd.isna(c) else label_of[int(c)] for c in classes],
             "kleur": [MISSING_COLOUR if pd.isna(c) else colour_of[int(c)] for c in classes],
             "is_gekozen": frame["area_code"] == chosen.gemeente,
+            "is_demo": frame["is_demo"].astype("boolean").fillna(False).astype(bool),
             "label": [
                 f"{label_name(code, name, geometry.is_tiles)}\n{short_text(value, measure, indicator)}"
                 for code, name, value in zip(frame["area_code"], frame["area_name"], shown, strict=True)

@@ -242,9 +242,10 @@ def chart_meta(frame: pd.DataFrame, indicator: Mapping, measure: str, geometry: 
 
 
 def export_table(frame: pd.DataFrame, measure: str) -> pd.DataFrame:
-    """The map's data as a Dutch table, by rank: for the downloads and the table under the chart."""
+    """The map's data as a Dutch table, by rank: for the downloads and the table under the chart; a column
+    'Demodata' only when it shows demo figures."""
     ordered = frame.sort_values(["rang", "gemeente"], na_position="last")
-    return pd.DataFrame({
+    table = pd.DataFrame({
         "Gemeente": ordered["gemeente"],
         "CBS-code": ordered["gemeentecode"],
         "Periode": ordered["periode"],
@@ -254,6 +255,9 @@ def export_table(frame: pd.DataFrame, measure: str) -> pd.DataFrame:
         f"Rang ({MEASURES[measure].lower()}, hoogste = 1)": ordered["rang"],
         "Klasse": ordered["klasse_label"],
     }).reset_index(drop=True)  # fmt: skip
+    if ordered["is_demo"].any():
+        table["Demodata"] = ordered["is_demo"].map({True: "ja", False: ""}).to_numpy()
+    return table
 
 
 def _change_word(change: float, rise: str, fall: str, level: str) -> str:
@@ -261,7 +265,7 @@ def _change_word(change: float, rise: str, fall: str, level: str) -> str:
     return rise if change > 0 else fall if change < 0 else level
 
 
-def static_figure(query: Query, chosen: Context, measure: str, is_demo: bool, geometry_version: str) -> charts.Figure:
+def static_figure(query: Query, chosen: Context, measure: str, geometry_version: str) -> charts.Figure:
     """The publication map (Altair) with its data, published once; `geometry_version` keys a change of geometry."""
     geometry = geo.map_geometry()
     indicator = indicator_row(query, chosen.indicator)
@@ -271,7 +275,7 @@ def static_figure(query: Query, chosen: Context, measure: str, is_demo: bool, ge
     return charts.make_figure(
         static_chart(frame, geometry, measure, indicator),
         export_table(frame, measure),
-        chart_meta(frame, indicator, measure, geometry, is_demo, month.label),
+        chart_meta(frame, indicator, measure, geometry, bool(frame["is_demo"].any()), month.label),
         text,
     )
 
@@ -285,6 +289,7 @@ class InteractiveMap:
     legend_title: str
     legend_html: str
     description: str
+    is_demo: bool = False
 
 
 def interactive_map(query: Query, chosen: Context, measure: str, geometry_version: str) -> InteractiveMap:
@@ -300,4 +305,5 @@ def interactive_map(query: Query, chosen: Context, measure: str, geometry_versio
         legend_title=legend_title(indicator, measure),
         legend_html=legend_html(legend_entries(frame, measure, indicator)),
         description=text,
+        is_demo=bool(frame["is_demo"].any()),
     )

@@ -10,7 +10,7 @@ import pandas as pd
 from ratc.core import fmt, metadata
 from ratc.core.context import Context
 from ratc.core.periods import parse_period
-from ratc.monitor import signals, tiles
+from ratc.monitor import coverage, signal_statistics, signals, tiles
 
 Query = Callable[..., pd.DataFrame]
 SPARKLINE_FROM = dt.date(2019, 1, 1)
@@ -39,7 +39,18 @@ def area_tiles(
     reference_code: str | None = None,
     notes: dict[str, str] | None = None,
 ) -> dict[str, list[tiles.Tile]]:
-    """KPI tiles per domain for one area, optionally with a reference area's change beside it."""
+    """KPI tiles per domain for one area, optionally with a reference area's change beside it.
+
+    The region's tiles name the municipalities its figure misses: on a tile without a value when it has none, beside
+    the value when only the newest period is incomplete.
+    """
+    placeholders = None
+    if area_code == metadata.REGION_CODE:
+        gaps = coverage.region_gap_texts(query, chosen)
+        latest_region = query("latest_value_by_indicator", area_code=area_code, as_of_date=chosen.as_of_date)
+        has_value = set(latest_region["indicator_id"])
+        placeholders = {indicator: text for indicator, text in gaps.items() if indicator not in has_value}
+        notes = {**(notes or {}), **{indicator: text for indicator, text in gaps.items() if indicator in has_value}}
     reference = None
     if reference_code:
         reference = query("latest_value_by_indicator", area_code=reference_code, as_of_date=chosen.as_of_date)
@@ -52,6 +63,7 @@ def area_tiles(
         imports=query("import_lineage"),
         reference=reference,
         notes=notes,
+        placeholders=placeholders,
     )
 
 
@@ -65,23 +77,26 @@ def domain_params(domain: str) -> dict[str, str]:
     return {} if domain == ALL_DOMAINS else {"domein": domain}
 
 
-def of_domain(query: Query, tiles_by_domain: dict[str, list[tiles.Tile]], domain: str) -> dict[str, list[tiles.Tile]]:
-    """The tiles of one domain (by id), or all of them."""
-    if domain == ALL_DOMAINS:
-        return tiles_by_domain
-    name = domain_options(query).get(domain)
-    return {domain_name: shown for domain_name, shown in tiles_by_domain.items() if domain_name == name}
+def region_tiles(query: Query, chosen: Context, domain: str = ALL_DOMAINS) -> tiles.TileBoard:
+    """The region's KPI tiles, of all domains or one, with what has no figure to show yet."""
+    return tile_board(query, area_tiles(query, metadata.REGION_CODE, chosen), chosen, "de regio", domain)
 
 
-def region_tiles(query: Query, chosen: Context, domain: str = ALL_DOMAINS) -> dict[str, list[tiles.Tile]]:
-    """The region's KPI tiles, of all domains or one."""
-    return of_domain(query, area_tiles(query, metadata.REGION_CODE, chosen), domain)
+def tile_board(
+    query: Query, by_domain: dict[str, list[tiles.Tile]], chosen: Context, area_name: str, domain: str
+) -> tiles.TileBoard:
+    """Tiles of all domains or one, each domain with a sentence on its indicators that have no figure to show."""
+    catalog = query("indicator_catalog")
+    if domain != ALL_DOMAINS:
+        catalog = catalog[catalog["domain_id"] == domain]
+    return tiles.board(by_domain, catalog, area_name, parse_period(chosen.periode, "maand").label)
 
 
 def area_signals(query: Query, chosen: Context, area_code: str | None = None, limit: int = 8) -> list[signals.Signal]:
-    """Signals for the whole region (one per indicator), or all of one municipality's."""
+    """Signals for the whole region (one per indicator), or all of one municipality's; strongest evidence first."""
     return signals.find_signals(
         query("latest_value_by_area", as_of_date=chosen.as_of_date),
+        query("pre_crisis_sums_by_area", before_date=signal_statistics.CRISIS_START),
         query("indicator_catalog"),
         query("area_list"),
         metadata.REGION_CODE,
@@ -90,14 +105,44 @@ def area_signals(query: Query, chosen: Context, area_code: str | None = None, li
     )
 
 
+def signals_caption(area_name: str | None = None) -> str:
+    """What a signal means and what it does not: under the signals of the region's page, or of one municipality's."""
+    one_in = round(1 / signal_statistics.FALSE_DISCOVERY_RATE)
+    chance = f"Van de signalen is naar verwachting hooguit 1 op de {one_in} toch toeval"
+    rule = (
+        "anders verloopt dan in de rest van de regio, in beide laatste perioden en sterker dan de gewone "
+        "schommelingen van vóór de crisis kunnen verklaren"
+    )
+    if area_name is None:
+        return (
+            f"Een signaal: een gemeente waar een aantal sinds vóór de crisis {rule}. Het sterkste bewijs staat "
+            f"bovenaan. {chance}. Een signaal zegt niet waaróm; geen signaal betekent niet dat er niets verandert, "
+            "alleen dat geen gemeente duidelijk anders verloopt dan de rest."
+        )
+    return (
+        f"Een signaal: een aantal dat in {area_name} sinds vóór de crisis {rule}. Hier telt alleen {area_name} mee, "
+        "dus hier kan een afwijking staan die op het Regio-overzicht, met veel meer vergelijkingen, net niet "
+        f"doorkomt. {chance}; een signaal zegt niet waaróm."
+    )
+
+
+def no_signals_text(area_name: str | None = None) -> str:
+    """The calm sentence when nothing deviates beyond chance: the state to expect."""
+    who = "elke gemeente verloopt" if area_name is None else f"{area_name} verloopt"
+    return f"Geen duidelijke afwijkingen: {who} binnen de gewone schommelingen zoals de rest van de regio."
+
+
 def municipality_table(query: Query, chosen: Context) -> pd.DataFrame:
-    """The chosen indicator for every municipality and the region: value, per 10,000, change and rank."""
+    """The chosen indicator for every municipality and the region: value, per 10,000, change and rank.
+
+    An area without a figure says so in its row; rows of demo figures say 'Demodata' (a column only then).
+    """
     catalog = query("indicator_catalog").set_index("indicator_id")
     indicator = catalog.loc[chosen.indicator]
     latest = query("latest_value_by_area", as_of_date=chosen.as_of_date)
     latest = latest[latest["indicator_id"] == chosen.indicator]
     areas = query("area_list")
-    table = latest.merge(areas, on="area_code")
+    table = areas[areas["area_type"].isin(["gemeente", "regio"])].merge(latest, on="area_code", how="left")
     table["change"] = [fmt.relative_change(v, b) for v, b in zip(table["value"], table["baseline_value"], strict=True)]
     table["per_10k"] = table["value"] / table["population_2020"] * 10_000
     municipalities = table["area_type"] == "gemeente"
@@ -105,10 +150,13 @@ def municipality_table(query: Query, chosen: Context) -> pd.DataFrame:
     if indicator["per_10k"]:
         table["rank"] = table["per_10k"].where(municipalities).rank(ascending=False, method="min")
     table = table.sort_values(["area_type", "rank"], ascending=[True, True])
-    return pd.DataFrame(
+    result = pd.DataFrame(
         {
             "Gebied": table["area_name"],
-            "Periode": [parse_period(key, indicator["frequency"]).label for key in table["period_key"]],
+            "Periode": [
+                parse_period(key, indicator["frequency"]).label if pd.notna(key) else "nog geen cijfers"
+                for key in table["period_key"]
+            ],
             "Waarde": [fmt.number(value, int(indicator["decimals"])) for value in table["value"]],
             "Per 10.000 inwoners": [
                 fmt.number(value, 1) if indicator["per_10k"] else "–" for value in table["per_10k"]
@@ -118,3 +166,7 @@ def municipality_table(query: Query, chosen: Context) -> pd.DataFrame:
             "area_code": table["area_code"],
         }
     ).reset_index(drop=True)
+    demo = table["is_demo"].fillna(False).astype(bool).to_numpy()
+    if demo.any():
+        result.insert(len(result.columns) - 1, "Demodata", ["ja" if flag else "" for flag in demo])
+    return result

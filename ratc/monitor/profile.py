@@ -8,9 +8,20 @@ import pandas as pd
 from ratc.core import charts, export, fmt, metadata
 from ratc.core.context import Context
 from ratc.core.periods import parse_period
-from ratc.monitor.overview import ALL_DOMAINS, SPARKLINE_FROM, Query, area_tiles, domain_options, of_domain
-from ratc.monitor.tiles import Tile
+from ratc.monitor.overview import ALL_DOMAINS, SPARKLINE_FROM, Query, area_tiles, domain_options, tile_board
+from ratc.monitor.tiles import TileBoard
 
+COLUMNS = [
+    "indicator_id",
+    "indicator",
+    "gebied",
+    "soort",
+    "period_key",
+    "periode",
+    "period_start_date",
+    "waarde",
+    "is_demo",
+]
 COMPARISON_COLOURS = {"gemeente": charts.PALETTE[0], "regio": charts.PALETTE[1], "land": charts.NEUTRAL}
 
 
@@ -32,10 +43,12 @@ def ranks(query: Query, chosen: Context, area_code: str) -> dict[str, str]:
     }
 
 
-def tiles(query: Query, chosen: Context, area_code: str, domain: str = ALL_DOMAINS) -> dict[str, list[Tile]]:
+def tiles(query: Query, chosen: Context, area_code: str, domain: str = ALL_DOMAINS) -> TileBoard:
     """The municipality's KPI tiles beside the region's change, each with its rank among the municipalities."""
     notes = ranks(query, chosen, area_code)
-    return of_domain(query, area_tiles(query, area_code, chosen, metadata.REGION_CODE, notes=notes), domain)
+    by_domain = area_tiles(query, area_code, chosen, metadata.REGION_CODE, notes=notes)
+    name = query("area_list").set_index("area_code")["area_name"].get(area_code, area_code)
+    return tile_board(query, by_domain, chosen, name, domain)
 
 
 def comparison_frame(query: Query, chosen: Context, area_code: str, domain: str = ALL_DOMAINS) -> pd.DataFrame:
@@ -52,17 +65,21 @@ def comparison_frame(query: Query, chosen: Context, area_code: str, domain: str 
     shown = catalog[catalog["numerator_id"] == ""]
     frame = pd.concat(frames, ignore_index=True).merge(shown[["short_name", "per_10k", "domain_order"]],
                                                        left_on="indicator_id", right_index=True)  # fmt: skip
+    if frame.empty:  # an empty result's columns come as text: no arithmetic on them
+        return pd.DataFrame(columns=[*COLUMNS])
     population = frame["area_code"].map(areas["population_2020"])
     frame["waarde"] = frame["value"].where(~frame["per_10k"], frame["value"] / population * 10_000)
     frame["gebied"] = frame["area_code"].map(areas["area_name"])
     frame["soort"] = frame["area_code"].map(areas["area_type"])
     frame["indicator"] = frame["short_name"] + frame["per_10k"].map({True: " /10.000", False: ""})
+    frame["is_demo"] = frame["is_demo"].astype(bool)
+    if frame["is_demo"].any() and not frame["is_demo"].all():  # real and demo panels side by side: name the demo
+        frame["indicator"] = frame["indicator"].where(~frame["is_demo"], frame["indicator"] + " · demodata")
     frame["periode"] = [
         parse_period(key, catalog.loc[indicator, "frequency"]).label
         for key, indicator in zip(frame["period_key"], frame["indicator_id"], strict=True)
     ]
-    columns = ["indicator_id", "indicator", "gebied", "soort", "period_key", "periode", "period_start_date", "waarde"]
-    return frame.sort_values(["domain_order", "indicator_id", "soort", "period_start_date"])[columns].reset_index(
+    return frame.sort_values(["domain_order", "indicator_id", "soort", "period_start_date"])[COLUMNS].reset_index(
         drop=True
     )
 
@@ -70,7 +87,13 @@ def comparison_frame(query: Query, chosen: Context, area_code: str, domain: str 
 def small_multiples(
     frame: pd.DataFrame, meta_area: str, chosen: Context, is_demo: bool, domain_name: str | None = None
 ) -> tuple:
-    """The small-multiples chart, its metadata and a text description (of one domain when its name is given)."""
+    """The small-multiples chart, its metadata and a text description (of one domain when its name is given).
+
+    `is_demo`: the chart shows demo figures; when `frame` has real ones too, its metadata names the demo panels.
+    """
+    demo_parts: tuple[str, ...] = ()
+    if is_demo and "is_demo" in frame and not frame["is_demo"].all():
+        demo_parts = tuple(dict.fromkeys(frame.loc[frame["is_demo"], "indicator"].str.removesuffix(" · demodata")))
     order = list(dict.fromkeys(frame["indicator"]))
     kinds = frame.drop_duplicates("gebied").set_index("soort")["gebied"]
     names = [kinds[kind] for kind in ("gemeente", "regio", "land") if kind in kinds.index]
@@ -101,6 +124,7 @@ def small_multiples(
         source="RAT-C monitor (zie Bronnen & imports per indicator)",
         file_stem=export.file_stem("profiel", meta_area, domain_name or "", month.label),
         is_demo=is_demo,
+        demo_parts=demo_parts,
     )
     description = (
         f"Kleine grafieken van {len(order)} indicatoren{f' ({domain_name})' if domain_name else ''} voor "
@@ -111,20 +135,29 @@ def small_multiples(
 
 
 def table(frame: pd.DataFrame) -> pd.DataFrame:
-    """The small multiples' data as a Dutch table."""
-    return pd.DataFrame({
+    """The small multiples' data as a Dutch table; a column 'Demodata' only when it holds demo figures."""
+    result = pd.DataFrame({
         "Indicator": frame["indicator"],
         "Gebied": frame["gebied"],
         "Periode": frame["periode"],
         "Waarde": [fmt.number(value, 1) for value in frame["waarde"]],
     })  # fmt: skip
+    if frame["is_demo"].any():
+        result["Demodata"] = frame["is_demo"].map({True: "ja", False: ""}).to_numpy()
+    return result
 
 
 def figure(
-    query: Query, chosen: Context, area_code: str, area_name: str, is_demo: bool, domain: str = ALL_DOMAINS
-) -> charts.Figure:
-    """The published small multiples of one municipality (all indicators or one domain's), with data and table."""
+    query: Query, chosen: Context, area_code: str, area_name: str, domain: str = ALL_DOMAINS
+) -> charts.Figure | None:
+    """The published small multiples of one municipality (all indicators or one domain's), with data and table;
+    None when there is no figure to draw at all."""
     frame = comparison_frame(query, chosen, area_code, domain)
+    if frame.empty:
+        return None
     domain_name = None if domain == ALL_DOMAINS else domain_options(query).get(domain)
-    chart, meta, description = small_multiples(frame, area_name, chosen, is_demo, domain_name)
-    return charts.make_figure(chart, frame, meta, description, table(frame))
+    chart, meta, description = small_multiples(frame, area_name, chosen, bool(frame["is_demo"].any()), domain_name)
+    exported = frame.drop(columns="is_demo")
+    if frame["is_demo"].any():
+        exported["demodata"] = frame["is_demo"].map({True: "ja", False: ""}).to_numpy()
+    return charts.make_figure(chart, exported, meta, description, table(frame))

@@ -1,48 +1,44 @@
-"""Signals: the largest deviations of a municipality from the region since the baseline, in plain Dutch."""
+"""Signals: the municipalities whose counts deviate from the rest of the region by more than chance, strongest
+evidence first, in plain Dutch. The statistics are in signal_statistics.py, the sentences in signal_sentences.py."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from ratc.core import fmt
-from ratc.core.periods import parse_period
-from ratc.warehouse import baseline
+from ratc.core.periods import parse_period, period_containing
+from ratc.monitor import signal_sentences, signal_statistics
 
-# Below this baseline a few cases swing the percentage wildly (3 bankruptcies instead of 1 = +200%).
-MIN_BASELINE = 20
-MIN_DEVIATION = 0.05
-# A flow (reports, applications) must also deviate more than chance: such counts scatter roughly like
-# Poisson (sd = sqrt of the count). Stocks (running benefits) are a census and barely scatter.
-MIN_Z = 3.0
-# Registered counts scatter about twice as much as Poisson (a busy month, a backlog cleared at once).
-OVERDISPERSION = 2.0
-STEADY = 0.005
+# Rounds in which clearly deviating municipalities leave the others' comparison group (one per indicator a round).
+LEFT_OUT_ROUNDS = 3
 
 
 @dataclass(frozen=True)
 class Signal:
-    """One municipality whose change since the baseline differs notably from the region's."""
+    """One municipality whose count deviates from the rest of the region by more than chance explains."""
 
     area_code: str
     area_name: str
     indicator_id: str
-    change: float
-    region_change: float
+    change: float  # the municipality's latest period against its baseline (0.23 = +23%)
+    rest_change: float  # the same for the rest of the region: the region without this municipality
     sentence: str
     is_worse: bool | None
+    p_value: float  # how often chance alone gives a deviation this large; the strength of the evidence
+    excess: float  # the two tested periods against what the pre-crisis share predicts (0.3 = 30% more)
 
     @property
     def deviation(self) -> float:
-        """Municipality's change minus the region's, in fractions (0.08 = 8 percentage points)."""
-        return self.change - self.region_change
+        """Municipality's change minus the rest of the region's, in fractions (0.08 = 8 percentage points)."""
+        return self.change - self.rest_change
 
 
 def find_signals(
     latest: pd.DataFrame,
+    pre_crisis: pd.DataFrame,
     catalog: pd.DataFrame,
     areas: pd.DataFrame,
     region_code: str,
@@ -51,108 +47,188 @@ def find_signals(
     limit: int = 8,
     per_indicator: int = 1,
 ) -> list[Signal]:
-    """The largest deviations from the region, at most `per_indicator` per indicator, largest first."""
-    candidates = _candidates(latest, catalog, region_code, area_code)
+    """The signals of a view (the region, or one municipality), strongest evidence first, at most `per_indicator`
+    per indicator. `latest` is latest_value_by_area, `pre_crisis` pre_crisis_sums_by_area."""
+    cells = tested_cells(latest, pre_crisis, catalog, region_code, area_code)
+    found = shown_signals(cells, area_code, limit=limit, per_indicator=per_indicator)
     names = dict(zip(areas["area_code"], areas["area_name"], strict=True))
-    counts = catalog[catalog["is_count"]].set_index("indicator_id").to_dict("index")
-    chosen, used = [], {}
-    # only the chosen few become sentences: at national scale tens of thousands of rows are candidates
-    for row in candidates.itertuples():
-        if used.get(row.indicator_id, 0) >= per_indicator:
-            continue
-        used[row.indicator_id] = used.get(row.indicator_id, 0) + 1
-        name = names.get(row.area_code, row.area_code)
-        indicator = counts[row.indicator_id]
-        chosen.append(
-            Signal(
-                area_code=row.area_code,
-                area_name=name,
-                indicator_id=row.indicator_id,
-                change=row.change,
-                region_change=row.region_change,
-                sentence=sentence(name, indicator, row.period_key, row.change, row.region_change),
-                is_worse=_is_worse(indicator["polarity"], row.change - row.region_change),
-            )
+    indicators = catalog.set_index("indicator_id")
+    # only the chosen few become sentences: at national scale tens of thousands of cells are tested
+    return [
+        Signal(
+            area_code=row.area_code,
+            area_name=names.get(row.area_code, row.area_code),
+            indicator_id=row.indicator_id,
+            change=row.change,
+            rest_change=row.rest_change,
+            sentence=signal_sentences.sentence(
+                names.get(row.area_code, row.area_code),
+                indicators.loc[row.indicator_id],
+                row.period_key,
+                row.change,
+                row.rest_change,
+            ),
+            is_worse=_is_worse(indicators.loc[row.indicator_id, "polarity"], row.change - row.rest_change),
+            p_value=float(row.p_value),
+            excess=float(np.expm1(row.log_ratio)),
         )
-        if len(chosen) == limit:
-            break
-    return chosen
+        for row in found.itertuples()
+    ]
 
 
-def _candidates(latest: pd.DataFrame, catalog: pd.DataFrame, region_code: str, area_code: str | None) -> pd.DataFrame:
-    """Rows that count as a signal, with their change and the region's, largest deviation first (ties in order).
+def tested_cells(
+    latest: pd.DataFrame,
+    pre_crisis: pd.DataFrame,
+    catalog: pd.DataFrame,
+    region_code: str,
+    area_code: str | None = None,
+) -> pd.DataFrame:
+    """Every cell (municipality × count indicator) that can be tested, of all municipalities or one: its change,
+    the rest of the region's, the test's z and p-value, and whether the deviation is consistent (the same way in
+    both tested periods and in the sentence).
 
     Vectorised: a loop over every row took seconds for 355 municipalities × 100 indicators (bench/run.py).
     """
-    count_ids = catalog.loc[catalog["is_count"], "indicator_id"]
-    region = latest[latest["area_code"] == region_code].drop_duplicates("indicator_id").set_index("indicator_id")
-    rows = latest[latest["area_code"] != region_code]
+    cells = _cells(latest, pre_crisis, catalog, region_code)
+    # A municipality that itself deviates clearly is no yardstick for the others: with it, one real deviation in
+    # Dordrecht (a quarter of the region) would make every other municipality look deviant the other way. So the
+    # strongest clear deviation of each indicator leaves the comparison group, and the test runs again, a few rounds.
+    clear = np.zeros(len(cells), dtype=bool)
+    for round_number in range(LEFT_OUT_ROUNDS + 1):
+        cells = cells.assign(**_left_out(cells, clear))
+        tested = signal_statistics.deviation_test(cells)
+        strongest = _strongest_clear_deviations(tested, clear)
+        if round_number == LEFT_OUT_ROUNDS or not strongest.any():
+            break
+        clear |= strongest
+    cells = tested[_testable(tested)]
     if area_code:
-        rows = rows[rows["area_code"] == area_code]
-    rows = rows[rows["indicator_id"].isin(count_ids) & rows["indicator_id"].isin(region.index)]
-    rows = rows[rows["baseline_value"].notna() & (rows["baseline_value"] >= MIN_BASELINE)]
+        cells = cells[cells["area_code"].to_numpy() == area_code]
+    direction = np.sign(cells["log_ratio"].to_numpy())
+    consistent = (
+        (np.sign(cells["log_ratio_now"].to_numpy()) == direction)
+        & (np.sign(cells["log_ratio_before"].to_numpy()) == direction)
+        & (np.sign((cells["change"] - cells["rest_change"]).to_numpy()) == direction)
+    )
+    return cells.assign(is_consistent=consistent).reset_index(drop=True)
+
+
+def _testable(cells: pd.DataFrame) -> np.ndarray:
+    """Cells with a p-value and a sentence, and enough expected cases for the test to hold."""
+    return (
+        np.isfinite(cells["p_value"].to_numpy())
+        & np.isfinite(cells["change"].to_numpy())
+        & np.isfinite(cells["rest_change"].to_numpy())
+        & (cells["expected"].to_numpy() >= signal_statistics.MIN_EXPECTED)
+        & (cells["expected_group"].to_numpy() >= signal_statistics.MIN_EXPECTED)
+    )
+
+
+def _strongest_clear_deviations(cells: pd.DataFrame, clear: np.ndarray) -> np.ndarray:
+    """Per indicator the cell with the smallest p-value among those that pass Benjamini-Hochberg over all tested
+    cells and are not yet left out."""
+    testable = _testable(cells)
+    passes = np.zeros(len(cells), dtype=bool)
+    passes[testable] = signal_statistics.benjamini_hochberg(cells["p_value"].to_numpy()[testable])
+    candidates = pd.Series(cells["p_value"].to_numpy(), index=np.arange(len(cells)))[passes & ~clear]
+    strongest = np.zeros(len(cells), dtype=bool)
+    strongest[candidates.groupby(cells["indicator_id"].to_numpy()[candidates.index]).idxmin().to_numpy()] = True
+    return strongest
+
+
+def _left_out(cells: pd.DataFrame, clear: np.ndarray) -> dict[str, np.ndarray]:
+    """Per cell, the counts of the other municipalities of its indicator that deviate clearly (left out of its
+    comparison group)."""
+    parts = pd.DataFrame(
+        {
+            "left_out_value": _floats(cells["value"]),
+            "left_out_previous_value": _floats(cells["previous_value"]),
+            "left_out_value_sum": _floats(cells["value_sum"]),
+            "left_out_squared_shares": (_floats(cells["value_sum"]) / _floats(cells["region_sum"])) ** 2,
+        }
+    ).mul(clear, axis=0)
+    others = parts.groupby(cells["indicator_id"].to_numpy()).transform("sum") - parts
+    return {name: others[name].to_numpy() for name in others.columns}
+
+
+def signal_cells(cells: pd.DataFrame, area_code: str | None = None) -> pd.DataFrame:
+    """The cells of one view (the region: all of them; a municipality: its own) with `is_signal`, strongest
+    evidence first: Benjamini-Hochberg over every tested cell of the view, then only consistent deviations."""
+    in_view = _in_view(cells, area_code)
+    return _strongest_first(cells[in_view].assign(is_signal=_passes(cells, in_view)[in_view]))
+
+
+def shown_signals(cells: pd.DataFrame, area_code: str | None = None, *, limit: int, per_indicator: int) -> pd.DataFrame:
+    """The signal cells a view shows: strongest evidence first, at most `per_indicator` per indicator."""
+    passes = _passes(cells, _in_view(cells, area_code))
+    if not passes.any():  # the usual case; selecting nothing from the wide frame still costs a copy
+        return cells.iloc[:0]
+    found = _strongest_first(cells[passes].assign(is_signal=True))
+    return found[found.groupby("indicator_id", sort=False).cumcount().to_numpy() < per_indicator].head(limit)
+
+
+def _in_view(cells: pd.DataFrame, area_code: str | None) -> np.ndarray:
+    """The tested cells a view controls false discoveries over: all of them, or one municipality's."""
+    return cells["area_code"].to_numpy() == area_code if area_code else np.ones(len(cells), dtype=bool)
+
+
+def _passes(cells: pd.DataFrame, in_view: np.ndarray) -> np.ndarray:
+    """Benjamini-Hochberg over the view's cells, and a consistent deviation."""
+    passes = np.zeros(len(cells), dtype=bool)
+    passes[in_view] = signal_statistics.benjamini_hochberg(cells["p_value"].to_numpy()[in_view])
+    return passes & cells["is_consistent"].to_numpy()
+
+
+def _strongest_first(cells: pd.DataFrame) -> pd.DataFrame:
+    """The smallest p-value first; ties (p-values too small to tell apart) by the larger |z|."""
+    return cells.iloc[np.lexsort((-np.abs(cells["z"].to_numpy()), cells["p_value"].to_numpy()))]
+
+
+def _cells(latest: pd.DataFrame, pre_crisis: pd.DataFrame, catalog: pd.DataFrame, region_code: str) -> pd.DataFrame:
+    """The municipalities' latest counts beside the region's, the pre-crisis sums and the indicator's scatter."""
+    scatter = signal_statistics.ordinary_scatter(pre_crisis)
+    frequency = catalog.loc[catalog["is_count"], ["indicator_id", "frequency"]].set_index("indicator_id")["frequency"]
+    region = latest[latest["area_code"] == region_code].drop_duplicates("indicator_id").set_index("indicator_id")
+    region = region[region.index.isin(frequency.index) & region.index.isin(scatter["indicator_id"])]
+    # the two tested periods (the region's latest and the one before) must both lie after the crisis began
+    after = [_previous_start(key, frequency[indicator]) >= signal_statistics.CRISIS_START
+             for indicator, key in zip(region.index, region["period_key"], strict=True)]  # fmt: skip
+    region = region[np.array(after, dtype=bool)]
+    rows = latest[(latest["area_code"] != region_code) & latest["indicator_id"].isin(region.index)]
+    region_rows = region.reindex(rows["indicator_id"])
+    rows = rows[rows["period_key"].to_numpy() == region_rows["period_key"].to_numpy()]
     region_rows = region.reindex(rows["indicator_id"])
     rows = rows.assign(
-        region_period=region_rows["period_key"].to_numpy(),
-        region_value=region_rows["value"].to_numpy(dtype="float64", na_value=float("nan")),
-        region_baseline=region_rows["baseline_value"].to_numpy(dtype="float64", na_value=float("nan")),
+        region_value=_floats(region_rows["value"]),
+        region_previous_value=_floats(region_rows["previous_value"]),
+        region_baseline=_floats(region_rows["baseline_value"]),
     )
-    rows = rows[rows["period_key"] == rows["region_period"]]
-    value = rows["value"].to_numpy(dtype="float64", na_value=float("nan"))
-    base = rows["baseline_value"].to_numpy(dtype="float64", na_value=float("nan"))
+    rows = rows.merge(
+        pre_crisis[["indicator_id", "area_code", "value_sum", "region_sum", "region_sq_sum"]],
+        on=["indicator_id", "area_code"],
+    ).merge(scatter, on="indicator_id")
+    value, base = _floats(rows["value"]), _floats(rows["baseline_value"])
     region_value, region_base = rows["region_value"].to_numpy(), rows["region_baseline"].to_numpy()
-    # the same arithmetic as fmt.relative_change, which gives None (here NaN) for a missing or zero reference
     with np.errstate(divide="ignore", invalid="ignore"):
-        change = np.where(base != 0, (value - base) / base, np.nan)
-        region_change = np.where(region_base != 0, (region_value - region_base) / region_base, np.nan)
-    deviation = change - region_change
-    keep = ~np.isnan(deviation) & (np.abs(deviation) >= MIN_DEVIATION)
-    is_stock = rows["indicator_id"].map(catalog.set_index("indicator_id")["is_stock"]).to_numpy(dtype=bool)
-    keep &= is_stock | (np.abs(_z_scores(value, base, region_change)) >= MIN_Z)
-    found = rows.assign(change=change, region_change=region_change, order=-np.abs(deviation))[keep]
-    return found.sort_values("order", kind="stable")[["area_code", "indicator_id", "period_key", "change",
-                                                      "region_change"]]  # fmt: skip
+        change = np.where(base > 0, value / base - 1, np.nan)
+        rest_base = region_base - base
+        rest_change = np.where(rest_base > 0, (region_value - value) / rest_base - 1, np.nan)
+    return rows.assign(change=change, rest_change=rest_change)
 
 
-def sentence(area_name: str, indicator: Mapping, period_key: str, change: float, region_change: float) -> str:
-    """'In Sliedrecht steeg het aantal WW-uitkeringen sinds februari 2020 met 23%, sterker dan in de regio (+15%).'"""
-    amount = fmt.signed_percent(abs(change)).lstrip("+±")
-    if indicator["is_seasonal"]:
-        period = parse_period(period_key, indicator["frequency"])
-        higher = "hoger" if change >= 0 else "lager"
-        same = baseline.since_phrase(indicator["frequency"], True).replace("ten opzichte van ", "")
-        opening = f"In {area_name} lag {indicator['subject']} in {period.long_label} {amount} {higher} dan in {same}"
-    elif abs(change) < STEADY:
-        since = baseline.since_phrase(indicator["frequency"], False)
-        opening = f"In {area_name} bleef {indicator['subject']} {since} gelijk"
-    else:
-        verb = "steeg" if change >= 0 else "daalde"
-        since = baseline.since_phrase(indicator["frequency"], False)
-        opening = f"In {area_name} {verb} {indicator['subject']} {since} met {amount}"
-    return f"{opening}, {_comparison(change, region_change)}."
+def _previous_start(period_key: str, frequency: str) -> dt.date:
+    """The first day of the period before this one."""
+    period = parse_period(period_key, frequency)
+    return period_containing(period.start - dt.timedelta(days=1), frequency).start
 
 
-def _comparison(change: float, region_change: float) -> str:
-    """How the municipality's change relates to the region's."""
-    region_text = fmt.signed_percent(region_change)
-    if abs(region_change) < STEADY:
-        return f"terwijl het in de regio gelijk bleef ({region_text})"
-    if (change >= 0) != (region_change >= 0):
-        verb = "steeg" if region_change > 0 else "daalde"
-        return f"terwijl het in de regio {verb} ({region_text})"
-    stronger = "sterker" if abs(change) > abs(region_change) else "minder sterk"
-    return f"{stronger} dan in de regio ({region_text})"
-
-
-def _z_scores(value: np.ndarray, baseline_value: np.ndarray, region_change: np.ndarray) -> np.ndarray:
-    """Standard deviations between each value and its baseline moved like the region; both are noisy counts."""
-    expected = baseline_value * (1 + region_change)
-    variance = OVERDISPERSION * (expected + baseline_value * (1 + region_change) ** 2)
-    return (value - expected) / np.maximum(variance, 1.0) ** 0.5
+def _floats(values: pd.Series) -> np.ndarray:
+    """A column as float64, missing values as NaN."""
+    return values.to_numpy(dtype="float64", na_value=np.nan)
 
 
 def _is_worse(polarity: str, deviation: float) -> bool | None:
-    """Whether the municipality fares worse than the region, given the indicator's polarity."""
+    """Whether the municipality fares worse than the rest of the region, given the indicator's polarity."""
     if polarity == "neutraal":
         return None
     return bool(deviation > 0 if polarity == "hoger_slechter" else deviation < 0)

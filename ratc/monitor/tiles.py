@@ -1,4 +1,8 @@
-"""KPI tiles: latest value, change against the baseline and the previous period, a sparkline, and where it came from."""
+"""KPI tiles: latest value, change against the baseline and the previous period, a sparkline, and where it came from.
+
+A tile of demo figures says so (`is_demo`); an indicator that has no figure to show gets no tile but a sentence for
+its domain (`TileBoard.empty`), and a region figure that misses municipalities a tile that names them.
+"""
 
 from __future__ import annotations
 
@@ -29,6 +33,33 @@ class Tile:
     sparkline: list[float]
     help_text: str
     comparison_text: str | None = None
+    is_demo: bool = False
+
+
+@dataclass(frozen=True)
+class TileBoard:
+    """What a tile page shows: the tiles per domain name (every domain, in catalog order) and, per domain, a
+    sentence on its indicators that have no figure to show."""
+
+    tiles: dict[str, list[Tile]]
+    empty: dict[str, str]
+
+
+def board(tiles: dict[str, list[Tile]], catalog: pd.DataFrame, area_name: str, month_label: str) -> TileBoard:
+    """The tiles with every domain of the catalog, and per domain what is missing: not delivered at all, or not
+    for this area by this month."""
+    shown = {tile.indicator_id for domain_tiles in tiles.values() for tile in domain_tiles}
+    missing = catalog[~catalog["indicator_id"].isin(shown)]
+    empty: dict[str, str] = {}
+    for domain, rows in missing.groupby("domain_name", sort=False):
+        never = rows.loc[rows["last_period_date"].isna(), "name"].tolist()
+        not_here = rows.loc[rows["last_period_date"].notna(), "name"].tolist()
+        parts = [f"Nog geen cijfers aangeleverd voor {fmt.listing(never, limit=12)}."] if never else []
+        if not_here:
+            parts.append(f"Geen cijfers van {area_name} tot en met {month_label} voor {fmt.listing(not_here)}.")
+        empty[str(domain)] = " ".join(parts)
+    domains = dict.fromkeys(catalog["domain_name"])
+    return TileBoard({domain: tiles.get(domain, []) for domain in domains}, empty)
 
 
 def build_tiles(
@@ -39,16 +70,21 @@ def build_tiles(
     reference: pd.DataFrame | None = None,
     reference_name: str = "de regio",
     notes: dict[str, str] | None = None,
+    placeholders: dict[str, str] | None = None,
 ) -> dict[str, list[Tile]]:
-    """Tiles per domain name, in catalog order; `reference` adds the region's change, `notes` a remark per indicator."""
+    """Tiles per domain name, in catalog order; `reference` adds the region's change, `notes` a remark per indicator;
+    `placeholders` (per indicator without a figure: why) a tile without a value that says why."""
     latest_by_id = latest.set_index("indicator_id")
     reference_by_id = reference.set_index("indicator_id") if reference is not None else None
     sparklines = series.groupby("indicator_id")["value"].agg(list).to_dict()
     import_names = dict(zip(imports["import_id"], imports["file_path"], strict=True))
-    demo_ids = set(imports.loc[imports["is_demo"], "import_id"])
     tiles: dict[str, list[Tile]] = {}
     for indicator in catalog.itertuples():
         if indicator.indicator_id not in latest_by_id.index:
+            if indicator.indicator_id in (placeholders or {}):
+                tiles.setdefault(indicator.domain_name, []).append(
+                    _placeholder(indicator, placeholders[indicator.indicator_id])
+                )
             continue
         row = latest_by_id.loc[indicator.indicator_id]
         ref_row = None
@@ -60,7 +96,6 @@ def build_tiles(
                 row,
                 sparklines.get(indicator.indicator_id, []),
                 import_names,
-                demo_ids,
                 ref_row,
                 reference_name,
                 (notes or {}).get(indicator.indicator_id),
@@ -69,7 +104,23 @@ def build_tiles(
     return tiles
 
 
-def _tile(indicator, row, sparkline, import_names, demo_ids, ref_row, reference_name, note) -> Tile:
+def _placeholder(indicator, reason: str) -> Tile:
+    """A tile without a value: the figure cannot be shown yet, and why."""
+    return Tile(
+        indicator_id=indicator.indicator_id,
+        label=indicator.short_name,
+        value_text="–",
+        delta_text=None,
+        delta_description=None,
+        delta_color="off",
+        previous_text=reason,
+        period_label="",
+        sparkline=[],
+        help_text=f"**{indicator.name}.** {indicator.definition}\n\nBron: {indicator.source}",
+    )
+
+
+def _tile(indicator, row, sparkline, import_names, ref_row, reference_name, note) -> Tile:
     """One tile from an indicator definition and its latest observation."""
     period = parse_period(row["period_key"], indicator.frequency)
     base_change = fmt.relative_change(row["value"], row["baseline_value"])
@@ -93,7 +144,7 @@ def _tile(indicator, row, sparkline, import_names, demo_ids, ref_row, reference_
         if ref_change is not None:
             comparison = f"{reference_name.capitalize()}: {fmt.signed_percent(ref_change)}"
     if note:
-        comparison = f"{comparison} · {note}" if comparison else note.capitalize()
+        comparison = f"{comparison} · {note}" if comparison else note[:1].upper() + note[1:]
     return Tile(
         indicator_id=indicator.indicator_id,
         label=indicator.short_name,
@@ -104,8 +155,9 @@ def _tile(indicator, row, sparkline, import_names, demo_ids, ref_row, reference_
         previous_text=previous_text,
         period_label=period.label,
         sparkline=[float(value) for value in sparkline],
-        help_text=_provenance(indicator, row, period.label, import_names, demo_ids),
+        help_text=_provenance(indicator, row, period.label, import_names),
         comparison_text=comparison,
+        is_demo=bool(row["is_demo"]),
     )
 
 
@@ -116,10 +168,10 @@ def _delta_color(polarity: str, change: float | None) -> str:
     return DELTA_COLOR[polarity]
 
 
-def _provenance(indicator, row, period_label, import_names, demo_ids) -> str:
+def _provenance(indicator, row, period_label, import_names) -> str:
     """Tooltip text: definition, source, period, import and how the figure was derived."""
     import_id = int(row["import_id"])
-    demo = " — **Demodata**" if import_id in demo_ids else ""
+    demo = " — **Demodata**" if row["is_demo"] else ""
     return (
         f"**{indicator.name}.** {indicator.definition}\n\n"
         f"Bron: {indicator.source}{demo}  \n"

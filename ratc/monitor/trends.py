@@ -27,7 +27,7 @@ import pandas as pd
 
 from ratc.core import charts, fmt, metadata, paths, periods
 from ratc.core.context import Context
-from ratc.monitor import trend_text
+from ratc.monitor import coverage, trend_text
 from ratc.monitor.overview import Query
 from ratc.warehouse import baseline
 
@@ -151,8 +151,6 @@ def trend(
         as_of_date=end,
     )
     frame = trend_frame(observations, areas, indicator, measure, codes)
-    imports = query("import_lineage")
-    used = imports[imports["import_id"].isin(set(observations["import_id"]))]
     axis_start = min(start, from_date)
     if frequency != "week":  # a week that began a few days early does not change what the range is called
         start = axis_start
@@ -162,7 +160,7 @@ def trend(
     if reference:
         reference.update(label_place(frame, reference, axis_start, end))
     chart = trend_chart(frame, indicator, measure, preset, axis_start, end, measures, reference)
-    meta = trend_text.trend_meta(indicator, measure, frame, start, end, bool(used["is_demo"].any()), made_on)
+    meta = trend_text.trend_meta(indicator, measure, frame, start, end, "demodata" in frame, made_on)
     description = trend_text.describe(frame, indicator, measure, municipalities)
     return Trend(frame, chart, meta, description, trend_text.table(frame, indicator, measure))
 
@@ -170,7 +168,8 @@ def trend(
 def trend_frame(
     observations: pd.DataFrame, areas: pd.DataFrame, indicator: Mapping, measure: str, codes: Sequence[str]
 ) -> pd.DataFrame:
-    """The chart's data, export-friendly (dates as ISO text): one row per area and period, areas in `codes` order."""
+    """The chart's data, export-friendly (dates as ISO text): one row per area and period, areas in `codes` order;
+    with a column `demodata` ('ja') only when the rows are demo figures, so an export says so row by row."""
     area = areas.set_index("area_code")
     rows = observations[observations["area_code"].isin(codes)].copy()
     rows["order"] = rows["area_code"].map({code: number for number, code in enumerate(codes)})
@@ -197,6 +196,8 @@ def trend_frame(
             "basiswaarde": rows["baseline_value"].astype(float),
         }
     )
+    if rows["is_demo"].any():
+        frame["demodata"] = rows["is_demo"].map({True: "ja", False: ""}).to_numpy()
     return frame.reset_index(drop=True).astype({column: "str" for column in COLUMNS[:7]})
 
 
@@ -289,8 +290,8 @@ def trend_chart(
         "midden:T",
         title=None,
         scale=x_scale,
-        axis=alt.Axis(format="%b %Y", tickCount={"interval": "month", "step": TICK_MONTHS[preset]}, grid=False,
-                      labelOverlap=True),
+        axis=alt.Axis(format="%b %Y", tickCount={"interval": "month", "step": tick_step(preset, start, end)},
+                      grid=False, labelOverlap=True),
     )  # fmt: skip
     y = alt.Y("waarde:Q", title=trend_text.y_title(indicator, measure), scale=alt.Scale(zero=False),
               axis=alt.Axis(format=",.1~f", tickCount=6))  # fmt: skip
@@ -349,6 +350,13 @@ def trend_chart(
     return alt.layer(*layers, data=frame).properties(width=PLOT_WIDTH, height=PLOT_HEIGHT)
 
 
+def tick_step(preset: str, start: dt.date, end: dt.date) -> int:
+    """Months between axis labels: the preset's, but at least four labels on a short series (real figures that
+    began in March 2020 showed one label under 'Alles')."""
+    months = (end.year - start.year) * 12 + end.month - start.month + 1
+    return max(1, min(TICK_MONTHS[preset], months // 4))
+
+
 def _indicator(query: Query, indicator_id: str) -> pd.Series:
     """One indicator's row of the catalog."""
     return query("indicator_catalog").set_index("indicator_id").loc[indicator_id]
@@ -362,8 +370,14 @@ def _vega_date(day: dt.date) -> alt.DateTime:
 def trend_figure(
     query: Query, chosen: Context, municipalities: tuple[str, ...], measure: str, preset: str
 ) -> tuple[charts.Figure | None, str]:
-    """The trend published once for showing and exporting, or None with the reason when there is nothing to show."""
+    """The trend published once for showing and exporting, or None with the reason when there is nothing to show;
+    besides a figure, a note naming the municipalities the region's line misses (else "")."""
+    empty = coverage.indicator_empty_text(query, chosen.indicator)
+    if empty:
+        return None, empty
+    gap = coverage.region_gap_texts(query, chosen).get(chosen.indicator, "")
     result = trend(query, chosen, list(municipalities), measure, preset)
     if result.is_empty:
-        return None, result.description
-    return charts.make_figure(result.chart, result.frame, result.meta, result.description, result.table), ""
+        return None, f"{gap} Kies gemeenten om hun cijfers te zien." if gap else result.description
+    figure = charts.make_figure(result.chart, result.frame, result.meta, result.description, result.table)
+    return figure, gap

@@ -56,20 +56,24 @@ def factsheet(query: Query, chosen: Context, area_code: str | None = None, made_
         used = figures.rows[figures.rows["indicator_id"] == indicator_id]
         if not used.empty:
             sources.add(str(indicator["source"]), str(indicator["short_name"]), used, "Tabel 1")
-    table_is_demo = labels.is_demo(figures.rows, sources.imports)
     captions = []
     for number, chart in enumerate(small, start=1):
         sources.add(str(chart.indicator["source"]), str(chart.indicator["short_name"]), chart.rows, f"Figuur {number}")
         captions.append(f"{chart.figure.meta.title}, {chart.figure.meta.subtitle}")
     pictures = images.Renderer().pictures([chart.figure for chart in small], CHART_WIDTH_CM, captions, "klein",
                                           small_charts.ESTIMATED_PX)  # fmt: skip
-    is_demo = table_is_demo or any(chart.figure.meta.is_demo for chart in small)
+    demo_ids = set(figures.demo) | {str(chart.indicator.name) for chart in small if chart.figure.meta.is_demo}
+    shown_ids = set(figures.of(code).index) | {str(chart.indicator.name) for chart in small}
+    warning = labels.demo_warning(
+        [str(figures.catalog.loc[key, "short_name"]) for key in figures.catalog.index if key in demo_ids],
+        len(shown_ids),
+    )
 
     compared = "Nederland" if is_region else "de regio Zuid-Holland-Zuid en Nederland"
     title = "Factsheet regio Zuid-Holland-Zuid" if is_region else f"Factsheet {name}"
     blocks: list[Block] = []
-    if is_demo:
-        blocks.append(Paragraph.plain(labels.DEMO_WARNING, "note"))
+    if warning:
+        blocks.append(Paragraph.plain(warning, "note"))
     uses = sources.use_lines()
     blocks += [
         Heading("Kerncijfers"),
@@ -78,7 +82,7 @@ def factsheet(query: Query, chosen: Context, area_code: str | None = None, made_
             header,
             tuple(rows),
             f"Kerncijfers van {name} naast {compared}, stand per eind {month.long_label}"
-            + (" (Demodata)" if table_is_demo else ""),
+            + labels.demo_caption(len(figures.demo), len(rows)),
             numeric,
             _widths(header),
             compact=True,
@@ -100,7 +104,7 @@ def factsheet(query: Query, chosen: Context, area_code: str | None = None, made_
         blocks=tuple(blocks),
         file_stem=export.file_stem("factsheet", name, month.key),
         made_on=made_on,
-        is_demo=is_demo,
+        is_demo=bool(demo_ids),
         footer=f"RAT-C monitor Zuid-Holland-Zuid · {title} · stand per eind {month.label}",
         subject=f"Kerncijfers, signalen en grafieken van {name}",
     )
@@ -117,20 +121,13 @@ def _table_explanation(is_region: bool) -> str:
 
 
 def _signal_blocks(found, name: str, is_region: bool) -> list[Block]:
-    """The signal sentences as a list, or a sentence that nothing deviates."""
+    """The signal sentences as a list (strongest evidence first) with what a signal means, or the calm sentence that
+    nothing deviates beyond chance; the monitor's own words (`ratc.monitor.overview`)."""
+    area = None if is_region else name
     if not found:
-        nothing = (
-            "Geen gemeente wijkt op dit moment duidelijk af van de regio."
-            if is_region
-            else f"{name} wijkt op dit moment nergens duidelijk af van de regio."
-        )
-        return [Paragraph.plain(nothing)]
-    intro = (
-        "De gemeenten die het duidelijkst afwijken van de regio, per indicator:"
-        if is_region
-        else f"Waar {name} het duidelijkst afwijkt van de regio:"
-    )
-    return [Paragraph.plain(intro), Bullets(tuple(Paragraph.plain(signal.sentence) for signal in found))]
+        return [Paragraph.plain(overview.no_signals_text(area))]
+    sentences = Bullets(tuple(Paragraph.plain(signal.sentence) for signal in found))
+    return [sentences, Paragraph.plain(overview.signals_caption(area), "small")]
 
 
 def _charts_explanation(name: str, is_region: bool, count: int) -> str:

@@ -12,6 +12,10 @@ from ratc.core.context import Context
 from ratc.core.periods import parse_period
 from ratc.monitor import profile, signals
 from ratc.monitor.overview import Query
+from ratc.papers import labels
+
+# Below this a few cases swing a percentage (3 bankruptcies instead of 1: +200%): such changes are not compared.
+SMALL_COUNT = 20
 
 
 @dataclass(frozen=True)
@@ -23,6 +27,7 @@ class KeyFigures:
     rows: pd.DataFrame  # one row per indicator and area: latest value, per 10,000, change since the baseline
     catalog: pd.DataFrame
     ranks: dict[str, str]
+    demo: frozenset[str]  # the indicators whose figures here are demo
 
     def of(self, area_code: str) -> pd.DataFrame:
         """One area's rows, by indicator id."""
@@ -52,11 +57,13 @@ def key_figures(query: Query, chosen: Context, area_code: str) -> KeyFigures:
         fmt.relative_change(value, base) for value, base in zip(rows["value"], rows["baseline_value"], strict=True)
     ]
     ranks = {} if area_code == metadata.REGION_CODE else profile.ranks(query, chosen, area_code)
-    return KeyFigures(area_code, references(area_code), rows, catalog, ranks)
+    demo = frozenset(labels.demo_indicators(rows, query("import_lineage")))
+    return KeyFigures(area_code, references(area_code), rows, catalog, ranks, demo)
 
 
 def table_rows(figures: KeyFigures) -> tuple[tuple[str, ...], list[tuple[str, ...]], tuple[int, ...]]:
-    """Header, rows and numeric columns of the key-figures table, in the catalog's order, Dutch formats."""
+    """Header, rows and numeric columns of the key-figures table, in the catalog's order, Dutch formats; when only
+    some indicators are demo, their rows say so after the name."""
     own, refs = figures.of(figures.area_code), [figures.of(code) for code in figures.references]
     is_region = figures.area_code == metadata.REGION_CODE
     header = ["Indicator", "Periode", "Aantal", "Per 10.000"]
@@ -68,8 +75,9 @@ def table_rows(figures: KeyFigures) -> tuple[tuple[str, ...], list[tuple[str, ..
         if indicator_id not in own.index:
             continue
         row = own.loc[indicator_id]
+        mark = labels.DEMO_MARK if indicator_id in figures.demo and len(figures.demo) < len(own) else ""
         cells = [
-            str(indicator["short_name"]),
+            str(indicator["short_name"]) + mark,
             parse_period(row["period_key"], indicator["frequency"]).label,
             fmt.number(row["value"], int(indicator["decimals"])),
         ]
@@ -83,7 +91,8 @@ def table_rows(figures: KeyFigures) -> tuple[tuple[str, ...], list[tuple[str, ..
 
 def deviating(figures: KeyFigures, found: list[signals.Signal], count: int) -> list[str]:
     """The indicators that deviate most from the first reference: the signals' indicators first (in their order),
-    then by the size of the difference in change since the baseline, then in per 10,000 inhabitants."""
+    then by the size of the difference in change since the baseline (from a baseline of `SMALL_COUNT` or more),
+    then in per 10,000 inhabitants."""
     own, reference = figures.of(figures.area_code), figures.of(figures.references[0])
     chosen = [signal.indicator_id for signal in found if signal.indicator_id in own.index]
     scores = {}
@@ -91,8 +100,7 @@ def deviating(figures: KeyFigures, found: list[signals.Signal], count: int) -> l
         if indicator_id in chosen or indicator_id not in reference.index:
             continue
         mine, theirs = own.loc[indicator_id], reference.loc[indicator_id]
-        # below the signals' minimum baseline a few cases swing the percentage (3 bankruptcies instead of 1: +200%)
-        if pd.notna(mine["change"]) and pd.notna(theirs["change"]) and mine["baseline_value"] >= signals.MIN_BASELINE:
+        if pd.notna(mine["change"]) and pd.notna(theirs["change"]) and mine["baseline_value"] >= SMALL_COUNT:
             scores[indicator_id] = (0, -abs(mine["change"] - theirs["change"]))
         elif pd.notna(mine["per_10k"]) and pd.notna(theirs["per_10k"]) and theirs["per_10k"]:
             scores[indicator_id] = (1, -abs(mine["per_10k"] / theirs["per_10k"] - 1))

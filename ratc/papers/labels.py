@@ -19,6 +19,7 @@ DEMO_WARNING = (
     "Demodata: de cijfers in dit document zijn gegenereerd voor demonstratie en training. Het zijn geen "
     "waarnemingen van gemeenten, CBS of RIVM."
 )
+DEMO_MARK = " · demodata"  # after a row's name when only some rows are demo, as the monitor's charts mark panels
 
 
 def is_demo(rows: pd.DataFrame, imports: pd.DataFrame) -> bool:
@@ -30,6 +31,31 @@ def is_demo(rows: pd.DataFrame, imports: pd.DataFrame) -> bool:
         return bool(rows["is_demo"].fillna(False).astype(bool).any())
     demo_imports = set(imports.loc[imports["is_demo"].astype(bool), "import_id"])
     return bool(rows["import_id"].isin(demo_imports).any())
+
+
+def demo_indicators(rows: pd.DataFrame, imports: pd.DataFrame) -> set[str]:
+    """The indicators (`indicator_id` of the rows) whose observations here hold demo values."""
+    if rows.empty:
+        return set()
+    return {str(key) for key, group in rows.groupby("indicator_id") if is_demo(group, imports)}
+
+
+def demo_warning(demo_names: list[str], shown: int) -> str | None:
+    """The paper's opening warning: for every figure, for the named indicators only, or none."""
+    if not demo_names:
+        return None
+    if len(demo_names) >= shown:
+        return DEMO_WARNING
+    return (f"Demodata: de cijfers van {fmt.listing(demo_names)} in dit document zijn gegenereerd voor demonstratie "
+            "en training; de andere cijfers zijn echt.")  # fmt: skip
+
+
+def demo_caption(demo_rows: int, rows: int) -> str:
+    """What a table's caption adds: ' (Demodata)' for a table of demo figures, a word on its marked rows when only
+    some are, nothing otherwise."""
+    if demo_rows == 0:
+        return ""
+    return " (Demodata)" if demo_rows >= rows else f" (Demodata: de rijen met '{DEMO_MARK.strip(' ·')}')"
 
 
 @dataclass

@@ -46,15 +46,17 @@ def scenario_paper(
     area = observations.names[code]
     sources = labels.Sources.of(query)
     history = _history(query, observations)
-    is_demo = labels.is_demo(history, sources.imports)
+    demo = labels.demo_indicators(history, sources.imports)
+    warning = labels.demo_warning([observations.indicators[key]["short_name"] for key in INDICATORS if key in demo],
+                                  len(INDICATORS))  # fmt: skip
     numbers = _Numbers()
 
     blocks: list[Block] = []
-    if is_demo:
-        blocks.append(Paragraph.plain(labels.DEMO_WARNING, "note"))
-    blocks += _summary(runs, code, area, data, numbers)
+    if warning:
+        blocks.append(Paragraph.plain(warning, "note"))
+    blocks += _summary(runs, code, area, data, numbers, demo)
     blocks += _per_indicator(runs, code, area, history, sources, numbers)
-    blocks += _per_municipality(runs, numbers)
+    blocks += _per_municipality(runs, numbers, demo)
     blocks.append(Heading("Waar de gemeenten het meest uiteenlopen, en waarom", new_page=True))
     blocks += scenario_text.divergence(runs, query("area_list"), numbers.table)
     blocks.append(Heading("Aannames", new_page=True))
@@ -71,7 +73,7 @@ def scenario_paper(
         blocks=tuple(blocks),
         file_stem=export.file_stem("scenarios", area, month.key),
         made_on=made_on,
-        is_demo=is_demo,
+        is_demo=bool(demo),
         footer=f"RAT-C monitor Zuid-Holland-Zuid · {title} · stand per eind {month.label}",
         subject="Scenario's omschreven en geduid: " + ", ".join(choice.name for choice, _ in runs),
     )
@@ -95,7 +97,7 @@ class _Numbers:
         return f"Tabel {self.tables}"
 
 
-def _summary(runs, code: str, area: str, data, numbers: _Numbers) -> list[Block]:
+def _summary(runs, code: str, area: str, data, numbers: _Numbers, demo: set[str]) -> list[Block]:
     """Per scenario what happens to the four indicators against no crisis, in the page's sentences, and a table."""
     blocks: list[Block] = [Heading("Samenvatting")]
     first = runs[0][1].observed
@@ -125,9 +127,10 @@ def _summary(runs, code: str, area: str, data, numbers: _Numbers) -> list[Block]
             for _, projection in runs
         ]
         base = municipal.headline_row(runs[0][1], indicator, code)["zonder_crisis"]
+        mark = labels.DEMO_MARK if indicator in demo and len(demo) < len(INDICATORS) else ""
         rows.append(
             (
-                first.indicators[indicator]["short_name"],
+                first.indicators[indicator]["short_name"] + mark,
                 municipal.measure_of(first, indicator),
                 fmt.number(rounded(base)),
                 *(f"{tile.value_text} ({tile.delta_text})" for tile in tiles),
@@ -137,7 +140,8 @@ def _summary(runs, code: str, area: str, data, numbers: _Numbers) -> list[Block]
         Table(
             header,
             tuple(rows),
-            f"{area}: uitkomst per scenario en, tussen haakjes, het verschil met zonder crisis; afgerond",
+            f"{area}: uitkomst per scenario en, tussen haakjes, het verschil met zonder crisis; afgerond"
+            + labels.demo_caption(len(demo), len(INDICATORS)),
             tuple(range(2, len(header))),
         )
     )
@@ -180,7 +184,7 @@ def _per_indicator(
     return blocks
 
 
-def _per_municipality(runs, numbers: _Numbers) -> list[Block]:
+def _per_municipality(runs, numbers: _Numbers, demo: set[str]) -> list[Block]:
     """Per indicator a table of the municipalities: the difference from no crisis in each scenario, ranked."""
     observed = runs[0][1].observed
     first_label = runs[0][0].short_name
@@ -212,7 +216,8 @@ def _per_municipality(runs, numbers: _Numbers) -> list[Block]:
                 header,
                 tuple(rows),
                 f"{meta['name']} per gemeente, "
-                f"{municipal.measure_of(observed, indicator)}: verschil met zonder crisis (afgerond)",
+                f"{municipal.measure_of(observed, indicator)}: verschil met zonder crisis (afgerond)"
+                + labels.demo_caption(int(indicator in demo), 1),
                 tuple([0, *range(2, len(header))]),
                 compact=len(runs) > 2,
             )

@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 
 from ratc.core import fmt
-from ratc.monitor import signals
 from ratc.papers.document import Block, Heading, Paragraph, Table, from_markdown
+from ratc.papers.key_figures import SMALL_COUNT
 from ratc.scenario import model, municipal
 from ratc.scenario import settings as scenario_settings
 from ratc.scenario.chart import rounded
@@ -78,11 +78,11 @@ def divergence(runs, areas: pd.DataFrame, next_table: Callable[[], str]) -> list
     sensitivities = {code: projection.settings.sensitivity(code) for code in observed.codes}
     spreads = {}
     for indicator in INDICATORS:
-        # below the signals' minimum a few cases swing the percentage (3 bankruptcies instead of 2: +50%)
+        # below SMALL_COUNT a few cases swing the percentage (3 bankruptcies instead of 2: +50%)
         shares = {
             code: relative(projection, indicator, code)
             for code in observed.codes
-            if municipal.headline_row(projection, indicator, code)["zonder_crisis"] >= signals.MIN_BASELINE
+            if municipal.headline_row(projection, indicator, code)["zonder_crisis"] >= SMALL_COUNT
         }
         known = {code: share for code, share in shares.items() if np.isfinite(share)}
         if len(known) >= 2:
@@ -92,7 +92,7 @@ def divergence(runs, areas: pd.DataFrame, next_table: Callable[[], str]) -> list
             f"In {projection.label} raakt de crisis niet elke gemeente even hard. Het verschil met zonder crisis in "
             "procenten komt in het model van de gevoeligheid van een gemeente (1 = gemiddeld; een aanname, zie "
             "Aannames); het verschil per inwoner ook van het niveau waarmee de gemeente de crisis in ging. Een "
-            f"gemeente met minder dan {signals.MIN_BASELINE} zonder crisis telt bij de procenten niet mee: daar zegt "
+            f"gemeente met minder dan {SMALL_COUNT} zonder crisis telt bij de procenten niet mee: daar zegt "
             "één geval te veel."
         )
     ]

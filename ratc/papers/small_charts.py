@@ -77,16 +77,18 @@ def small_chart(
     )
     description = _describe(frame, indicator, names, unit)
     return SmallChart(
-        charts.Figure(_spec(_template(names, kinds), frame, meta), frame, meta, description), rows, indicator
+        charts.Figure(_spec(_template(names, kinds, _tick_months(month.key)), frame, meta), frame, meta, description),
+        rows,
+        indicator,
     )
 
 
 @functools.lru_cache(maxsize=64)
-def _template(names: tuple[str, ...], kinds: tuple[str, ...]) -> dict:
+def _template(names: tuple[str, ...], kinds: tuple[str, ...], tick_months: int) -> dict:
     """The published spec of a small chart for these areas, without data and words: built through Altair once per
     set of areas (~0.1 s each time), so a factsheet's six charts cost one build. Never mutate the result."""
     placeholder = charts.ChartMeta(title="-", subtitle="-", source="-", file_stem="-")
-    spec = charts.make_figure(_chart(names, kinds), pd.DataFrame(), placeholder, "").screen_spec
+    spec = charts.make_figure(_chart(names, kinds, tick_months), pd.DataFrame(), placeholder, "").screen_spec
     config = dict(spec["config"])
     config["title"] = {**config["title"], "fontSize": 13, "subtitleFontSize": 10, "offset": 6}
     return {**spec, "config": {**config, "padding": 6}}
@@ -104,7 +106,13 @@ def _spec(template: dict, frame: pd.DataFrame, meta: charts.ChartMeta) -> dict:
     }
 
 
-def _chart(names: tuple[str, ...], kinds: tuple[str, ...]) -> alt.Chart:
+def _tick_months(last_month: str) -> int:
+    """Months between the x axis's labels: every half year up to two years from January 2019, else every year."""
+    year, month = (int(part) for part in last_month.split("-"))
+    return 6 if (year - SPARKLINE_FROM.year) * 12 + month <= 24 else 12
+
+
+def _chart(names: tuple[str, ...], kinds: tuple[str, ...], tick_months: int) -> alt.Chart:
     """Lines for the area and its references in the profile's colours, Nederland dashed grey."""
     colours = [COMPARISON_COLOURS[kind] for kind in kinds]
     dashes = [DASHES[kind] for kind in kinds]
@@ -112,7 +120,17 @@ def _chart(names: tuple[str, ...], kinds: tuple[str, ...]) -> alt.Chart:
         alt.Chart(alt.NamedData(DATASET))
         .mark_line(strokeWidth=2)
         .encode(
-            x=alt.X("datum:T", title=None, axis=alt.Axis(format="%b %Y", tickCount=4, labelFontSize=10, grid=False)),
+            x=alt.X(
+                "datum:T",
+                title=None,
+                axis=alt.Axis(
+                    format="%b %Y",
+                    tickCount={"interval": "month", "step": tick_months},
+                    labelFontSize=10,
+                    grid=False,
+                    labelOverlap="greedy",
+                ),
+            ),
             y=alt.Y("waarde:Q", title=None, axis=alt.Axis(format=",.3~r", tickCount=4, labelFontSize=10)),
             color=alt.Color(
                 "gebied:N",

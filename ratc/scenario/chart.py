@@ -255,7 +255,7 @@ def _meta(projection: Projection, indicator: str, area_code: str, label: str) ->
         subtitle=f"{area} · {label} · model vanaf {start}",
         source=f"{meta['source']}; scenariomodel RAT-C (CPB-scenario's 2020)",
         file_stem=export.file_stem(f"scenario {meta['short_name']}", area, label),
-        is_demo=projection.observed.is_demo,
+        is_demo=indicator in projection.observed.demo_indicators,
         made_on=dt.date.today(),  # part of the template's cache key: the date in the source line stays right
     )
 

@@ -21,6 +21,7 @@ from ratc.monitor.tiles import Tile
 from ratc.scenario import chart, municipal
 from ratc.scenario import settings as scenario_settings
 from ratc.scenario.chart import rounded
+from ratc.scenario.municipal import IncompleteData
 from ratc.scenario.parameters import INDICATORS, ScenarioData, load
 
 
@@ -82,6 +83,7 @@ def tiles(projection: municipal.Projection, area_code: str) -> list[Tile]:
                 sparkline=[round(float(value), 1) for value in projection.paths[(indicator, area_code)]["scenario"]],
                 help_text=f"{meta['name']} in {projection.label}, afgerond. Bron van de cijfers tot en met "
                 f"{periods.parse_period(projection.observed.start, 'maand').label}: {meta['source']}.",
+                is_demo=indicator in projection.observed.demo_indicators,
             )
         )
     return result
@@ -243,11 +245,14 @@ def _from_params(params: Mapping[str, str], query: Query) -> tuple[municipal.Pro
     data = load()
     areas = query("area_list")
     bounds = query("period_bounds").iloc[0]
-    months = context.month_keys(bounds["first_period_date"].date(), bounds["last_period_date"].date())
+    months = context.months_from_bounds(bounds["first_period_date"], bounds["last_period_date"])
     choices = context.choices_from(areas, INDICATORS, months, INDICATORS[0])
     chosen, _ = context.resolve({name: params.get(name) for name in ("gemeente", "periode")}, choices)
     settings, indicator, _ = scenario_settings.from_params(params, data)
-    projection = municipal.project(municipal.observed(query, chosen.periode), settings, data)
+    observations = municipal.observed(query, chosen.periode)
+    if observations.missing:
+        raise IncompleteData(observations.missing)
+    projection = municipal.project(observations, settings, data)
     return projection, indicator, chosen.gemeente or metadata.REGION_CODE
 
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ratc.core import metadata, periods
+from ratc.core import fmt, metadata, periods
 from ratc.monitor.overview import Query
 from ratc.scenario import settings as scenario_settings
 from ratc.scenario.national import MONTHS, VARIANTS, NationalPath, indicator_effects, national_path
@@ -48,6 +48,13 @@ class Observed:
     base: dict[str, np.ndarray]
     anchor: dict[str, np.ndarray]
     is_demo: bool
+    demo_indicators: frozenset[str] = frozenset()
+    # what the model still lacks, in Dutch ("" when every municipality's pre-crisis level is known)
+    missing: str = ""
+
+
+class IncompleteData(ValueError):  # noqa: N818 - reads as what it is: the figures are incomplete
+    """The observed figures are not complete enough to start the model from; the message says what is missing."""
 
 
 SERIES = ("zonder_crisis", "scenario", "laag", "hoog")
@@ -102,7 +109,7 @@ def observed(query: Query, periode: str) -> Observed:
         ).assign(indicator_id=indicator)
         for indicator in INDICATORS
     ]
-    history = pd.concat(frames, ignore_index=True)[["area_code", "indicator_id", "period_key", "value", "import_id"]]
+    history = pd.concat(frames, ignore_index=True)[["area_code", "indicator_id", "period_key", "value", "is_demo"]]
     history["value"] = history["value"].astype(float)
     # the region exists only where all ten municipalities delivered: its last month with all four indicators
     region = history[history["area_code"] == metadata.REGION_CODE].groupby("period_key")["indicator_id"].nunique()
@@ -132,8 +139,6 @@ def observed(query: Query, periode: str) -> Observed:
             base[indicator] = wide.loc[(wide.index >= BASELINE_FROM) & (wide.index <= PRE_CRISIS)].mean().to_numpy()
             recent = [key for key in wide.index if key <= start][-window:]
             anchor[indicator] = wide.loc[recent].mean().to_numpy() if recent else np.full(len(codes), np.nan)
-    imports = query("import_lineage")
-    used = imports[imports["import_id"].isin(set(history["import_id"]))]
     indicators = {
         indicator: {
             "name": str(catalog.loc[indicator, "name"]),
@@ -152,14 +157,33 @@ def observed(query: Query, periode: str) -> Observed:
         codes=codes,
         names=dict(areas["area_name"]),
         indicators=indicators,
-        history=history.drop(columns="import_id"),
+        history=history.drop(columns="is_demo"),
         series={
             (indicator, area): (tuple(group["period_key"]), group["value"].to_numpy(dtype=float))
             for (indicator, area), group in history.sort_values("period_key").groupby(["indicator_id", "area_code"])
         },
         base=base,
         anchor=anchor,
-        is_demo=bool(used["is_demo"].any()),
+        is_demo=bool(history["is_demo"].any()),
+        demo_indicators=frozenset(history.loc[history["is_demo"].astype(bool), "indicator_id"]),
+        missing=_missing(base, codes, dict(areas["area_name"]), indicators),
+    )
+
+
+def _missing(base: dict[str, np.ndarray], codes: tuple[str, ...], names: dict[str, str], indicators: dict) -> str:
+    """A Dutch sentence on the pre-crisis levels the model lacks, or "" when it has them all."""
+    parts = []
+    for indicator, levels in base.items():
+        absent = [names[code] for code, level in zip(codes, levels, strict=True) if np.isnan(level)]
+        if len(absent) == len(codes):
+            parts.append(indicators[indicator]["name"])
+        elif absent:
+            parts.append(f"{indicators[indicator]['name']} van {fmt.listing(absent)}")
+    if not parts:
+        return ""
+    return (
+        f"Nog geen cijfers aangeleverd voor {'; '.join(parts)}. Het scenariomodel rekent vanaf de cijfers van vóór "
+        f"de crisis (februari 2020, en voor aanvragen en faillissementen het jaar ervoor) van alle gemeenten."
     )
 
 

@@ -10,20 +10,21 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from ratc.core import charts, context, export, fmt, metadata, periods, text
-from ratc.hangout import views
-from ratc.monitor import overview
+from ratc.monitor import coverage, overview
 from ratc.monitor.signals import Signal
-from ratc.monitor.tiles import Tile
+from ratc.monitor.tiles import Tile, TileBoard
 from ratc.ui import cache
 
 T = TypeVar("T")
 DEFAULT_INDICATOR = "ww_uitkeringen"
 FAVICON = Path(__file__).parent / "static" / "favicon.png"
 LINK_LIST_LIMIT = 40
+DEMO_BADGE = ":orange-badge[:material/science: Demodata]"
 DEMO_TEXT = (
-    "**Demodata** — deze cijfers zijn gegenereerd voor demonstratie en training. "
-    "Het zijn geen waarnemingen van gemeenten, CBS of RIVM."
+    f"{DEMO_BADGE} Alle cijfers op deze pagina zijn gegenereerd voor demonstratie en training; het zijn geen "
+    "waarnemingen van gemeenten, CBS of RIVM."
 )
+EMPTY_ICON = ":material/hourglass_empty:"
 
 
 def choices() -> context.Choices:
@@ -31,8 +32,9 @@ def choices() -> context.Choices:
     areas = cache.query("area_list")
     catalog = cache.query("indicator_catalog")
     bounds = cache.query("period_bounds").iloc[0]
-    months = context.month_keys(bounds["first_period_date"].date(), bounds["last_period_date"].date())
-    return context.choices_from(areas, catalog["indicator_id"], months, DEFAULT_INDICATOR)
+    months = context.months_from_bounds(bounds["first_period_date"], bounds["last_period_date"])
+    default = context.default_indicator(catalog, DEFAULT_INDICATOR)
+    return context.choices_from(areas, catalog["indicator_id"], months, default)
 
 
 def current_context() -> context.Context:
@@ -178,17 +180,32 @@ def indicator_picker(chosen: context.Context, label: str = "Indicator") -> str:
 
 
 def demo_notice() -> bool:
-    """Say 'Demodata' on every screen that shows demo figures; True when it did."""
-    if views.is_demo(cache.query):
-        st.info(DEMO_TEXT, icon=":material/science:")
+    """One line saying 'Demodata' when every figure of the monitor is demo; True when it did.
+
+    With real figures too, no page-wide notice: each tile, chart, table row and export of demo figures says so.
+    """
+    if cache.computed(coverage.monitor_state) == coverage.DEMO:
+        st.caption(DEMO_TEXT)
         return True
     return False
 
 
-def show_tiles(tiles_by_domain: dict[str, list[Tile]], per_row: int = 4) -> None:
-    """KPI tiles, a row of bordered metrics per domain."""
-    for domain, tiles in tiles_by_domain.items():
+def demo_label(what: str) -> None:
+    """'Demodata' above something that shows demo figures and has no source line of its own (the live map)."""
+    st.caption(f"{DEMO_BADGE} {what}")
+
+
+def empty_state(message: str) -> None:
+    """What a page shows instead of an empty chart: a plain sentence ('Nog geen cijfers aangeleverd voor …')."""
+    st.info(message, icon=EMPTY_ICON)
+
+
+def show_tiles(board: TileBoard, per_row: int = 4) -> None:
+    """KPI tiles, a row of bordered metrics per domain; a domain's indicators without a figure in a sentence."""
+    for domain, tiles in board.tiles.items():
         st.subheader(domain, divider="gray")
+        if domain in board.empty:
+            st.caption(f"{EMPTY_ICON} {board.empty[domain]}")
         for start in range(0, len(tiles), per_row):
             row = tiles[start : start + per_row]
             if len(row) == per_row:  # bordered columns are the boxes: one element less per tile to send
@@ -212,17 +229,15 @@ def show_tile(tile: Tile, box=None) -> None:
         chart_data=tile.sparkline or None,
         chart_type="line",
     )
-    lines = [tile.period_label] + ([tile.delta_description] if tile.delta_description else [])
-    if tile.comparison_text:
-        lines.append(tile.comparison_text)
-    lines.append(tile.previous_text)
-    box.caption("  \n".join(lines))
+    lines = [tile.period_label, tile.delta_description, tile.comparison_text, tile.previous_text]
+    shown = "  \n".join(line for line in lines if line)
+    box.caption(f"{DEMO_BADGE}  \n{shown}" if tile.is_demo else shown)
 
 
 def show_signals(
     signals: list[Signal],
     profile_page: str | None = None,
-    empty_text: str = "Geen gemeente wijkt op dit moment duidelijk af van de regio.",
+    empty_text: str = "Geen duidelijke afwijkingen.",
 ) -> None:
     """Signal sentences, each with a link to the municipality's profile when a profile page is given."""
     if not signals:
@@ -288,6 +303,8 @@ def municipality_links(profile_page: str) -> None:
 
 def figure_block(figure: charts.Figure, key: str) -> None:
     """A published figure with its text description, its data as a table, and downloads for papers."""
+    if figure.meta.is_demo:
+        st.caption(f"{DEMO_BADGE} {figure.meta.demo_note}")
     st.vega_lite_chart(figure.screen_spec, theme=None)
     st.caption(figure.description)
     meta = figure.meta

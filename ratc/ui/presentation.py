@@ -60,7 +60,6 @@ def presentation_section(facilitator: access.Facilitator, info: session.Session)
         view = pinned[step]
         theme = themes.get(view.theme_id)
         theme_name = text.escape_markdown(theme.name if theme else "zonder thema")
-        where.markdown(f"Stap {step + 1} van {steps} · {theme_name}{DEMO_MARK if views.is_demo(cache.query) else ''}")
         st.header(text.escape_markdown(view.title))
         if view.note:
             st.markdown(text.escape_markdown(view.note))
@@ -69,6 +68,8 @@ def presentation_section(facilitator: access.Facilitator, info: session.Session)
             rendered = sui.rendered_view(view.url_path, view.params)
             if rendered is not None:
                 sui.show_view(rendered, large=True)
+        demo = rendered is not None and rendered.figure is not None and rendered.figure.meta.is_demo
+        where.markdown(f"Stap {step + 1} van {steps} · {theme_name}{DEMO_MARK if demo else ''}")
         with cards_column:
             live_cards(facilitator, view.theme_id, {item.view_id: item.title for item in pinned})
     else:

@@ -17,7 +17,7 @@ from ratc.core.periods import parse_period
 from ratc.warehouse import baseline, lineage
 
 # Bump when the warehouse layout changes, so existing warehouses are rebuilt.
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 BUILD_STEPS_DIR = paths.queries_dir() / "build"
 METADATA_FILES = ("areas.csv", "domains.csv", "indicators.csv", lineage.LEDGER_FILE)
 BUILD_MODULES = (
@@ -131,21 +131,21 @@ def current_file(target: Path | None = None) -> Path | None:
 
 
 def _read_sources(records: list[lineage.ImportRecord], data_dir: Path) -> pd.DataFrame:
-    """All accepted observation files in the canonical layout, tagged with their import id."""
+    """All accepted observation files in the canonical layout, tagged with their import id and whether it is demo."""
     frames = [
         pd.read_csv(
             data_dir / record.file_path,
             dtype={"area_code": str, "indicator_id": str, "period": str, "value": "float64"},
-        ).assign(import_id=record.import_id)
+        ).assign(import_id=record.import_id, is_demo=record.is_demo)
         for record in records
     ]
-    columns = ["indicator_id", "area_code", "period_key", "value", "import_id"]
+    columns = ["indicator_id", "area_code", "period_key", "value", "import_id", "is_demo"]
+    types = {"indicator_id": str, "area_code": str, "period_key": str, "value": "float64", "import_id": "int64",
+             "is_demo": bool}  # fmt: skip
     if not frames:
-        return pd.DataFrame(
-            {column: pd.Series(dtype="float64" if column == "value" else "object") for column in columns}
-        )
+        return pd.DataFrame({column: pd.Series(dtype=kind) for column, kind in types.items()})
     combined = pd.concat(frames, ignore_index=True).rename(columns={"period": "period_key"})
-    return combined[columns].astype({"indicator_id": str, "area_code": str, "period_key": str, "import_id": "int64"})
+    return combined[columns].astype(types)
 
 
 def _periods_frame(raw: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:

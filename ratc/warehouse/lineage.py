@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
+import fcntl
 import hashlib
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 from ratc.core import paths
 
 LEDGER_FILE = "imports.csv"
+# One writer of the ledger at a time per data folder: an import, or the removal of the demo data.
+LOCK_FILE = "imports/.lock"
 
 
 @dataclass(frozen=True)
@@ -103,6 +108,32 @@ def register(
     )
     _write_ledger([r for r in records if r.file_path != file_path] + [record], base)
     return record
+
+
+def unregister_demo(data_dir: Path | None = None) -> list[ImportRecord]:
+    """Take every demo import out of the ledger (one atomic write); the records removed.
+
+    Call it under `ledger_lock`. The files stay on disk: without a ledger entry the build never reads them.
+    """
+    base = data_dir or paths.data_dir()
+    records = read_ledger(base)
+    demo = [record for record in records if record.is_demo]
+    if demo:
+        _write_ledger([record for record in records if not record.is_demo], base)
+    return demo
+
+
+@contextlib.contextmanager
+def ledger_lock(data_dir: Path | None = None) -> Iterator[None]:
+    """Hold the data folder's ledger lock, so numbering, clean-up and ledger writes never race."""
+    lock = (data_dir or paths.data_dir()) / LOCK_FILE
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock, "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _write_ledger(records: list[ImportRecord], data_dir: Path) -> None:
