@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ratc.core import export, fmt, metadata, periods
+from ratc.core import docx_style, export, fmt, metadata, periods
 from ratc.core.context import Context
 from ratc.monitor import overview
 from ratc.monitor.overview import Query
@@ -27,7 +27,6 @@ from ratc.papers.document import (
 CHARTS = 6
 SIGNALS = 5
 CHART_WIDTH_CM = 8.2
-TEXT_WIDTH_CM = 17.0
 COLUMN_CM = {"Indicator": 0.0, "Periode": 2.0, "Rang": 1.5}  # 0: the rest of the width
 OTHER_COLUMN_CM = 1.4
 
@@ -148,5 +147,5 @@ def _charts_explanation(name: str, is_region: bool, count: int) -> str:
 def _widths(header: tuple[str, ...]) -> tuple[float, ...]:
     """Column widths in cm that fill the text width; the indicator column takes the rest."""
     widths = [COLUMN_CM.get(title, OTHER_COLUMN_CM) for title in header]
-    widths[0] = TEXT_WIDTH_CM - sum(widths[1:])
+    widths[0] = docx_style.TEXT_WIDTH_CM - sum(widths[1:])
     return tuple(widths)

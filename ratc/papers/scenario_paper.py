@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from ratc.core import export, fmt, metadata, periods
+from ratc.core import docx_style, export, fmt, metadata, periods
 from ratc.monitor.overview import Query
 from ratc.papers import conclusions, images, labels, scenario_text
 from ratc.papers.document import Block, Bullets, Heading, Paper, Paragraph, Table
@@ -143,6 +143,7 @@ def _summary(runs, code: str, area: str, data, numbers: _Numbers, demo: set[str]
             f"{area}: uitkomst per scenario en, tussen haakjes, het verschil met zonder crisis; afgerond"
             + labels.demo_caption(len(demo), len(INDICATORS)),
             tuple(range(2, len(header))),
+            _widths((3.6, 3.0, 2.2), len(runs)),
         )
     )
     numbers.table()
@@ -219,6 +220,7 @@ def _per_municipality(runs, numbers: _Numbers, demo: set[str]) -> list[Block]:
                 f"{municipal.measure_of(observed, indicator)}: verschil met zonder crisis (afgerond)"
                 + labels.demo_caption(int(indicator in demo), 1),
                 tuple([0, *range(2, len(header))]),
+                _widths((1.1, 3.6, 2.2), len(runs)),
                 compact=len(runs) > 2,
             )
         )
@@ -260,6 +262,11 @@ def _history(query: Query, observations: municipal.Observed) -> pd.DataFrame:
         for indicator in INDICATORS
     ]
     return pd.concat(frames, ignore_index=True)
+
+
+def _widths(first: tuple[float, ...], scenarios: int) -> tuple[float, ...]:
+    """Column widths in cm: the given first columns, then the text width shared by the scenarios' columns."""
+    return (*first, *[(docx_style.TEXT_WIDTH_CM - sum(first)) / scenarios] * scenarios)
 
 
 def _join(names: list[str]) -> str:

@@ -143,6 +143,7 @@ def divergence(runs, areas: pd.DataFrame, next_table: Callable[[], str]) -> list
             f"Gevoeligheid en verschil met zonder crisis in procenten, "
             f"{choice.short_name}; gemeenten van gevoelig naar minder gevoelig",
             tuple(range(1, len(header))),
+            (3.8, 2.2, 2.75, 2.75, 2.75, 2.75),
         )
     )
     next_table()
@@ -198,6 +199,7 @@ def assumptions(runs, data: ScenarioData, next_table: Callable[[], str]) -> list
             tuple(rows),
             "Bbp-groei en werkloosheid (% van de beroepsbevolking): het CPB en het model",
             tuple(range(1, len(header))),
+            (4.6, 1.8, 1.8, 2.6, 1.6, 2.6, 1.6),
         )
     )
     next_table()
