@@ -470,13 +470,17 @@ def test_mijn_gemeente_offers_the_factsheet_in_one_click(warehouse_file):
 
 def test_the_scenario_page_makes_the_paper(warehouse_file, store_url):
     app = run_app(warehouse_file, {"scenario": "cpb3"}, "pages/scenario_explorer.py")
-    assert app.multiselect(key="papers_scenarios").value == ["Huidige instelling (CPB-scenario 3)"]
-    app.multiselect(key="papers_scenarios").set_value(["CPB-scenario 1 (3 maanden)", "CPB-scenario 4 (12 maanden, "
-                                                        "financieel)"]).run()  # fmt: skip
+    chooser = app.multiselect(key="papers_scenarios")
+    assert chooser.value == ["huidig"] and "Huidige instelling (CPB-scenario 3)" in chooser.options
+    chooser.set_value(["preset:cpb1", "preset:cpb4"]).run()
     app.button(key="papers_maken").click().run()
     assert not app.exception
     shown = [button.proto.label for button in app.get("download_button")]
     assert "Paper (Word)" in shown and "Paper (PDF)" in shown
+    app.slider(key="sc_bbp2021").set_value(-4.0).run()  # the sliders move, the chosen presets do not: the paper stays
+    assert "Paper (Word)" in [button.proto.label for button in app.get("download_button")]
+    app.multiselect(key="papers_scenarios").set_value(["huidig", "preset:cpb4"]).run()  # another request
+    assert "Paper (Word)" not in [button.proto.label for button in app.get("download_button")]
 
 
 def test_from_markdown_keeps_bold_and_numbered_items():

@@ -96,12 +96,15 @@ def scenario_paper_section(inputs: scenario_ui.Inputs, chosen: context.Context) 
         "hang-out. Voor het gebied en de maand links."
     )
     options = _scenario_options(inputs)
-    names = list(options)
-    default = [name for name in names if name.startswith("Vastgezet: ")][: scenario_choices.MAX_SCENARIOS] or names[:1]
+    # a pinned or saved scenario can be gone since the last run: keep only what can still be chosen
+    if "papers_scenarios" in st.session_state:
+        st.session_state["papers_scenarios"] = [key for key in st.session_state["papers_scenarios"] if key in options]
+    pinned = [key for key in options if key.startswith("vastgezet:")]
     picked = st.multiselect(
         "Scenario's (hoogstens vier)",
-        names,
-        default=default,
+        list(options),
+        default=pinned[: scenario_choices.MAX_SCENARIOS] or ["huidig"],
+        format_func=lambda key: options[key][0],
         max_selections=scenario_choices.MAX_SCENARIOS,
         key="papers_scenarios",
     )
@@ -109,14 +112,13 @@ def scenario_paper_section(inputs: scenario_ui.Inputs, chosen: context.Context) 
     with_session = facilitator is not None and st.checkbox(
         "Conclusies uit de open sessie invullen (kaarten met de meeste stippen en de acties)", key="papers_sessie"
     )
-    request = (tuple(picked), inputs.area_code, chosen.periode, with_session)
+    choices = [options[key][1] for key in picked]
+    request = (tuple(choices), inputs.area_code, chosen.periode, with_session)  # the settings too: sliders move
     if st.button("Paper maken", icon=":material/article:", disabled=not picked, key="papers_maken"):
         try:
             held = conclusions.from_session(facilitator) if with_session else None
             with st.spinner("Het paper wordt gemaakt …"):
-                paper = scenario_paper.scenario_paper(
-                    cache.query, [options[name] for name in picked], chosen.gemeente, chosen.periode, held
-                )
+                paper = scenario_paper.scenario_paper(cache.query, choices, chosen.gemeente, chosen.periode, held)
             st.session_state[PAPER] = (request, paper)
         except (scenario_choices.ChoiceError, access.AccessDenied) as problem:
             st.error(text.escape_markdown(str(problem)))
@@ -148,25 +150,24 @@ def scenario_paper_section(inputs: scenario_ui.Inputs, chosen: context.Context) 
         )
 
 
-def _scenario_options(inputs: scenario_ui.Inputs) -> dict[str, ScenarioChoice]:
-    """Every scenario a paper can describe, by the name the list shows: the sliders as they are, the pinned ones,
-    the presets and the saved ones."""
+def _scenario_options(inputs: scenario_ui.Inputs) -> dict[str, tuple[str, ScenarioChoice]]:
+    """Every scenario a paper can describe, by a key that stays the same between runs, with the name the list shows:
+    the sliders as they are, the pinned ones, the presets and the saved ones."""
     data = inputs.data
     current = st.session_state.get(scenario_ui.SETTINGS) or scenario_settings.default(data)
-    label = scenario_settings.label(current, data)
-    options = {
-        f"Huidige instelling ({label})": ScenarioChoice(f"Huidige instelling ({label})", current, "Huidige instelling")
-    }
-    for name, settings in st.session_state.get(scenario_ui.PINNED, []):
-        options[f"Vastgezet: {name}"] = ScenarioChoice(name, settings)
+    name = f"Huidige instelling ({scenario_settings.label(current, data)})"
+    options = {"huidig": (name, ScenarioChoice(name, current, "Huidige instelling"))}
+    for pinned_name, settings in st.session_state.get(scenario_ui.PINNED, []):
+        options[f"vastgezet:{pinned_name}"] = (f"Vastgezet: {pinned_name}", ScenarioChoice(pinned_name, settings))
     for preset_id in data.presets:
         choice = scenario_choices.preset(preset_id, data)
-        options[choice.name] = choice
+        options[f"preset:{preset_id}"] = (choice.name, choice)
     try:
         stored = scenario_store.saved(data)
     except store.StoreUnavailable:
         stored = []
     for entry in stored:
         if entry.settings is not None:
-            options.setdefault(f"Opgeslagen: {entry.label}", ScenarioChoice(entry.name, entry.settings))
+            options[f"opgeslagen:{entry.scenario_id}"] = (f"Opgeslagen: {entry.label}",
+                                                           ScenarioChoice(entry.name, entry.settings))  # fmt: skip
     return options
