@@ -199,6 +199,8 @@ def cmd_factsheet(args: argparse.Namespace) -> int:
 
 def cmd_paper(args: argparse.Namespace) -> int:
     """Write the scenario paper for up to four scenarios, optionally with a hang-out session's conclusions."""
+    import getpass
+
     from ratc.core import store
     from ratc.hangout import access, session
     from ratc.papers import conclusions, request, scenario_choices, scenario_paper
@@ -211,7 +213,9 @@ def cmd_paper(args: argparse.Namespace) -> int:
         choices = [scenario_choices.resolve(text, data) for text in args.scenario or ["cpb3"]]
         held = None
         if args.session:
-            held = conclusions.from_session(session.open_as_facilitator(args.session, args.key or ""))
+            # asked without echo: a key among the arguments shows in the process list and the shell's history
+            key = args.key if args.key is not None else getpass.getpass("Facilitatorsleutel van de sessie: ")
+            held = conclusions.from_session(session.open_as_facilitator(args.session, key))
     except (request.RequestError, scenario_choices.ChoiceError, access.AccessDenied, store.StoreUnavailable) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -300,7 +304,8 @@ def main(argv: list[str] | None = None) -> int:
     paper.add_argument("--area", help="a municipality (CBS code or name); default: the region")
     paper.add_argument("--month", **month)
     paper.add_argument("--session", help="a hang-out's join code: its ranked cards and actions fill the conclusions")
-    paper.add_argument("--key", help="the session's facilitator key (with --session)")
+    paper.add_argument("--key", help="the session's facilitator key (with --session); asked without echo when left "
+                       "out, which keeps it out of the process list and the shell's history")  # fmt: skip
     paper.add_argument("--format", **formats)
     paper.add_argument("--out", **out)
     paper.set_defaults(func=cmd_paper)

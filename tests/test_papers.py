@@ -188,6 +188,12 @@ def test_factsheet_pdf_says_name_signals_sources_and_demodata(query, signalled_p
     assert signalled_pdf.metadata.title == "Factsheet Zwijndrecht"
 
 
+def test_a_factsheet_download_stays_small(signalled):
+    """Each browser session keeps what it made in memory, the zip eleven factsheets at once (README: sizes)."""
+    assert 100_000 < len(word.to_docx(signalled)) < 1_000_000
+    assert 50_000 < len(pdf.to_pdf(signalled)) < 500_000
+
+
 def test_the_region_has_a_factsheet_of_its_own(query):
     paper = factsheet.factsheet(query, chosen(), None, MADE_ON)
     text = pdf_text(PdfReader(io.BytesIO(pdf.to_pdf(paper))))
@@ -461,6 +467,19 @@ def test_command_line_writes_a_factsheet_and_a_paper(warehouse_file, tmp_path, c
     assert cli.main(["paper", "--session", "XXXXXX", "--key", "fout"]) == 2
 
 
+def test_command_line_asks_the_facilitator_key_without_echo(warehouse_file, tmp_path, monkeypatch, store_url):
+    """Without --key the key is asked by getpass, so it never stands in the process list or the shell's history."""
+    created = session.create_session("Hang-out scenario's", dt.date(2020, 6, 4), ["Werk"])
+    typed = iter([created.facilitator.key, "fout"])
+    asked = []
+    monkeypatch.setattr("getpass.getpass", lambda prompt: asked.append(prompt) or next(typed))
+    command = ["paper", "--session", created.join_code, "--format", "docx", "--out", str(tmp_path / "paper.docx")]
+    assert cli.main(command) == 0
+    assert asked == ["Facilitatorsleutel van de sessie: "]
+    assert ("Heading 2", "Werk") in headings(docx.Document(tmp_path / "paper.docx"))
+    assert cli.main(command) == 2 and len(asked) == 2  # a wrong key typed: refused, nothing written anew
+
+
 def test_mijn_gemeente_offers_the_factsheet_in_one_click(warehouse_file):
     app = run_app(warehouse_file, {"gemeente": "GM0505"}, "pages/municipality.py")
     labels_shown = [button.proto.label for button in app.get("download_button")]
@@ -481,6 +500,16 @@ def test_the_scenario_page_makes_the_paper(warehouse_file, store_url):
     assert "Paper (Word)" in [button.proto.label for button in app.get("download_button")]
     app.multiselect(key="papers_scenarios").set_value(["huidig", "preset:cpb4"]).run()  # another request
     assert "Paper (Word)" not in [button.proto.label for button in app.get("download_button")]
+
+
+def test_papers_are_open_in_production_as_they_only_read(warehouse_file, store_url, production):
+    """A production start without keys refuses every write, but papers only read: both are offered and made."""
+    app = run_app(warehouse_file, {"gemeente": "GM0505"}, "pages/municipality.py")
+    assert "Factsheet (PDF)" in [button.proto.label for button in app.get("download_button")]
+    app.switch_page("pages/scenario_explorer.py").run()
+    app.button(key="papers_maken").click().run()
+    assert not app.exception
+    assert "Paper (PDF)" in [button.proto.label for button in app.get("download_button")]
 
 
 def test_from_markdown_keeps_bold_and_numbered_items():
