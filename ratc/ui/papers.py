@@ -3,11 +3,15 @@ progress bar, and the scenario paper on the Scenario's page."""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+
 import streamlit as st
 
 from ratc.core import context, export, store, text
 from ratc.hangout import access
 from ratc.papers import bundle, conclusions, factsheet, pdf, scenario_choices, scenario_paper, word
+from ratc.papers.document import Paper
 from ratc.papers.scenario_choices import ScenarioChoice
 from ratc.scenario import saved as scenario_store
 from ratc.scenario import settings as scenario_settings
@@ -32,27 +36,8 @@ def factsheet_section(chosen: context.Context, area_code: str | None, name: str)
         def paper():
             return cache.computed(factsheet.factsheet, chosen, area_code)
 
-        stem = export.file_stem("factsheet", name, chosen.periode)
-        word_column.download_button(
-            "Factsheet (Word)",
-            lambda: word.to_docx(paper()),
-            file_name=f"{stem}.docx",
-            mime=DOCX,
-            icon=":material/description:",
-            on_click="ignore",
-            width="stretch",
-            key="papers_factsheet_docx",
-        )
-        pdf_column.download_button(
-            "Factsheet (PDF)",
-            lambda: pdf.to_pdf(paper()),
-            file_name=f"{stem}.pdf",
-            mime="application/pdf",
-            icon=":material/picture_as_pdf:",
-            on_click="ignore",
-            width="stretch",
-            key="papers_factsheet_pdf",
-        )
+        _word_and_pdf("Factsheet", paper, export.file_stem("factsheet", name, chosen.periode), "papers_factsheet",
+                      (word_column, pdf_column))  # fmt: skip
         with all_column:
             all_factsheets(chosen)
 
@@ -127,27 +112,29 @@ def scenario_paper_section(inputs: scenario_ui.Inputs, chosen: context.Context) 
     made = st.session_state.get(PAPER)
     if made and made[0] == request:
         paper = made[1]
-        word_column, pdf_column = st.columns(2)
-        word_column.download_button(
-            "Paper (Word)",
-            lambda: word.to_docx(paper),
-            file_name=f"{paper.file_stem}.docx",
-            mime=DOCX,
-            icon=":material/description:",
+        _word_and_pdf("Paper", lambda: paper, paper.file_stem, "papers_paper", st.columns(2))
+
+
+def _word_and_pdf(label: str, make: Callable[[], Paper], stem: str, key: str, columns) -> None:
+    """'<label> (Word)' and '<label> (PDF)' in the two columns; each file is written when its button is clicked."""
+    formats = [("Word", "docx", word.to_docx, DOCX, ":material/description:"),
+               ("PDF", "pdf", pdf.to_pdf, "application/pdf", ":material/picture_as_pdf:")]  # fmt: skip
+    for column, (kind, suffix, write, mime, icon) in zip(columns, formats, strict=True):
+        column.download_button(
+            f"{label} ({kind})",
+            functools.partial(_written, write, make),
+            file_name=f"{stem}.{suffix}",
+            mime=mime,
+            icon=icon,
             on_click="ignore",
             width="stretch",
-            key="papers_paper_docx",
+            key=f"{key}_{suffix}",
         )
-        pdf_column.download_button(
-            "Paper (PDF)",
-            lambda: pdf.to_pdf(paper),
-            file_name=f"{paper.file_stem}.pdf",
-            mime="application/pdf",
-            icon=":material/picture_as_pdf:",
-            on_click="ignore",
-            width="stretch",
-            key="papers_paper_pdf",
-        )
+
+
+def _written(write: Callable[[Paper], bytes], make: Callable[[], Paper]) -> bytes:
+    """The paper `make` gives, written by `write` (called by Streamlit when the download button is clicked)."""
+    return write(make())
 
 
 def _scenario_options(inputs: scenario_ui.Inputs) -> dict[str, tuple[str, ScenarioChoice]]:
