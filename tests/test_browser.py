@@ -340,3 +340,33 @@ def test_facilitator_runs_a_session_with_a_scenario_and_the_strategist_takes_the
     assert document.inline_shapes, "the report holds the pinned scenario chart as an image"
     participant_context.close()
     facilitator_context.close()
+
+
+def test_quick_clicks_on_a_dot_all_count_as_far_as_the_dots_reach_and_a_refused_one_says_why(page, server):
+    import datetime as dt
+
+    from ratc.hangout import board, session, votes
+
+    created = session.create_session("Snel klikken", dt.date(2020, 6, 1), ["Werk"], dots_per_participant=3)
+    writer = session.join(created.join_code, "Schrijver")
+    (theme,) = session.themes(created.facilitator)
+    for card in ("Banenpool", "Omscholen"):
+        board.add_card(writer, theme.theme_id, "idee", card)
+    session.set_phase(created.facilitator, "stemmen")
+
+    page.goto(f"{server['url']}/meedoen?code={created.join_code}")
+    page.get_by_label("Uw naam (optioneel)").fill("Snelle klikker")
+    page.get_by_role("button", name="Meedoen").click()
+    expect(page.get_by_text("Uw persoonlijke code")).to_be_visible()
+    _wait_until_idle(page)
+    first, second = page.get_by_test_id("stNumberInput").all()[:2]
+    for _ in range(8):  # eight clicks, faster than the page redraws
+        first.get_by_test_id("stNumberInputStepUp").click(force=True, no_wait_after=True)
+    _wait_until_idle(page)
+    expect(page.get_by_test_id("stMetricValue")).to_have_text("0 van 3")
+    second.get_by_test_id("stNumberInputStepUp").click()
+    expect(page.get_by_text("1 stip is niet gezet")).to_be_visible()
+    _wait_until_idle(page)
+    _screenshot(page, "dots-refused.png")
+    assert ("Snelle klikker", "") in session.participants(created.facilitator)
+    assert votes.vote_progress(created.facilitator)[0] == 3  # the eight clicks set three dots, as many as there are
