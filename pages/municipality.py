@@ -8,6 +8,7 @@ from ratc.monitor import coverage, overview, profile
 from ratc.ui import cache
 from ratc.ui import components as ui
 from ratc.ui import hangout as session_ui
+from ratc.ui import papers as papers_ui
 
 chosen = ui.context_in_use()
 month = periods.parse_period(chosen.periode, "maand")
@@ -16,6 +17,7 @@ if not chosen.gemeente:
     st.title("Mijn gemeente")
     st.write("Kies links een gemeente, of open een van deze profielen:")
     ui.municipality_links("pages/municipality.py")
+    papers_ui.factsheet_section(chosen, None, "regio Zuid-Holland-Zuid")
     st.stop()
 
 name = ui.choices_in_use().municipalities[chosen.gemeente]
@@ -25,6 +27,7 @@ st.caption(
     f"Rang: de hoogste van de {ui.municipality_count_word()} gemeenten (per 10.000 inwoners waar dat kan) is 1."
 )
 ui.demo_notice()
+papers_ui.factsheet_section(chosen, chosen.gemeente, name)
 
 st.header("Waar wijkt de gemeente af?", divider="orange")
 st.caption(overview.signals_caption(name))

@@ -3,9 +3,11 @@
 import streamlit as st
 
 from ratc.ui import components as ui
+from ratc.ui import papers as papers_ui
 from ratc.ui import scenario as scenario_ui
 
-inputs = scenario_ui.inputs(ui.context_in_use())
+chosen = ui.context_in_use()
+inputs = scenario_ui.inputs(chosen)
 
 st.title("Scenario's")
 ui.demo_notice()
@@ -18,3 +20,4 @@ with st.expander("Hoe rekent dit model? Aannames en bronnen"):
     scenario_ui.model_explanation(inputs.data)
 scenario_ui.compare_section(inputs)
 scenario_ui.saved_section(inputs.data)
+papers_ui.scenario_paper_section(inputs, chosen)

@@ -248,6 +248,24 @@ def test_alderman_opens_a_deep_link_to_dordrecht_and_exports_a_chart_for_the_cou
     _screenshot(page, "journey-alderman.png")
 
 
+def test_a_strategist_takes_the_factsheet_of_zwijndrecht_in_one_click(page, server):
+    # Mijn gemeente: the factsheet is made when the button is clicked, as a PDF with the municipality in it
+    page.goto(f"{server['url']}/mijn-gemeente?gemeente=GM0642&periode=2020-08")
+    expect(page.get_by_role("heading", level=1, name="Zwijndrecht")).to_be_visible(timeout=UI_TIMEOUT_MS)
+    _wait_until_idle(page)
+    button = page.get_by_test_id("stDownloadButton").filter(has_text="Factsheet (PDF)").first
+    with page.expect_download(timeout=UI_TIMEOUT_MS) as download_info:
+        button.click()
+    download = download_info.value
+    assert download.suggested_filename == "factsheet_zwijndrecht_2020-08.pdf"
+    target = SCREENSHOTS / "export" / download.suggested_filename
+    target.parent.mkdir(parents=True, exist_ok=True)
+    download.save_as(target)
+    content = target.read_bytes()
+    assert content[:5] == b"%PDF-" and b"Factsheet Zwijndrecht" in content  # the title in the PDF's properties
+    _assert_no_error_boxes(page)
+
+
 def test_facilitator_runs_a_session_with_a_scenario_and_the_strategist_takes_the_report(browser, server):
     # the facilitator screen-shares; a participant writes a card from a phone; the strategist takes the report
     url = server["url"]

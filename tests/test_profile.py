@@ -77,7 +77,8 @@ def test_profile_page_as_an_alderman_opens_it(warehouse_file, periode):
         == "Sliedrecht naast de regio en Nederland"
     )
     labels = {button.proto.label for button in app.get("download_button")}
-    assert labels == {"PNG", "SVG", "PDF", "CSV", "Excel"}
+    # the chart's exports, and the municipality's factsheet (tests/test_papers.py)
+    assert labels == {"PNG", "SVG", "PDF", "CSV", "Excel", "Factsheet (Word)", "Factsheet (PDF)"}
 
 
 def test_a_domain_narrows_tiles_and_small_multiples_to_its_indicators(query):

@@ -129,14 +129,15 @@ def indicator(indicator_id: str) -> pd.Series:
             "In Sliedrecht steeg het aantal WW-uitkeringen sinds februari 2020 met 1%, "
             "terwijl het in de rest van de regio gelijk bleef (±0%).",
         ),
+        # a signal says the two moved differently: where whole percentages read the same, one decimal (or two) more
         (
             "Sliedrecht",
             "ww_uitkeringen",
             "2020-06",
             0.001,
             -0.002,
-            "In Sliedrecht bleef het aantal WW-uitkeringen sinds februari 2020 gelijk, "
-            "net als in de rest van de regio (±0%).",
+            "In Sliedrecht steeg het aantal WW-uitkeringen sinds februari 2020 met 0,1%, "
+            "terwijl het in de rest van de regio daalde (-0,2%).",
         ),
         (
             "Sliedrecht",
@@ -144,6 +145,25 @@ def indicator(indicator_id: str) -> pd.Series:
             "2020-06",
             0.104,
             0.098,
+            "In Sliedrecht steeg het aantal WW-uitkeringen sinds februari 2020 met 10,4%, "
+            "sterker dan in de rest van de regio (+9,8%).",
+        ),
+        (
+            "Sliedrecht",
+            "ww_uitkeringen",
+            "2020-06",
+            0.1204,
+            0.1196,
+            "In Sliedrecht steeg het aantal WW-uitkeringen sinds februari 2020 met 12,04%, "
+            "sterker dan in de rest van de regio (+11,96%).",
+        ),
+        # changes that are equal stay whole
+        (
+            "Sliedrecht",
+            "ww_uitkeringen",
+            "2020-06",
+            0.10,
+            0.10,
             "In Sliedrecht steeg het aantal WW-uitkeringen sinds februari 2020 met 10%, "
             "net zo sterk als in de rest van de regio (+10%).",
         ),
@@ -507,3 +527,11 @@ def test_the_vectorised_test_equals_the_arithmetic_row_by_row(con, month):
     expected = np.array(row_by_row(cells))
     np.testing.assert_allclose(cells["z"], expected[:, 0], rtol=1e-9)
     np.testing.assert_allclose(cells["p_value"], expected[:, 1], rtol=1e-9, atol=1e-300)
+
+
+@given(st.integers(min_value=-5_000, max_value=5_000), st.integers(min_value=1, max_value=3_000))
+def test_a_sentence_never_reads_as_if_the_two_moved_alike_when_they_did_not(hundredths, gap):
+    """Changes at least 0,01 percentage point apart never read 'net zo sterk' or 'net als'."""
+    change, rest_change = hundredths / 10_000, (hundredths + gap) / 10_000
+    text = signal_sentences.sentence("Sliedrecht", indicator("ww_uitkeringen"), "2020-06", change, rest_change)
+    assert "net zo sterk" not in text and "net als" not in text
