@@ -24,10 +24,13 @@ STATEMENT_LABEL = "Toegankelijkheidsverklaring (WCAG 2.1 AA)"
 
 
 def frame() -> None:
-    """Add the stylesheet and the script to this run's page; once per run, from app.py."""
-    st.html(STYLESHEET)
+    """Add the stylesheet and the script to this run's page as its first element; once per run, from app.py.
+
+    One element in the main area, like every other, so a rerun never takes the stylesheet away for a moment.
+    """
+    css, script = STYLESHEET.read_text(encoding="utf-8"), SCRIPT.read_text(encoding="utf-8")
     with st.container(key=SCRIPT_KEY):
-        st.html(f"<script>{SCRIPT.read_text(encoding='utf-8')}</script>", unsafe_allow_javascript=True)
+        st.html(f"<style>{css}</style><script>{script}</script>", unsafe_allow_javascript=True)
 
 
 def statement() -> None:
