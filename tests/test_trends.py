@@ -9,7 +9,7 @@ import pytest
 from conftest import run_app, shows_demodata
 from streamlit import dataframe_util
 
-from ratc.core import context, metadata
+from ratc.core import charts, context, metadata
 from ratc.monitor import trend_text, trends
 from ratc.warehouse import db
 
@@ -193,7 +193,7 @@ def test_at_most_five_municipalities_in_palette_order(query):
     assert list(dict.fromkeys(trend.frame["gebied_code"])) == [*codes[:5], "VR18", "NL"]
     colour = trend.chart.to_dict()["layer"][0]["encoding"]["color"]["scale"]
     assert colour["range"][:5] == trends.MUNICIPALITY_COLOURS
-    assert colour["range"][5:] == [trends.REGION_STYLE[0], trends.COUNTRY_STYLE[0]]
+    assert colour["range"][5:] == [charts.AREA_STYLES["regio"][0], charts.AREA_STYLES["land"][0]]
 
 
 @pytest.mark.parametrize(
@@ -413,4 +413,4 @@ def test_a_context_province_is_drawn_beside_the_region_and_nederland_where_compa
     assert province.loc["2020-01", "waarde"] == pytest.approx((50 + 12 % 7) / 3_708_696 * 10_000)
     assert per_10k.meta.subtitle.startswith("Dordrecht, Zuid-Holland-Zuid, Zuid-Holland en Nederland")
     colour = per_10k.chart.to_dict()["layer"][0]["encoding"]["color"]["scale"]["range"]
-    assert colour[1:] == [trends.REGION_STYLE[0], trends.PROVINCE_STYLE[0], trends.COUNTRY_STYLE[0]]
+    assert colour[1:] == [charts.AREA_STYLES[kind][0] for kind in ("regio", "provincie", "land")]

@@ -19,9 +19,19 @@ WORSE, BETTER, NEUTRAL, REFERENCE = "#D55E00", "#0072B2", "#8C8C8C", "#4D4D4D"
 # Diverging scale for change where a rise is bad: blue (better) .. light grey .. vermillion (worse).
 DIVERGING = ["#0072B2", "#8FBEDC", "#F2F2F2", "#F0B27A", "#D55E00"]
 SEQUENTIAL = ["#E8F1F8", "#B3D3EA", "#6AA9D6", "#2F7FBF", "#0B4F8A"]
+# One visual grammar for the areas compared on every chart: colour and dash of a municipality, the region, the
+# province and the Netherlands. A chart of several municipalities gives the others PALETTE's next colours.
+AREA_STYLES = {
+    "gemeente": (PALETTE[0], [1, 0]),
+    "regio": ("#1F2933", [7, 4]),
+    "provincie": ("#52606D", [8, 3, 2, 3]),
+    "land": (NEUTRAL, [2, 3]),
+}
 FONT = "Helvetica, Arial, sans-serif"
-WIDTH = 720
+WIDTH = 720  # the print width of exports; on screen a chart takes its container's width (`on_screen`)
 HEIGHT = 320
+# Small multiples on screen: two panels a row fit a phone's 390 px column (a facet cannot reflow in the browser).
+SCREEN_FACET_COLUMNS = 2
 
 LOCALE = {
     "number": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["€ ", ""]},
@@ -101,6 +111,31 @@ def publication(chart: alt.TopLevelMixin, meta: ChartMeta) -> alt.VConcatChart:
     framed = alt.vconcat(chart.properties(title=footer))
     header = alt.TitleParams(meta.title, subtitle=[meta.subtitle] if meta.subtitle else [])
     return framed.properties(title=header).configure(**house_config())
+
+
+def on_screen(spec: dict) -> dict:
+    """The published spec as a screen shows it: as wide as its container, small multiples two a row.
+
+    Exports keep the fixed print width of `publication`. A single chart (a mark or a layer) loses the vconcat that
+    carries its source line, so that it can take `width="container"` (Vega-Lite cannot stretch a concatenation);
+    the page shows the source line under it (`Figure.meta.source_line`). Charts of steps (a matrix of cells) keep
+    their width: the page lets them scroll inside their box.
+    """
+    inner = spec.get("vconcat", [None])[0] if len(spec.get("vconcat", [])) == 1 else None
+    if not isinstance(inner, dict):
+        return spec
+    if "facet" in inner and inner.get("columns", 0) > SCREEN_FACET_COLUMNS:
+        return {**spec, "vconcat": [{**inner, "columns": SCREEN_FACET_COLUMNS}]}
+    if ("mark" in inner or "layer" in inner) and isinstance(inner.get("width"), int | float):
+        chart = {key: value for key, value in inner.items() if key != "title"}
+        top = {key: value for key, value in spec.items() if key != "vconcat"}
+        return {**top, **chart, "width": "container", "autosize": {"type": "fit-x", "contains": "padding"}}
+    return spec
+
+
+def is_stretched(spec: dict) -> bool:
+    """Whether a screen spec takes its container's width (else it keeps its own and may need to scroll)."""
+    return spec.get("width") == "container"
 
 
 @dataclass(frozen=True)

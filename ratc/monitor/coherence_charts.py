@@ -136,7 +136,7 @@ def scatter_chart(
             reference.mark_text(align="left", baseline="top", dx=4, dy=4, fontSize=11, color=charts.REFERENCE)
             .encode(x=x, y=alt.YValue(0), text=alt.TextValue("regio")),
             reference.mark_text(align="right", baseline="bottom", dx=-4, dy=-4, fontSize=11, color=charts.REFERENCE)
-            .encode(x=alt.XValue(SCATTER_WIDTH), y=y, text=alt.TextValue("regio")),
+            .encode(x=alt.XValue(alt.ExprRef("width")), y=y, text=alt.TextValue("regio")),
         ]  # fmt: skip
     layers.append(points.mark_point(filled=True, size=90, opacity=1).encode(x=x, y=y, color=colour, tooltip=tooltip))
     for position, (align, baseline, dx, dy) in LABEL_OFFSETS.items():

@@ -22,7 +22,7 @@ COLUMNS = [
     "waarde",
     "is_demo",
 ]
-COMPARISON_COLOURS = {"gemeente": charts.PALETTE[0], "regio": charts.PALETTE[1], "land": charts.NEUTRAL}
+COMPARISON_COLOURS = {kind: charts.AREA_STYLES[kind][0] for kind in ("gemeente", "regio", "land")}
 
 
 def ranks(query: Query, chosen: Context, area_code: str) -> dict[str, str]:
@@ -96,7 +96,9 @@ def small_multiples(
         demo_parts = tuple(dict.fromkeys(frame.loc[frame["is_demo"], "indicator"].str.removesuffix(" · demodata")))
     order = list(dict.fromkeys(frame["indicator"]))
     kinds = frame.drop_duplicates("gebied").set_index("soort")["gebied"]
-    names = [kinds[kind] for kind in ("gemeente", "regio", "land") if kind in kinds.index]
+    present = [kind for kind in COMPARISON_COLOURS if kind in kinds.index]
+    names = [kinds[kind] for kind in present]
+    dashes = [charts.AREA_STYLES[kind][1] for kind in present]
     # only the columns the chart draws: with 100 indicators its data is sent (and hashed) on every rerun
     drawn = frame[["indicator", "gebied", "periode", "period_start_date", "waarde"]]
     chart = (
@@ -106,9 +108,9 @@ def small_multiples(
             x=alt.X("period_start_date:T", title=None, axis=alt.Axis(format="%Y", tickCount=3, labelFontSize=10)),
             y=alt.Y("waarde:Q", title=None, axis=alt.Axis(format=",.3~r", tickCount=3, labelFontSize=10)),
             color=alt.Color("gebied:N", title=None, legend=alt.Legend(orient="top"),
-                            scale=alt.Scale(domain=names, range=list(COMPARISON_COLOURS.values()))),
+                            scale=alt.Scale(domain=names, range=[COMPARISON_COLOURS[kind] for kind in present])),
             strokeDash=alt.StrokeDash("gebied:N", legend=None,
-                                      scale=alt.Scale(domain=names, range=[[1, 0], [1, 0], [4, 3]])),
+                                      scale=alt.Scale(domain=names, range=dashes)),
             tooltip=[alt.Tooltip("indicator:N", title="Indicator"), alt.Tooltip("gebied:N", title="Gebied"),
                      alt.Tooltip("periode:N", title="Periode"), alt.Tooltip("waarde:Q", title="Waarde", format=",.1f")],
         )

@@ -36,9 +36,6 @@ PRESETS = {"alles": "Alles", "2020": "2020", "6m": "Laatste 6 maanden", "3m": "L
 MAX_MUNICIPALITIES = 5
 # Municipalities in the first five Okabe-Ito colours; the region dark and dashed, the Netherlands grey and dotted.
 MUNICIPALITY_COLOURS = charts.PALETTE[:MAX_MUNICIPALITIES]
-REGION_STYLE = ("#1F2933", [7, 4])
-COUNTRY_STYLE = (charts.NEUTRAL, [2, 3])
-PROVINCE_STYLE = ("#52606D", [8, 3, 2, 3])
 PLOT_WIDTH = charts.WIDTH - 90  # with the y axis and padding the whole image stays about 720 px wide
 PLOT_HEIGHT = charts.HEIGHT
 MARKER_COLOUR = "#7B8794"
@@ -280,8 +277,7 @@ def trend_chart(
     kinds = dict(zip(frame["gebied"], frame["soort"], strict=True))
     colours, dashes, municipal = [], [], iter(MUNICIPALITY_COLOURS)
     for name in names:
-        styles = {"regio": REGION_STYLE, "provincie": PROVINCE_STYLE, "land": COUNTRY_STYLE}
-        colour, dash = styles.get(kinds[name], (None, [1, 0]))
+        colour, dash = charts.AREA_STYLES[kinds[name]] if kinds[name] != "gemeente" else (None, [1, 0])
         colours.append(colour or next(municipal))
         dashes.append(dash)
     decimals = int(indicator["decimals"]) if measure == "absoluut" else 1
@@ -318,6 +314,7 @@ def trend_chart(
     ]  # fmt: skip
     if reference:
         line = alt.Chart(alt.Data(values=[reference]))
+        share = reference.get("x_px", PLOT_WIDTH - 2) / PLOT_WIDTH  # of the plot's width, which the screen sets
         above = reference.get("kant", "boven") == "boven"
         layers += [
             line.mark_rule(color=charts.REFERENCE, strokeWidth=1, opacity=0.7).encode(y=alt.Y("niveau:Q")),
@@ -325,7 +322,7 @@ def trend_chart(
                 align=reference.get("uitlijning", "right"), baseline="bottom" if above else "top",
                 dy=-3 if above else 3, fontSize=11, color=charts.REFERENCE,
             ).encode(
-                y=alt.Y("niveau:Q"), x=alt.XValue(reference.get("x_px", PLOT_WIDTH - 2)), text=alt.Text("label:N")
+                y=alt.Y("niveau:Q"), x=alt.XValue(alt.ExprRef(f"width * {share:.4f}")), text=alt.Text("label:N")
             ),
         ]  # fmt: skip
     if not measures.empty:

@@ -305,7 +305,7 @@ def figure_block(figure: charts.Figure, key: str) -> None:
     """A published figure with its text description, its data as a table, and downloads for papers."""
     if figure.meta.is_demo:
         st.caption(f"{DEMO_BADGE} {figure.meta.demo_note}")
-    st.vega_lite_chart(figure.screen_spec, theme=None)
+    show_chart(figure.screen_spec, figure.meta, key=key)
     st.caption(figure.description)
     meta = figure.meta
     downloads = [  # figure.spec and figure.data (from Arrow) only when someone downloads
@@ -323,6 +323,32 @@ def figure_block(figure: charts.Figure, key: str) -> None:
         )  # fmt: skip
     with st.expander("Tabel bij deze grafiek"):
         st.dataframe(figure.screen_table, hide_index=True, width="stretch")
+
+
+SCREEN_CSS = """<style>
+/* a chart of cells (a matrix) keeps its width and scrolls inside its box instead of running off a phone */
+[class*="st-key-scroll-"] .vega-embed { display: block; max-width: 100%; overflow-x: auto; }
+[class*="st-key-scroll-"] .vega-embed details { position: sticky; left: 0; }
+</style>"""
+
+
+def screen_style() -> None:
+    """The few CSS rules that fit the app to a phone; once per run, from the frame (app.py)."""
+    st.html(SCREEN_CSS)
+
+
+def show_chart(spec: dict, meta: charts.ChartMeta, key: str | None = None) -> None:
+    """A published chart as wide as its column; its source line under it when the chart no longer carries it.
+
+    A chart that cannot stretch (a matrix of cells) scrolls sideways inside its own box on a narrow screen.
+    """
+    shown = charts.on_screen(spec)
+    if charts.is_stretched(shown):
+        st.vega_lite_chart(shown, theme=None, width="stretch")
+        st.caption(meta.source_line)
+    else:
+        box = st.container(key=f"scroll-{key}") if key else st.container()
+        box.vega_lite_chart(shown, theme=None, width="content")
 
 
 def table_downloads(files: dict[str, object], stem: str, key: str) -> None:

@@ -143,7 +143,7 @@ def show_view(rendered: views.Rendered, large: bool = False) -> None:
     if rendered.figure is None:
         st.info(text.escape_markdown(rendered.reason or "Er is niets te tonen."), icon=":material/info:")
         return
-    st.vega_lite_chart(rendered.figure.spec, theme=None, width="stretch" if large else "content")
+    ui.show_chart(rendered.figure.spec, rendered.figure.meta)
     st.markdown(text.escape_markdown(rendered.figure.description))
     if rendered.headline is not None:
         st.dataframe(rendered.headline, hide_index=True, width="stretch")

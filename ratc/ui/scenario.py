@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from ratc.core import charts, context, metadata, store, text
+from ratc.core import charts, context, fmt, metadata, store, text
 from ratc.scenario import chart as scenario_chart
 from ratc.scenario import model, municipal
 from ratc.scenario import parameters as scenario_data
@@ -140,6 +140,21 @@ def scenario_section(inputs: Inputs) -> None:
         share_block(settings, projection.label, params, inputs.area_code)
 
 
+def decimal_options(low: float, high: float, step: float) -> list[float]:
+    """The values of a slider from low to high in steps, rounded to the step's decimals (-7.7, not -7.700000001)."""
+    decimals = len(f"{step:g}".partition(".")[2])
+    return [round(low + number * step, decimals) for number in range(round((high - low) / step) + 1)]
+
+
+def decimal_slider(label: str, low: float, high: float, step: float, key: str, **moved) -> float:
+    """A slider of decimals with a Dutch decimal comma (-7,7): st.slider's `format` only knows the point."""
+    options = decimal_options(low, high, step)
+    decimals = len(f"{step:g}".partition(".")[2])
+    if key in st.session_state and st.session_state[key] not in options:  # a value from a link or a saved file
+        st.session_state[key] = min(options, key=lambda option: abs(option - st.session_state[key]))
+    return st.select_slider(label, options, key=key, format_func=lambda value: fmt.number(value, decimals), **moved)
+
+
 def settings_controls(inputs: Inputs) -> tuple[str, bool]:
     """The indicator box, the preset box, the sliders and 'Eerst voorspellen'; returns the indicator and the toggle."""
     data, observations = inputs.data, inputs.observations
@@ -157,8 +172,8 @@ def settings_controls(inputs: Inputs) -> tuple[str, bool]:
         help="Een CPB-scenario zet alle schuiven; daarna kunt u ze verschuiven.",
     )
     st.slider("Duur van de maatregelen (maanden vanaf maart 2020)", *scenario_settings.DURATION, key="sc_duur", **moved)
-    st.slider("Bbp 2020 (% groei)", *scenario_settings.GDP_2020, step=0.1, format="%.1f", key="sc_bbp2020", **moved)
-    st.slider("Bbp 2021 (% groei)", *scenario_settings.GDP_2021, step=0.1, format="%.1f", key="sc_bbp2021", **moved)
+    decimal_slider("Bbp 2020 (% groei)", *scenario_settings.GDP_2020, 0.1, key="sc_bbp2020", **moved)
+    decimal_slider("Bbp 2021 (% groei)", *scenario_settings.GDP_2021, 0.1, key="sc_bbp2021", **moved)
     st.slider(
         "Steun (NOW, Tozo): deel van het banenverlies dat wordt opgevangen (%)",
         *scenario_settings.SUPPORT[:2],
@@ -189,14 +204,8 @@ def settings_controls(inputs: Inputs) -> tuple[str, bool]:
         )
         for code, name in observations.names.items():
             if code in data.parameters.sensitivities:
-                st.slider(
-                    name,
-                    *scenario_settings.SENSITIVITY[:2],
-                    step=scenario_settings.SENSITIVITY[2],
-                    format="%.2f",
-                    key=scenario_settings.sensitivity_key(code),
-                    **moved,
-                )
+                key = scenario_settings.sensitivity_key(code)
+                decimal_slider(name, *scenario_settings.SENSITIVITY, key=key, **moved)
     guessing = st.toggle(
         "Eerst voorspellen",
         key="sc_voorspellen",
