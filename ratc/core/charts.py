@@ -5,6 +5,9 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
+import re
+import textwrap
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import altair as alt
@@ -32,6 +35,7 @@ WIDTH = 720  # the print width of exports; on screen a chart takes its container
 HEIGHT = 320
 # Small multiples on screen: two panels a row fit a phone's 390 px column (a facet cannot reflow in the browser).
 SCREEN_FACET_COLUMNS = 2
+SOURCE_LINE_CHARS = 110  # of the 11 px source line in a 720 px chart
 
 LOCALE = {
     "number": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["€ ", ""]},
@@ -63,15 +67,17 @@ class ChartMeta:
     made_on: dt.date | None = None
     # when only some parts of a chart are demo (panels, rows): their names
     demo_parts: tuple[str, ...] = ()
+    # decimals of the figures in exports (CSV, Excel): the indicator's, else two
+    decimals: int = 2
 
     @property
     def source_line(self) -> str:
-        """'Bron: CBS / UWV (Demodata). RAT-C Zuid-Holland-Zuid, 25 november 2026.'"""
+        """'Bron: CBS, UWV (Demodata); bewerking RAT-C Zuid-Holland-Zuid, 25 november 2026.' (citable as it is)"""
         demo = ""
         if self.is_demo:
             demo = f" (Demodata: {', '.join(self.demo_parts)})" if self.demo_parts else " (Demodata)"
         made_on = self.made_on or dt.date.today()
-        return f"Bron: {self.source}{demo}. RAT-C Zuid-Holland-Zuid, {fmt.date_long(made_on)}."
+        return f"Bron: {self.source}{demo}; bewerking RAT-C Zuid-Holland-Zuid, {fmt.date_long(made_on)}."
 
     @property
     def demo_note(self) -> str:
@@ -81,6 +87,18 @@ class ChartMeta:
         if self.demo_parts:
             return f"Demodata in deze grafiek: {fmt.listing(self.demo_parts)}; de andere cijfers zijn echt."
         return "Deze grafiek toont demodata."
+
+
+def source_names(sources: Iterable[object]) -> str:
+    """The organisations behind a chart of several indicators, each once: 'CBS, UWV, RIVM, gemeenten'.
+
+    An indicator's source names its statistic too ('CBS (Bijstandsuitkeringenstatistiek)'); Bronnen & imports
+    says that per indicator, a chart of twenty indicators names who the figures come from.
+    """
+    parts = (part for source in sources for part in re.split(r"[;/]", str(source)))
+    names = (re.sub(r"\s*\(.*\)\s*$", "", part).strip() for part in parts)
+    names = ("gemeenten" if name == "Gemeente" else name for name in names)
+    return ", ".join(dict.fromkeys(name for name in names if name and name.lower() not in ("nan", "none")))
 
 
 def house_config() -> dict:
@@ -106,7 +124,8 @@ def house_config() -> dict:
 
 def publication(chart: alt.TopLevelMixin, meta: ChartMeta) -> alt.VConcatChart:
     """The chart with its title and subtitle above and the source line and date below, in the house style."""
-    footer = alt.TitleParams(meta.source_line, orient="bottom", anchor="start", fontSize=11, fontWeight=400,
+    lines = textwrap.wrap(meta.source_line, SOURCE_LINE_CHARS)  # a long line would widen the chart
+    footer = alt.TitleParams(lines, orient="bottom", anchor="start", fontSize=11, fontWeight=400,
                              color="#52606D", offset=14)  # fmt: skip
     framed = alt.vconcat(chart.properties(title=footer))
     header = alt.TitleParams(meta.title, subtitle=[meta.subtitle] if meta.subtitle else [])
@@ -116,21 +135,24 @@ def publication(chart: alt.TopLevelMixin, meta: ChartMeta) -> alt.VConcatChart:
 def on_screen(spec: dict) -> dict:
     """The published spec as a screen shows it: as wide as its container, small multiples two a row.
 
-    Exports keep the fixed print width of `publication`. A single chart (a mark or a layer) loses the vconcat that
-    carries its source line, so that it can take `width="container"` (Vega-Lite cannot stretch a concatenation);
-    the page shows the source line under it (`Figure.meta.source_line`). Charts of steps (a matrix of cells) keep
-    their width: the page lets them scroll inside their box.
+    Exports keep the fixed print width of `publication`. The title, subtitle and source line go to the page, as
+    text that wraps (`ui.show_chart`); a chart cuts them off on a phone. A single chart (a mark or a layer) then
+    loses the vconcat that carried its source line, so that it can take `width="container"` (Vega-Lite cannot
+    stretch a concatenation). Charts of steps (a matrix of cells) keep their width: the page lets them scroll
+    inside their box.
     """
+    # the title goes above the chart as text, which wraps on a phone where a chart's title is cut off ("…")
+    top = {key: value for key, value in spec.items() if key != "title"}
     inner = spec.get("vconcat", [None])[0] if len(spec.get("vconcat", [])) == 1 else None
     if not isinstance(inner, dict):
-        return spec
-    if "facet" in inner and inner.get("columns", 0) > SCREEN_FACET_COLUMNS:
-        return {**spec, "vconcat": [{**inner, "columns": SCREEN_FACET_COLUMNS}]}
-    if ("mark" in inner or "layer" in inner) and isinstance(inner.get("width"), int | float):
-        chart = {key: value for key, value in inner.items() if key != "title"}
-        top = {key: value for key, value in spec.items() if key != "vconcat"}
+        return top
+    chart = {key: value for key, value in inner.items() if key != "title"}  # the source line: text under it too
+    if "facet" in chart and chart.get("columns", 0) > SCREEN_FACET_COLUMNS:
+        chart["columns"] = SCREEN_FACET_COLUMNS
+    if ("mark" in chart or "layer" in chart) and isinstance(chart.get("width"), int | float):
+        top = {key: value for key, value in top.items() if key != "vconcat"}
         return {**top, **chart, "width": "container", "autosize": {"type": "fit-x", "contains": "padding"}}
-    return spec
+    return {**top, "vconcat": [chart]}
 
 
 def is_stretched(spec: dict) -> bool:

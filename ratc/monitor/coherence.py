@@ -94,7 +94,8 @@ def heatmap(query: Query, chosen: Context, made_on: dt.date | None = None) -> Fi
     meta = charts.ChartMeta(
         title="Verandering per gemeente en indicator",
         subtitle=f"Laatste periode t/m {month.label} t.o.v. vóór de crisis · rood = ongunstig, blauw = gunstig",
-        source=SOURCE_ALL,
+        source=charts.source_names(catalog.set_index("indicator_id").loc[frame["indicator_id"].unique(), "source"])
+        or SOURCE_ALL,
         file_stem=export.file_stem("samenhang", month.label),
         is_demo=bool(demo.any()),
         made_on=made_on,

@@ -51,6 +51,7 @@ def heatmap_chart(frame: pd.DataFrame) -> alt.FacetChart:
         sort=area_names,
         title=None,
         axis=alt.Axis(orient="top", labelAngle=-40, labelAlign="left", labelPadding=4, domain=False, ticks=False,
+                      labelLimit=0,  # never "Hardinxveld-Giessend…": a name is read whole
                       labelFontWeight=alt.ExprRef(f"datum.value == '{_escape(region_name)}' ? 700 : 400")),
     )  # fmt: skip
     y = alt.Y("indicator:N", sort=list(dict.fromkeys(frame["indicator"])), title=None,

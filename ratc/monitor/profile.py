@@ -85,7 +85,12 @@ def comparison_frame(query: Query, chosen: Context, area_code: str, domain: str 
 
 
 def small_multiples(
-    frame: pd.DataFrame, meta_area: str, chosen: Context, is_demo: bool, domain_name: str | None = None
+    frame: pd.DataFrame,
+    meta_area: str,
+    chosen: Context,
+    is_demo: bool,
+    domain_name: str | None = None,
+    source: str = "CBS, UWV, RIVM en gemeenten",
 ) -> tuple:
     """The small-multiples chart, its metadata and a text description (of one domain when its name is given).
 
@@ -123,7 +128,8 @@ def small_multiples(
         title=f"{meta_area} naast de regio en Nederland",
         subtitle=f"{f'{domain_name}: alle' if domain_name else 'Alle'} indicatoren, jan 2019 – {month.label}; "
         "aantallen per 10.000 inwoners",
-        source="RAT-C monitor (zie Bronnen & imports per indicator)",
+        source=source,
+        decimals=1,
         file_stem=export.file_stem("profiel", meta_area, domain_name or "", month.label),
         is_demo=is_demo,
         demo_parts=demo_parts,
@@ -131,7 +137,7 @@ def small_multiples(
     description = (
         f"Kleine grafieken van {len(order)} indicatoren{f' ({domain_name})' if domain_name else ''} voor "
         f"{meta_area} (blauw), de regio Zuid-Holland-Zuid "
-        "(oranje) en Nederland (grijs gestippeld), elk met een eigen schaal."
+        "(donkergrijs gestreept) en Nederland (grijs gestippeld), elk met een eigen schaal."
     )
     return chart, meta, description
 
@@ -158,7 +164,10 @@ def figure(
     if frame.empty:
         return None
     domain_name = None if domain == ALL_DOMAINS else domain_options(query).get(domain)
-    chart, meta, description = small_multiples(frame, area_name, chosen, bool(frame["is_demo"].any()), domain_name)
+    catalog = query("indicator_catalog").set_index("indicator_id")
+    source = charts.source_names(catalog.loc[list(dict.fromkeys(frame["indicator_id"])), "source"])
+    is_demo = bool(frame["is_demo"].any())
+    chart, meta, description = small_multiples(frame, area_name, chosen, is_demo, domain_name, source)
     exported = frame.drop(columns="is_demo")
     if frame["is_demo"].any():
         exported["demodata"] = frame["is_demo"].map({True: "ja", False: ""}).to_numpy()

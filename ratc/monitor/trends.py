@@ -341,7 +341,15 @@ def trend_chart(
             layers.append(
                 markers.transform_filter(alt.datum.uitlijning == align)
                 .transform_calculate(label_y=f"-6 - datum.rij * {MARKER_ROW_PX}")
-                .mark_text(align=align, baseline="bottom", dx=dx, fontSize=MARKER_FONT_SIZE, color="#52606D")
+                # on a phone the measures' names would overlap: the dashed rules and their tooltips stay
+                .mark_text(
+                    align=align,
+                    baseline="bottom",
+                    dx=dx,
+                    fontSize=MARKER_FONT_SIZE,
+                    color="#52606D",
+                    opacity=alt.ExprRef("width < 480 ? 0 : 1"),
+                )
                 .encode(x=marker_x, y=alt.Y("label_y:Q", scale=None), text=alt.Text("label:N"), tooltip=marker_tooltip)
             )
     return alt.layer(*layers, data=frame).properties(width=PLOT_WIDTH, height=PLOT_HEIGHT)

@@ -125,7 +125,8 @@ def _template(layout: Layout, meta: charts.ChartMeta) -> dict:
     spec = charts.make_figure(_chart(layout), pd.DataFrame(), meta, "").spec
     footer = spec["vconcat"][0]["title"]
     # the source line is wider than a chart beside the sliders: two lines instead of one cut off
-    spec["vconcat"][0] = {**spec["vconcat"][0], "title": {**footer, "text": textwrap.wrap(footer["text"], 80)}}
+    text = " ".join(footer["text"]) if isinstance(footer["text"], list) else footer["text"]
+    spec["vconcat"][0] = {**spec["vconcat"][0], "title": {**footer, "text": textwrap.wrap(text, 80)}}
     return spec
 
 

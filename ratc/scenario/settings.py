@@ -227,7 +227,8 @@ def to_document(settings: Settings) -> dict:
 def from_file(content: bytes, data: ScenarioData) -> tuple[str, Settings]:
     """The name and settings in a settings file; raises SettingsFileError with every problem in Dutch."""
     if len(content) > MAX_FILE_BYTES:
-        raise SettingsFileError([f"Het bestand is te groot ({len(content):,} bytes); een scenariobestand is klein."])
+        size = fmt.byte_size(len(content))
+        raise SettingsFileError([f"Het bestand is te groot ({size}); een scenariobestand is klein."])
     try:
         document = json.loads(content.decode("utf-8-sig"))
     except UnicodeDecodeError:

@@ -264,8 +264,8 @@ def show_municipality_table(table, profile_url_path: str = "mijn-gemeente") -> N
     """The per-municipality table, each municipality with a link to its profile that keeps the context."""
     context_params = st.session_state.get("_context_url", {})
     links = [
-        f"{profile_url_path}?{urlencode({**context_params, 'gemeente': code})}" if code.startswith("GM") else None
-        for code in table["area_code"]
+        f"{profile_url_path}?{urlencode({**context_params, 'gemeente': code})}" if code.startswith("GM") else ""
+        for code in table["area_code"]  # no link for the region, and no "None" in its row
     ]
     st.dataframe(
         table.drop(columns="area_code").assign(Profiel=links),
@@ -312,7 +312,7 @@ def figure_block(figure: charts.Figure, key: str) -> None:
         ("PNG", "png", "image/png", lambda: export.png(figure.spec)),
         ("SVG", "svg", "image/svg+xml", lambda: export.svg(figure.spec)),
         ("PDF", "pdf", "application/pdf", lambda: export.pdf(figure.spec)),
-        ("CSV", "csv", "text/csv", lambda: export.csv(figure.data)),
+        ("CSV", "csv", "text/csv", lambda: export.csv(figure.data, meta.decimals)),
         ("Excel", "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
          lambda: export.xlsx(figure.data, meta)),
     ]  # fmt: skip
@@ -338,17 +338,20 @@ def screen_style() -> None:
 
 
 def show_chart(spec: dict, meta: charts.ChartMeta, key: str | None = None) -> None:
-    """A published chart as wide as its column; its source line under it when the chart no longer carries it.
+    """A published chart as wide as its column, with its title above and its source line under it as text.
 
     A chart that cannot stretch (a matrix of cells) scrolls sideways inside its own box on a narrow screen.
     """
     shown = charts.on_screen(spec)
+    st.markdown(f"**{text.escape_markdown(meta.title)}**")
+    if meta.subtitle:
+        st.caption(text.escape_markdown(meta.subtitle))
     if charts.is_stretched(shown):
         st.vega_lite_chart(shown, theme=None, width="stretch")
-        st.caption(meta.source_line)
     else:
         box = st.container(key=f"scroll-{key}") if key else st.container()
         box.vega_lite_chart(shown, theme=None, width="content")
+    st.caption(text.escape_markdown(meta.source_line))
 
 
 def table_downloads(files: dict[str, object], stem: str, key: str) -> None:
