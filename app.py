@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ratc.ui import cache
+from ratc.ui import cache, guard
 from ratc.ui import components as ui
 
 # A local favicon: a Material icon here would be fetched from fonts.gstatic.com on every page load.
@@ -31,9 +31,10 @@ PAGES = [
 ]  # fmt: skip
 
 page = st.navigation(PAGES, position="hidden")
+guard.trial_notice()
 cache.ensure_warehouse()
 chosen = ui.current_context()
 params = ui.write_context(chosen)
 ui.sidebar(PAGES, params, chosen)
 ui.screen_style()
-page.run()
+guard.run_page(page)

@@ -34,7 +34,7 @@ streamlit.logger.set_log_level("error")
 
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from ratc.core import store  # noqa: E402
+from ratc.core import keys, store  # noqa: E402
 from ratc.hangout import access, board, pinning, report, report_docx, report_html, schema, session, votes  # noqa: E402
 from ratc.ui import hangout as sui  # noqa: E402
 from ratc.warehouse import builder as warehouse  # noqa: E402
@@ -66,7 +66,7 @@ def pandas_board(url: str, session_id: str) -> pd.DataFrame:
 
 def seed(participants: int, cards_each: int) -> access.Facilitator:
     """A revealed session with cards, dots and placements."""
-    created = session.create_session("Bench", dt.date(2020, 6, 4), ["Werk", "Schulden", "Jeugd"])
+    created = session.create_session("Bench", dt.date(2020, 6, 4), ["Werk", "Schulden", "Jeugd"], key=keys.TRUSTED)
     facilitator = created.facilitator
     themes = [theme.theme_id for theme in session.themes(facilitator)]
     pinning.pin_view(facilitator, "trends", {"indicator": "ww_uitkeringen", "maat": "index"}, "WW", themes[0])

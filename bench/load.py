@@ -169,12 +169,13 @@ def card_journey(state_dir: Path, cards: int):
     """
     import datetime as dt
 
-    from ratc.core import store
+    from ratc.core import keys, store
     from ratc.hangout import board, session
 
     os.environ["RATC_STATE_DIR"] = str(state_dir)  # the same SQLite store the server writes
     os.environ.pop(store.URL_VARIABLE, None)
-    created = session.create_session("Belastingtest", dt.date.today(), ["Werk en inkomen", "Jeugd"])
+    # an operator's script, like the command line: trusted, so no RATC_HANGOUT_KEY is asked
+    created = session.create_session("Belastingtest", dt.date.today(), ["Werk en inkomen", "Jeugd"], key=keys.TRUSTED)
     query = f"code={created.join_code}"
 
     async def journey(client: Client, number: int) -> list:

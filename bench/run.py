@@ -233,7 +233,8 @@ def main() -> int:
     started_at = time.perf_counter()
     scratch = Path(tempfile.mkdtemp(prefix="ratc-bench-"))
     os.environ["RATC_STATE_DIR"] = str(scratch / "state")  # pages with a collaborative store write here
-    os.environ.pop("RATC_STEWARD_KEY", None)  # the delivery page's form shows without a key
+    os.environ.pop("RATC_STEWARD_KEY", None)  # the delivery page's form shows without a key, in the trial mode
+    os.environ["RATC_LOCAL_TRIAL"] = "1"
     try:
         print(f"Generating the national data ({args.municipalities} × {args.indicators}) …", file=sys.stderr)
         national = scaled_data.make_data_dir(scratch / "national", args.municipalities, args.indicators)

@@ -2,7 +2,9 @@
 
 It speaks what the browser speaks: a `rerun_script` BackMsg with the page, query string and widget states, then
 reads ForwardMsgs until `script_finished`. Widgets are found by their user key (Streamlit ends a keyed widget's
-id with `-<key>`). Used by bench/load.py; not part of the app.
+id with `-<key>`). A file is uploaded as the browser does it: upload URLs asked over the WebSocket, the file PUT
+over HTTP with the XSRF cookie and header, then the uploader's widget state. Used by bench/load.py and
+tests/test_security.py; not part of the app.
 """
 
 from __future__ import annotations
@@ -10,11 +12,14 @@ from __future__ import annotations
 import asyncio
 import random
 import time
+import urllib.request
+import uuid
 from dataclasses import dataclass, field
 
 import websockets
 from google.protobuf.json_format import MessageToDict
 from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.Common_pb2 import FileUploaderState, FileURLs, UploadedFileInfo
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
@@ -59,6 +64,8 @@ class Client:
         self.widget_ids: dict[str, str] = {}
         self.states: dict[str, WidgetState] = {}
         self.fragments: dict[str, float] = {}  # fragments that refresh themselves (run_every), with their interval
+        self.session_id = ""
+        self.pending: list[bytes] = []  # messages read while waiting for an upload URL, handled by the next run
 
     async def connect(self) -> None:
         """Open the session's WebSocket as a browser on the same origin would."""
@@ -94,7 +101,7 @@ class Client:
         run = Run(0.0, -1)
         while True:
             try:
-                raw = await _receive(self.socket, timeout)
+                raw = self.pending.pop(0) if self.pending else await _receive(self.socket, timeout)
             except TimeoutError:
                 run.errors.append(f"no answer within {timeout:.0f} s")
                 run.seconds = time.perf_counter() - started
@@ -102,6 +109,8 @@ class Client:
             forward = ForwardMsg()
             forward.ParseFromString(raw)
             kind = forward.WhichOneof("type")
+            if kind == "new_session":
+                self.session_id = forward.new_session.initialize.session_id
             if kind == "delta" and forward.delta.WhichOneof("type") == "new_element":
                 element = MessageToDict(forward.delta.new_element, preserving_proto_field_name=True)
                 self._remember(element)
@@ -123,6 +132,54 @@ class Client:
                 run.status = forward.script_finished
                 run.seconds = time.perf_counter() - started
                 return run
+
+    async def upload(self, key: str, name: str, content: bytes, timeout: float = 60) -> None:
+        """Upload a file into a keyed file uploader, as the browser does; the next run sees it."""
+        request = BackMsg()
+        request.file_urls_request.request_id = uuid.uuid4().hex
+        request.file_urls_request.file_names.append(name)
+        request.file_urls_request.session_id = self.session_id
+        await self.socket.send(request.SerializeToString())
+        while True:
+            raw = await _receive(self.socket, timeout)
+            forward = ForwardMsg()
+            forward.ParseFromString(raw)
+            if forward.WhichOneof("type") != "file_urls_response":
+                self.pending.append(raw)
+                continue
+            urls = forward.file_urls_response.file_urls[0]
+            break
+        await asyncio.to_thread(self._put, urls.upload_url, name, content)
+        info = UploadedFileInfo(file_id=urls.file_id, name=name, size=len(content),
+                                file_urls=FileURLs(file_id=urls.file_id, upload_url=urls.upload_url,
+                                                   delete_url=urls.delete_url))  # fmt: skip
+        self.states[key] = WidgetState(
+            id=self._id(key), file_uploader_state_value=FileUploaderState(uploaded_file_info=[info])
+        )
+
+    def _put(self, upload_url: str, name: str, content: bytes) -> None:
+        """PUT a file as multipart form data, with the XSRF cookie the server sets and the same token as header."""
+        with urllib.request.urlopen(self.base_url + "/_stcore/health", timeout=30) as page:  # sets the cookie
+            cookie = next(
+                (value.split(";", 1)[0] for header, value in page.headers.items()
+                 if header.lower() == "set-cookie" and value.startswith("_streamlit_xsrf=")),
+                "",
+            )  # fmt: skip
+        token = cookie.split("=", 1)[1] if cookie else ""
+        boundary = uuid.uuid4().hex
+        body = (
+            (
+                f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
+                "Content-Type: application/octet-stream\r\n\r\n"
+            ).encode()
+            + content
+            + f"\r\n--{boundary}--\r\n".encode()
+        )
+        url = upload_url if upload_url.startswith("http") else self.base_url + upload_url
+        headers = {"Content-Type": f"multipart/form-data; boundary={boundary}", "Cookie": cookie,
+                   "X-Xsrftoken": token, "Origin": self.base_url}  # fmt: skip
+        with urllib.request.urlopen(urllib.request.Request(url, data=body, method="PUT", headers=headers), timeout=60):
+            pass
 
     def set_text(self, key: str, value: str) -> None:
         """Type into a keyed text input or text area."""

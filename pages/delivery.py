@@ -20,17 +20,14 @@ right.download_button("Sjabloon (Excel)", template.template_xlsx, file_name="rat
                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                       icon=":material/download:", on_click="ignore", width="stretch")  # fmt: skip
 
-if steward.key_configured():
-    given = st.text_input("Sleutel databeheerder", type="password", key="aanlevering_sleutel")
+given = forms.write_key("Sleutel databeheerder", steward.key_configured(), key="aanlevering_sleutel")
+if steward.key_configured() and not steward.may_deliver(given):
+    st.info("Vul de sleutel van de databeheerder in om gegevens aan te leveren.", icon=":material/lock:")
+    st.stop()
+if not steward.key_configured():
+    forms.no_key_notice(steward.KEY_VARIABLE, "gegevens aanleveren")
     if not steward.may_deliver(given):
-        st.info("Vul de sleutel van de databeheerder in om gegevens aan te leveren.", icon=":material/lock:")
         st.stop()
-else:
-    st.warning(
-        "Er is geen sleutel voor databeheerders ingesteld (RATC_STEWARD_KEY): iedereen die deze pagina kan openen, "
-        "kan gegevens aanleveren. Stel een sleutel in voor gebruik buiten een testomgeving.",
-        icon=":material/lock_open:",
-    )
 
 layout = st.radio("Soort bestand", list(reading.LAYOUTS), format_func=reading.LAYOUTS.get, horizontal=True,
                   key="aanlevering_soort")  # fmt: skip

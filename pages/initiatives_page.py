@@ -34,4 +34,4 @@ with coalition_tab:
 with register_tab:
     initiatives_ui.registration_form()
 if not keys.configured(keys.INITIATIVES):
-    forms.open_warning(keys.INITIATIVES, "initiatieven aanmelden en coalities vastleggen")
+    forms.no_key_notice(keys.INITIATIVES, "initiatieven aanmelden en coalities vastleggen")

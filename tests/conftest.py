@@ -18,7 +18,8 @@ import pytest
 import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
 
-from ratc.core import store
+from ratc.core import keys, store
+from ratc.ui import guard
 from ratc.warehouse import builder as warehouse
 from ratc.warehouse import db
 
@@ -40,6 +41,28 @@ def isolated_store(tmp_path_factory) -> None:
     """No test writes the repo's own store: the default store (RATC_STATE_DIR) lives in a temporary folder."""
     os.environ["RATC_STATE_DIR"] = str(tmp_path_factory.mktemp("state"))
     os.environ.pop(store.URL_VARIABLE, None)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def local_trial_mode() -> None:
+    """Tests run as `python -m ratc serve --local` does: forms without a configured key are open.
+
+    The production default (closed without a key) is tested with the `production` fixture. RATC_DEBUG makes an
+    unexpected error in a page raise, so AppTest reports it, instead of becoming an incident code on screen.
+    """
+    os.environ[keys.TRIAL] = "1"
+    os.environ[guard.DEBUG] = "1"
+
+
+PROTECTED_KEYS = (keys.STEWARD, keys.HANGOUT, keys.CONTINUITY, keys.INITIATIVES)
+
+
+@pytest.fixture
+def production(monkeypatch) -> None:
+    """A production start: no trial mode and none of the keys configured (every protected action is refused)."""
+    monkeypatch.delenv(keys.TRIAL, raising=False)
+    for variable in [*PROTECTED_KEYS, *(name for name in os.environ if name.startswith(keys.CONTINUITY))]:
+        monkeypatch.delenv(variable, raising=False)
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,4 @@
-"""Browser smoke test: the real app as the README starts it (`python -m ratc serve`), driven by Chromium.
+"""Browser smoke test: the real app as the README starts it (`python -m ratc serve --local`), driven by Chromium.
 
 Skips when Playwright or /usr/bin/chromium is missing, unless RATC_REQUIRE_BROWSER=1 (CI), which
 turns the skip into a failure. Screenshots go to tests/screenshots/ (gitignored) for a human to look at.
@@ -93,7 +93,8 @@ def browser():
 
 @pytest.fixture(scope="module")
 def server(warehouse_file, tmp_path_factory):
-    """The app as the README starts it (`python -m ratc serve`) on a free port, reading the test warehouse."""
+    """The app as the README starts it (`python -m ratc serve --local`, the trial mode) on a free port, reading the
+    test warehouse."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     logs = tmp_path_factory.mktemp("streamlit")
@@ -103,6 +104,7 @@ def server(warehouse_file, tmp_path_factory):
         "-m",
         "ratc",
         "serve",
+        "--local",
         "--server.headless",
         "true",
         "--server.port",

@@ -393,3 +393,12 @@ def test_demo_reports_load_only_with_the_region_key(store_url, monkeypatch):
     assert continuity.holdings(store_url) == (False, False)
     reports, couplings = demo_store.load_continuity(store_url, key="regio-geheim")
     assert continuity.holdings(store_url) == (False, True) and reports > 100 and couplings == 3
+
+
+def test_a_report_sent_again_with_its_token_is_stored_once(store_url):
+    first = continuity.save_report(report(), url=store_url, token="melding-token-1")
+    again = continuity.save_report(report(absence=9.0), url=store_url, token="melding-token-1")
+    other = continuity.save_report(report(absence=9.0), url=store_url, token="melding-token-2")
+    assert first == again != other
+    assert len(continuity.history("GM0505", url=store_url)) == 2
+    assert continuity.save_report(report(area="GM0482"), url=store_url, token="melding-token-1") not in (first, other)

@@ -348,3 +348,14 @@ def test_with_a_hangout_key_only_its_holder_creates_a_session(warehouse_file, st
     no_exception(app.run())
     facilitator = app.session_state[sui.FACILITATOR]
     assert session.session(facilitator).title == "Hang-out werk"
+
+
+def test_a_card_far_too_long_is_refused_with_a_message_not_cut(warehouse_file, store_url):
+    facilitator_app = create_session(warehouse_file)
+    created = facilitator_app.session_state[sui.FACILITATOR]
+    participant = join_as(warehouse_file, session.session(created).join_code, "Eve")
+    participant = add_card(participant, "x" * 100_000)
+    refusal = text.escape_markdown("Kaarttekst: is 100.000 tekens lang; hoogstens 600")
+    assert any(refusal in error.value for error in participant.error)
+    assert board.cards(created) == []
+    assert len(participant.text_area(key="kaart_deelnemer_tekst").value) == 100_000  # what was sent stays

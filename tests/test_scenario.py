@@ -372,12 +372,59 @@ def good_document() -> dict:
         (json.dumps({**good_document(), "versie": 7}).encode(), "Versie 7 van het scenariobestand"),
         (json.dumps({**good_document(), "instellingen": "x"}).encode(), "'instellingen' ontbreekt of is geen object"),
         (b"{" + b" " * 200_000 + b"}", "te groot"),
+        # hostile files that crashed the page with Python's own English error before they were bounded
+        (b'{"formaat": "ratc-scenario", "versie": ' + b"9" * 5000 + b"}", "een getal van 5.000 cijfers; hoogstens"),
+        (b"[" * 40_000, "te diep genest (40.000 niveaus"),
+        (b'{"a": ' * 30 + b"1" + b"}" * 30, "te diep genest (30 niveaus"),
+        (json.dumps({**good_document(), "versie": 1e300}).replace("1e+300", "1e999").encode(), "te groot of te lang"),
+        (b'{"formaat": NaN}', "bevat NaN"),
+        (b'{"formaat": -Infinity}', "bevat -Infinity"),
+        (json.dumps('\\" ' + "[" * 40).encode(), "geen scenariobestand"),  # brackets in a string do not nest
     ],
 )
 def test_bad_settings_files_are_refused_with_a_dutch_reason(content, expected):
     with pytest.raises(SettingsFileError) as error:
         scenario_settings.from_file(content, DATA)
     assert any(expected in message for message in error.value.messages), error.value.messages
+
+
+JSON_VALUES = strategies.recursive(
+    strategies.none() | strategies.booleans() | strategies.integers() | strategies.floats() | strategies.text(),
+    lambda children: strategies.lists(children) | strategies.dictionaries(strategies.text(), children),
+    max_leaves=30,
+)
+
+
+def assert_settings_or_dutch_message(content: bytes) -> None:
+    """The reader's contract: any bytes give settings, or SettingsFileError with Dutch messages; nothing else."""
+    try:
+        name, loaded = scenario_settings.from_file(content, DATA)
+    except SettingsFileError as error:
+        assert error.messages and all(isinstance(message, str) and message for message in error.messages)
+        assert not any(word in " ".join(error.messages) for word in ("Traceback", "Exceeds the limit", "Error:"))
+    else:
+        assert isinstance(name, str) and isinstance(loaded, Settings)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(strategies.binary(max_size=2_000))
+def test_any_bytes_give_settings_or_a_dutch_message(content):
+    assert_settings_or_dutch_message(content)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(strategies.sampled_from(list(good_document()["instellingen"]) + ["naam", "versie", "formaat"]), JSON_VALUES,
+       strategies.integers(0, 60))  # fmt: skip
+def test_any_json_in_a_settings_file_gives_settings_or_a_dutch_message(field, value, nesting):
+    document = good_document()
+    if field in document["instellingen"]:
+        document["instellingen"][field] = value
+    else:
+        document[field] = value
+    text_form = json.dumps(document, allow_nan=True)
+    assert_settings_or_dutch_message(text_form.encode())
+    assert_settings_or_dutch_message(("[" * nesting + text_form + "]" * nesting).encode())
+    assert_settings_or_dutch_message(text_form.replace("1", "1" * (nesting * 100 + 1)).encode())
 
 
 @pytest.mark.parametrize(
@@ -535,6 +582,10 @@ def test_saved_scenarios_persist_and_come_back_validated(any_store_url):
     assert scenario_store.load(saved.scenario_id, DATA).settings == chosen
     with pytest.raises(ValueError, match="Geef het scenario een naam"):
         scenario_store.save("   ", chosen)
+    for name in ("x" * 61, "x" * 100_001):  # refused, never cut to the limit
+        with pytest.raises(ValueError, match="hoogstens 60"):
+            scenario_store.save(name, chosen)
+    assert len(scenario_store.saved(DATA)) == 1
     with pytest.raises(KeyError):
         scenario_store.load("bestaat-niet", DATA)
 

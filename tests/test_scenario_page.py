@@ -174,3 +174,18 @@ def test_a_bad_settings_file_is_refused_and_nothing_changes(warehouse_file, stor
     assert sliders(app)["duur"] == 3
     with pytest.raises(KeyError):
         app.button(key="sc_bestand_laden")
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b'{"formaat": "ratc-scenario", "versie": ' + b"9" * 5000 + b"}", r"5\.000 cijfers"),
+        (b"[" * 40_000, "te diep genest"),
+    ],
+)
+def test_a_hostile_settings_file_gets_a_dutch_message_not_a_crash(warehouse_file, store_url, content, expected):
+    app = run_app(warehouse_file, page=PAGE)
+    app.file_uploader(key="sc_upload").set_value(("scenario.json", content, "application/json"))
+    app.run()
+    assert not app.exception, [exception.value for exception in app.exception]
+    assert any(expected in error.value for error in app.error), [error.value for error in app.error]

@@ -227,6 +227,35 @@ def test_card_input_is_checked_with_a_dutch_message(created, theme_id, card_text
         board.add_card(participant, theme_id, kind, card_text)
 
 
+# Every text a hang-out stores, far too long: refused with the field's name, never cut to its limit.
+TOO_LONG = "x" * 100_000
+
+
+@pytest.mark.parametrize(
+    ("write", "message"),
+    [
+        (lambda p, f, t: board.add_card(p, t, "idee", TOO_LONG), "Kaarttekst: is 100.000 tekens lang; hoogstens 600"),
+        (lambda p, f, t: board.add_card(p, t, "idee", "y" * 1_000_000), "Kaarttekst: is 1.000.000 tekens lang"),
+        (lambda p, f, t: session.join(f_code(f), TOO_LONG), "Naam: is 100.000 tekens lang; hoogstens 60"),
+        (lambda p, f, t: session.add_theme(f, TOO_LONG), "Thema: is 100.000 tekens lang; hoogstens 80"),
+        (lambda p, f, t: actions.add_action(f, TOO_LONG, "Anna", t), "hoogstens 400"),
+        (lambda p, f, t: pinning.pin_view(f, "trends", {"indicator": TOO_LONG}, "WW"), "instelling 'indicator'"),
+        (lambda p, f, t: pinning.pin_view(f, "trends", {}, "WW", note=TOO_LONG), "Toelichting: is 100.000 tekens"),
+    ],
+)
+def test_too_long_text_is_refused_never_cut(created, facilitator, theme_id, write, message):
+    participant = session.join(created.join_code)
+    with pytest.raises(schema.InvalidInput, match=message):
+        write(participant, facilitator, theme_id)
+    assert board.cards(facilitator) == [] and pinning.agenda(facilitator) == []
+    assert len(session.themes(facilitator)) == 2 and actions.actions(facilitator) == []
+
+
+def f_code(facilitator) -> str:
+    """The join code of the facilitator's session."""
+    return session.session(facilitator).join_code
+
+
 def test_text_is_cleaned_not_interpreted(created, theme_id):
     participant = session.join(created.join_code, "  Eve\x00\u200b  <b>x</b> ")
     card_id = board.add_card(participant, theme_id, "idee", "  <script>alert(1)</script>\r\nregel 2\x07  ")
@@ -399,3 +428,40 @@ def test_themes_and_pins_added_at_once_keep_the_limit_and_distinct_places(create
     pins = [(facilitator, "trends", {"indicator": "ww_uitkeringen"}, f"Weergave {number}") for number in range(12)]
     assert at_once(pinning.pin_view, pins) == []
     assert [view.position for view in pinning.agenda(facilitator)] == list(range(12))
+
+
+def test_a_card_sent_again_with_its_token_is_stored_once(created, theme_id):
+    participant = session.join(created.join_code)
+    first = board.add_card(participant, theme_id, "idee", "Eén keer", token="kaart-token-1")
+    again = board.add_card(participant, theme_id, "idee", "Eén keer", token="kaart-token-1")
+    other = board.add_card(participant, theme_id, "idee", "Eén keer")  # without a token: a new card
+    assert first == again != other
+    assert [card.card_id for card in board.cards(participant)] == [first, other]
+
+
+def test_a_card_sent_twenty_times_at_once_with_one_token_is_stored_once(created, theme_id):
+    participant = session.join(created.join_code)
+    answers = []
+    errors = at_once(lambda _: answers.append(board.add_card(participant, theme_id, "idee", "x", token="dubbel-01")),
+                     range(20))  # fmt: skip
+    assert errors == [] and len(set(answers)) == 1 and len(board.cards(participant)) == 1
+
+
+def test_a_vote_sent_again_with_its_token_is_cast_once(created, facilitator, theme_id):
+    participant = session.join(created.join_code)
+    card_id = board.add_card(participant, theme_id, "idee", "Stem")
+    session.set_phase(facilitator, "stemmen")
+    assert votes.vote(participant, card_id, token=f"{card_id}:0:0") == 2
+    assert votes.vote(participant, card_id, token=f"{card_id}:0:0") == 2  # the retry: no second dot
+    assert votes.vote(participant, card_id, token=f"{card_id}:1:1") == 1  # a new click on the changed page
+    assert votes.unvote(participant, card_id) == 2
+    assert votes.vote(participant, card_id, token=f"{card_id}:1:1") == 1  # after taking it back, the same click
+    assert votes.my_votes(participant) == {card_id: 2}
+
+
+@pytest.mark.parametrize("token", ["kort", "x" * 65, "met spatie!", 12345678, "<script>"])
+def test_a_malformed_token_is_refused(created, theme_id, token):
+    participant = session.join(created.join_code)
+    with pytest.raises(ValueError, match="Ongeldig kenmerk"):
+        board.add_card(participant, theme_id, "idee", "x", token=token)
+    assert board.cards(participant) == []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 import sqlalchemy as sa
 from conftest import at_once
@@ -61,3 +63,20 @@ def test_codes_are_readable_and_keys_long():
     assert not set(code) & set("IO01")
     assert len(store.new_key()) >= 24
     assert store.new_id() != store.new_id()
+
+
+def test_a_store_made_by_an_older_release_gets_the_new_columns_on_first_use(any_store_url):
+    from ratc.hangout import board, schema, session
+
+    store.engine()
+    with store.begin() as connection:  # the cards table as the release before client tokens made it
+        connection.exec_driver_sql("DROP INDEX ux_hangout_cards_client_token")
+        connection.exec_driver_sql("ALTER TABLE hangout_cards DROP COLUMN client_token")
+    store.dispose()
+    created = session.create_session("Oud", dt.date(2020, 6, 4), ["Werk"])
+    theme_id = session.themes(created.facilitator)[0].theme_id
+    card_id = board.add_card(created.facilitator, theme_id, "idee", "x", token="na-de-upgrade")
+    assert board.add_card(created.facilitator, theme_id, "idee", "x", token="na-de-upgrade") == card_id
+    with store.read() as connection:
+        indexes = {index["name"] for index in sa.inspect(connection).get_indexes(schema.CARDS.name)}
+    assert "ux_hangout_cards_client_token" in indexes

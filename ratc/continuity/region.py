@@ -232,7 +232,7 @@ def record_coupling(bottleneck_key: str, offer_key: str, note: object = "", reco
 
     `key` is the region's key (keys.AccessDenied, nothing stored, when it is wrong).
     """
-    keys.require(keys.may_couple(key), "Deze sleutel is niet juist; de koppeling is niet vastgelegd.")
+    keys.require(keys.may_couple(key), "Deze sleutel is niet juist; de koppeling is niet vastgelegd.", keys.CONTINUITY)
     problems = checks.Collector()
     remark = checks.block(problems, "Notitie", note, 500)
     who = checks.line(problems, "Vastgelegd door", recorded_by, LIMITS["reporter"], required=False)

@@ -40,7 +40,10 @@ REPORTS = sa.Table(
     sa.Column("note", sa.Text, nullable=False),
     sa.Column("reported_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("is_demo", sa.Boolean, nullable=False),
+    # the sender's token: a report sent again after a lost confirmation is stored once (store.client_token)
+    sa.Column("client_token", sa.String(64), nullable=True),
     sa.Index("ix_continuity_reports_demo_area_week", "is_demo", "area_code", "week"),
+    sa.Index("ux_continuity_reports_client_token", "area_code", "client_token", unique=True),
 )
 STATUS_ROWS = sa.Table(
     "continuity_statuses",
@@ -161,19 +164,51 @@ class StoredReport:
 
 
 def save_report(report: Report, demo: bool = False, reported_at: dt.datetime | None = None,
-                url: str | None = None, *, key: keys.Key = None) -> int:  # fmt: skip
+                url: str | None = None, *, key: keys.Key = None, token: str | None = None) -> int:  # fmt: skip
     """Store a validated report with its statuses, knelpunten and offers in one transaction; its number.
 
     `key` is the municipality's own key or the region's (keys.AccessDenied, nothing stored, when it is wrong).
+    With the sender's `token` (store.client_token) the report is stored once: sent again after a lost
+    confirmation, the number of the report stored the first time is returned.
     """
     name = catalogue().municipalities.get(report.area_code, report.area_code)
     keys.require(keys.may_report(key, report.area_code),
-                 f"De sleutel is niet juist voor {name}; de melding is niet opgeslagen.")  # fmt: skip
+                 f"De sleutel is niet juist voor {name}; de melding is niet opgeslagen.",
+                 *keys.report_variables(report.area_code))  # fmt: skip
+    token = store.client_token(token)
+    try:
+        return _insert_report(report, demo, reported_at, url, token)
+    except sa.exc.IntegrityError:
+        earlier = _report_sent_before(report.area_code, token, url)
+        if earlier is None:
+            raise
+        return earlier  # the same token sent twice at once: the other one stored it
+
+
+def _report_sent_before(area_code: str, token: str | None, url: str | None,
+                        connection: sa.Connection | None = None) -> int | None:  # fmt: skip
+    """The number of the report stored earlier with this token for the municipality, if any."""
+    if token is None:
+        return None
+    query = sa.select(REPORTS.c.report_id).where(REPORTS.c.area_code == area_code, REPORTS.c.client_token == token)
+    if connection is not None:
+        return connection.execute(query).scalar_one_or_none()
+    with store.read(url) as reading:
+        return reading.execute(query).scalar_one_or_none()
+
+
+def _insert_report(report: Report, demo: bool, reported_at: dt.datetime | None, url: str | None,
+                   token: str | None) -> int:  # fmt: skip
+    """Write the report and its rows in one transaction (or answer the one stored with the same token)."""
     with store.begin(url) as connection:
+        earlier = _report_sent_before(report.area_code, token, url, connection)
+        if earlier is not None:
+            return earlier
         report_id = connection.execute(
             REPORTS.insert().values(
                 area_code=report.area_code, week=report.week, staff_absence_pct=report.staff_absence_pct,
                 reporter=report.reporter, note=report.note, reported_at=reported_at or store.now(), is_demo=demo,
+                client_token=token,
             )
         ).inserted_primary_key[0]  # fmt: skip
         connection.execute(

@@ -85,6 +85,9 @@ def _cleaned(problems: Collector, field: str, value: object, limit: int, require
              clean: Callable[[object, int], str], counted: int) -> str:  # fmt: skip
     """Text cleaned by `clean`; a problem when required and empty or longer than `limit` (counted up to `counted`)."""
     raw = "" if is_blank(value) else str(value)
+    if len(raw) > counted:  # refused before cleaning, which would take long on megabytes
+        problems.add(field, f"te lang ({fmt.number(len(raw))} tekens, hoogstens {fmt.number(limit)}).", row)
+        return ""
     cleaned = clean(raw, limit + 1)
     if required and not cleaned:
         problems.add(field, "vul dit in.", row)

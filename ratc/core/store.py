@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import re
 import secrets
 import threading
 import uuid
@@ -19,12 +20,13 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from ratc.core import paths
+from ratc.core import incidents, paths
 
 URL_VARIABLE = "RATC_STORE_URL"
 METADATA = sa.MetaData()
 # Every module that declares tables on METADATA; imported before the schema is created.
 SCHEMA_MODULES = (
+    "ratc.core.ratelimit",
     "ratc.scenario.saved",
     "ratc.hangout.schema",
     "ratc.hangout.practices",
@@ -32,7 +34,11 @@ SCHEMA_MODULES = (
     "ratc.initiatives.registry",
 )
 # Without I/O/l/0/1, so a short code read aloud in a hang out is typed right.
-CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+CODE_ALPHABET = incidents.CODE_ALPHABET
+TOKEN_PATTERN = re.compile(r"[A-Za-z0-9._:-]{8,64}")
+# What a store that is down, full, read-only or refusing us raises; an IntegrityError is the caller's business.
+# (Not OSError: keys.AccessDenied is a PermissionError raised by the callers inside a transaction.)
+STORE_FAULTS = (sa.exc.DBAPIError,)
 
 _engines: dict[str, Engine] = {}
 _ready: set[str] = set()
@@ -40,7 +46,8 @@ _lock = threading.Lock()
 
 
 class StoreUnavailable(RuntimeError):
-    """The store cannot be reached or written; the message is Dutch and fit to show to a user."""
+    """The store cannot be reached or written; the message is Dutch, names no host, user or path, and carries an
+    incident code whose details are in the server log."""
 
 
 def default_url() -> str:
@@ -63,15 +70,15 @@ def engine(url: str | None = None) -> Engine:
     """One engine per URL for the whole process, with its schema created on first use."""
     url = url or store_url()
     with _lock:
-        if url not in _engines:
-            _engines[url] = _create_engine(url)
-        built = _engines[url]
-        if url not in _ready:
-            try:
+        try:
+            if url not in _engines:
+                _engines[url] = _create_engine(url)
+            built = _engines[url]
+            if url not in _ready:
                 create_schema(built)
-            except sa.exc.SQLAlchemyError as error:
-                raise StoreUnavailable(_unavailable_message(url)) from error
-            _ready.add(url)
+                _ready.add(url)
+        except (sa.exc.SQLAlchemyError, OSError) as error:
+            raise unavailable(url, error) from error
     return built
 
 
@@ -106,7 +113,7 @@ def _create_engine(url: str) -> Engine:
 
 
 def create_schema(target: Engine) -> None:
-    """Import every table module and create what is missing (idempotent)."""
+    """Import every table module and create what is missing (idempotent), also columns a newer release added."""
     for name in SCHEMA_MODULES:
         try:
             importlib.import_module(name)
@@ -114,6 +121,22 @@ def create_schema(target: Engine) -> None:
             if missing.name != name:
                 raise
     METADATA.create_all(target)
+    _add_new_columns(target)
+
+
+def _add_new_columns(target: Engine) -> None:
+    """Add the nullable columns (and their indexes) a newer release declares to tables an older one created."""
+    with target.begin() as connection:
+        inspector = sa.inspect(connection)  # on this connection: another one would wait for SQLite's write lock
+        for table in METADATA.sorted_tables:
+            present = {column["name"] for column in inspector.get_columns(table.name)}
+            missing = [column for column in table.columns if column.name not in present]
+            for column in missing:  # our own table definitions, compiled and quoted by SQLAlchemy; no user input
+                definition = sa.schema.CreateColumn(column).compile(dialect=target.dialect)
+                connection.execute(sa.DDL("ALTER TABLE %(table)s ADD COLUMN " + str(definition)).against(table))
+            if missing:
+                for index in table.indexes:
+                    index.create(connection, checkfirst=True)
 
 
 @contextmanager
@@ -123,8 +146,10 @@ def begin(url: str | None = None):
     try:
         with target.begin() as connection:
             yield connection
-    except sa.exc.OperationalError as error:
-        raise StoreUnavailable(_unavailable_message(url or store_url())) from error
+    except sa.exc.IntegrityError:
+        raise
+    except STORE_FAULTS as error:
+        raise unavailable(url or store_url(), error) from error
 
 
 @contextmanager
@@ -134,8 +159,10 @@ def read(url: str | None = None):
     try:
         with target.connect().execution_options(ratc_read=True) as connection:
             yield connection
-    except sa.exc.OperationalError as error:
-        raise StoreUnavailable(_unavailable_message(url or store_url())) from error
+    except sa.exc.IntegrityError:
+        raise
+    except STORE_FAULTS as error:
+        raise unavailable(url or store_url(), error) from error
 
 
 def check(url: str | None = None) -> str | None:
@@ -172,15 +199,30 @@ def short_code(length: int = 6) -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
 
 
+def client_token(token: object) -> str | None:
+    """A client's token for an idempotent write (letters, digits and ._:-, 8 to 64 long), or None when none given.
+
+    A card, vote or report sent with a token is stored once, however often it is sent again after a lost
+    confirmation; ValueError for anything else than such a token.
+    """
+    if token is None:
+        return None
+    if not isinstance(token, str) or not TOKEN_PATTERN.fullmatch(token):
+        raise ValueError("Ongeldig kenmerk voor deze invoer; ververs de pagina en probeer het opnieuw.")
+    return token
+
+
 def new_key() -> str:
     """A secret key for a facilitator or owner, long enough that it cannot be guessed."""
     return secrets.token_urlsafe(18)
 
 
-def _unavailable_message(url: str) -> str:
-    """The Dutch message for a store that does not answer."""
-    return (
-        f"De gedeelde opslag ({describe(url)}) is niet bereikbaar. Sessies, scenario's en meldingen kunnen nu niet "
-        "worden bewaard; de monitorpagina's blijven werken. Probeer het over een minuut opnieuw of meld het aan "
-        "de beheerder."
+def unavailable(url: str, error: BaseException) -> StoreUnavailable:
+    """The error for a store that does not answer or cannot write: the detail (URL without password, the driver's
+    message) goes to the server log under an incident code; the visitor's Dutch message has only the code."""
+    code = incidents.record("the collaborative store failed", error, describe(url))
+    return StoreUnavailable(
+        "De gedeelde opslag is nu niet bereikbaar of kan niet schrijven. Sessies, scenario's en meldingen kunnen "
+        "nu niet worden bewaard; de monitorpagina's blijven werken. Probeer het over een minuut opnieuw. "
+        + incidents.visitor_message(code)
     )

@@ -10,6 +10,9 @@ _PUNCTUATION = frozenset(string.punctuation)
 # an invisible word joiner inside the trigger ('://', 'www.', '@') does, and the text reads the same.
 WORD_JOINER = "\u2060"
 _AUTOLINK_TRIGGERS = re.compile(r"://|(?i:www)\.|@")
+# Typed text longer than this is refused before it is cleaned (cleaning megabytes takes seconds); every field's own
+# limit is far below it.
+MAX_RAW = 100_000
 
 
 def escape_markdown(text: str) -> str:

@@ -78,8 +78,9 @@ def remove(url: str | None = None, *, key: keys.Key = None) -> None:
 
 def _require_both(key: keys.Key, what: str) -> None:
     """AccessDenied unless the key opens both the continuity reports (region) and the initiatives."""
+    unset = [variable for variable in (keys.CONTINUITY, keys.INITIATIVES) if not keys.configured(variable)]
     keys.require(keys.may_couple(key) and keys.may_register(key),
-                 f"{what} kan alleen met de sleutels van bedrijfsvoering en initiatieven.")  # fmt: skip
+                 f"{what} kan alleen met de sleutels van bedrijfsvoering en initiatieven.", *unset)  # fmt: skip
 
 
 def _jitter(*parts: object) -> float:
@@ -99,7 +100,11 @@ def load_continuity(url: str | None = None, data_dir: Path | None = None, *,
     `key` is the region's continuity key (it reports for every municipality): AccessDenied, nothing changed,
     when it is wrong.
     """
-    keys.require(keys.may_couple(key), "Demodata laden kan alleen met de sleutel van de regio; er is niets veranderd.")
+    keys.require(
+        keys.may_couple(key),
+        "Demodata laden kan alleen met de sleutel van de regio; er is niets veranderd.",
+        keys.CONTINUITY,
+    )
     folder = data_dir or paths.data_dir()
     vocabulary = continuity.catalogue(folder)
     problems = _by_process(pd.read_csv(folder / "demo" / "continuity_knelpunten.csv", dtype=str))
@@ -219,7 +224,7 @@ def load_initiatives(url: str | None = None, data_dir: Path | None = None, *,
     `key` is the initiatives key: AccessDenied, nothing changed, when it is wrong.
     """
     keys.require(keys.may_register(key), "Demodata laden kan alleen met de sleutel voor initiatieven; er is niets "
-                                         "veranderd.")  # fmt: skip
+                                         "veranderd.", keys.INITIATIVES)  # fmt: skip
     folder = data_dir or paths.data_dir()
     registry = pd.read_csv(folder / "demo" / "initiatives.csv", dtype=str, keep_default_na=False)
     items = pd.read_csv(folder / "demo" / "initiative_items.csv", dtype=str, keep_default_na=False)

@@ -16,9 +16,18 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 
 from ratc.core import keys
+from ratc.core.ratelimit import Limit
 from ratc.hangout.schema import PARTICIPANTS, SESSIONS, InvalidInput
 
 CODE_PATTERN = re.compile(r"[^A-Z0-9]")
+# Brakes on guessing and flooding, counted in the shared store so they hold across replicas (ratc.core.ratelimit).
+# A join code has 32^6 values: ten tries a minute per connection make guessing one hopeless.
+JOIN_PER_CONNECTION = Limit("join_connection", 10, 60, "Te veel pogingen om mee te doen vanaf deze verbinding.")
+JOIN_PER_CODE = Limit("join_code", 60, 60, "Te veel aanmeldingen met deze sessiecode in korte tijd.")
+OPEN_PER_CONNECTION = Limit("open_connection", 10, 60, "Te veel pogingen om een sessie te openen vanaf deze "
+                            "verbinding.")  # fmt: skip
+CARD_WRITES = Limit("card_writes", 20, 60, "U plaatst heel snel veel kaarten achter elkaar.")
+VOTE_WRITES = Limit("vote_writes", 60, 60, "U stemt of plaatst heel snel achter elkaar.")
 
 # one refusal type for every write in the store (a wrong session key or a wrong RATC_*_KEY); Dutch message
 AccessDenied = keys.AccessDenied

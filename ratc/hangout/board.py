@@ -10,8 +10,9 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from ratc.core import store
+from ratc.core import ratelimit, store
 from ratc.hangout.access import (
+    CARD_WRITES,
     AccessDenied,
     Facilitator,
     Participant,
@@ -31,6 +32,8 @@ from ratc.hangout.schema import (
     required_block,
 )
 from ratc.hangout.session import check_references
+
+COLLECTING_CLOSED = "Kaarten toevoegen kan nu niet: de facilitator heeft de verzamelronde afgesloten."
 
 
 @dataclass(frozen=True)
@@ -62,27 +65,57 @@ def add_card(
     card_text: str,
     view_id: str | None = None,
     practice_id: str | None = None,
+    *,
+    token: str | None = None,
 ) -> str:
-    """Add a card to the board (participants while cards are collected; the facilitator any time)."""
+    """Add a card to the board (participants while cards are collected; the facilitator any time); its id.
+
+    With the sender's `token` (store.client_token) the card is stored once: sent again after a lost
+    confirmation, the card stored the first time is answered. A participant writes at most CARD_WRITES a minute.
+    """
     if kind not in KINDS:
         raise InvalidInput(f"Soort kaart: kies een van {', '.join(KINDS.values())}.")
     body = required_block(card_text, "card", "Kaarttekst", "Schrijf in een paar woorden wat u ziet, denkt of wilt.")
+    token = store.client_token(token)
     card_id = store.new_id()
-    with store.begin() as connection:
-        now = stamp()  # taken with the write lock held, so the order of time is the order of writing
-        session_row = authorise(connection, who)
-        if isinstance(who, Participant) and session_row.phase != "verzamelen":
-            raise AccessDenied("Kaarten toevoegen kan nu niet: de facilitator heeft de verzamelronde afgesloten.")
-        check_references(connection, who.session_id, theme_id, view_id, practice_id)
-        author = author_name(connection, who)
-        connection.execute(
-            CARDS.insert().values(
-                card_id=card_id, session_id=who.session_id, theme_id=theme_id, kind=kind, text=body, group_name="",
-                participant_id=who.participant_id if isinstance(who, Participant) else None, author=author,
-                view_id=view_id, practice_id=practice_id, created_at=now, updated_at=now,
-            )
-        )  # fmt: skip
+    try:
+        with store.begin() as connection:
+            now = stamp()  # taken with the write lock held, so the order of time is the order of writing
+            session_row = authorise(connection, who)
+            earlier = _card_sent_before(connection, who.session_id, token)
+            if earlier is not None:
+                return earlier
+            if isinstance(who, Participant):
+                if session_row.phase != "verzamelen":
+                    raise AccessDenied(COLLECTING_CLOSED)
+                ratelimit.take(CARD_WRITES, who.participant_id, connection)
+            check_references(connection, who.session_id, theme_id, view_id, practice_id)
+            author = author_name(connection, who)
+            connection.execute(
+                CARDS.insert().values(
+                    card_id=card_id, session_id=who.session_id, theme_id=theme_id, kind=kind, text=body,
+                    group_name="", participant_id=who.participant_id if isinstance(who, Participant) else None,
+                    author=author, view_id=view_id, practice_id=practice_id, created_at=now, updated_at=now,
+                    client_token=token,
+                )
+            )  # fmt: skip
+    except sa.exc.IntegrityError:
+        # the same token sent twice at once (PostgreSQL): the other one stored it
+        with store.read() as connection:
+            earlier = _card_sent_before(connection, who.session_id, token)
+        if earlier is None:
+            raise
+        return earlier
     return card_id
+
+
+def _card_sent_before(connection: sa.Connection, session_id: str, token: str | None) -> str | None:
+    """The card stored earlier with this token in the session, if any."""
+    if token is None:
+        return None
+    return connection.execute(
+        sa.select(CARDS.c.card_id).where(CARDS.c.session_id == session_id, CARDS.c.client_token == token)
+    ).scalar_one_or_none()
 
 
 def edit_card(

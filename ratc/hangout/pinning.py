@@ -16,12 +16,12 @@ from ratc.core import store, text
 from ratc.hangout.access import Facilitator, Pass, authorise, lock_session, owned_row, stamp
 from ratc.hangout.schema import (
     CARDS,
-    LIMITS,
     SESSIONS,
     THEMES,
     VIEWS,
     InvalidInput,
     clean_field_block,
+    clean_field_line,
     required_line,
 )
 
@@ -85,7 +85,7 @@ def clean_params(params: Mapping[str, object]) -> dict[str, str]:
     for name, value in params.items():
         if not PARAM_PATTERN.match(str(name)):
             raise InvalidInput(f"Weergave: instelling '{text.clean_line(name, 60)}' heeft een ongeldige naam.")
-        cleaned[str(name)] = text.clean_line(value, LIMITS["param"])
+        cleaned[str(name)] = clean_field_line(value, "param", f"Weergave: instelling '{name}'")
     return dict(sorted(cleaned.items()))
 
 

@@ -64,7 +64,7 @@ class Practice:
 
 def clean_link(value: object) -> str:
     """An http(s) URL with a host, or '' when empty; InvalidPractice for anything else (javascript:, data:, …)."""
-    link = text.clean_line(value, 100_000)
+    link = text.clean_line(value, text.MAX_RAW)
     if not link:
         return ""
     if len(link) > LIMITS["link"]:
@@ -156,7 +156,10 @@ def _practice(row: sa.Row) -> Practice:
 
 def _field(value: object, name: str, label: str, required: bool = False, block: bool = False) -> str:
     """A cleaned field; empty when required, or too long, is an error with a Dutch message."""
-    cleaned = text.clean_block(value, 100_000) if block else text.clean_line(value, 100_000)
+    raw = "" if value is None else str(value)
+    if len(raw) > text.MAX_RAW:  # refused before cleaning, which would take long on megabytes
+        raise InvalidPractice(f"{label}: is {fmt.number(len(raw))} tekens lang; hoogstens {fmt.number(LIMITS[name])}.")
+    cleaned = text.clean_block(raw, text.MAX_RAW) if block else text.clean_line(raw, text.MAX_RAW)
     if required and not cleaned:
         raise InvalidPractice(f"{label}: is leeg; vul dit in.")
     if len(cleaned) > LIMITS[name]:

@@ -94,7 +94,10 @@ CARDS = sa.Table(
     sa.Column("merged_into", sa.String(32), sa.ForeignKey("hangout_cards.card_id", ondelete="SET NULL")),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    # the sender's token: a card sent again after a lost confirmation is stored once (store.client_token)
+    sa.Column("client_token", sa.String(64), nullable=True),
     sa.CheckConstraint(f"kind in ({', '.join(repr(kind) for kind in KINDS)})", name="hangout_cards_kind"),
+    sa.Index("ux_hangout_cards_client_token", "session_id", "client_token", unique=True),
 )  # fmt: skip
 VOTES = sa.Table(
     "hangout_votes",
@@ -105,6 +108,8 @@ VOTES = sa.Table(
     sa.Column("participant_id", sa.String(32),
               sa.ForeignKey("hangout_participants.participant_id", ondelete="CASCADE"), nullable=False, index=True),
     sa.Column("cast_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("client_token", sa.String(64), nullable=True),
+    sa.Index("ux_hangout_votes_client_token", "participant_id", "client_token", unique=True),
 )  # fmt: skip
 PLACEMENTS = sa.Table(
     "hangout_placements",
@@ -140,14 +145,16 @@ class InvalidInput(ValueError):
 
 def clean_field_line(value: object, limit_name: str, label: str) -> str:
     """One cleaned line; too long is an error (not silently cut), so the person can shorten it themselves."""
-    cleaned = text.clean_line(value, 100_000)
+    _check_length("" if value is None else str(value), limit_name, label, text.MAX_RAW)
+    cleaned = text.clean_line(value, text.MAX_RAW)
     _check_length(cleaned, limit_name, label)
     return cleaned
 
 
 def clean_field_block(value: object, limit_name: str, label: str) -> str:
     """A cleaned multi-line text; too long is an error."""
-    cleaned = text.clean_block(value, 100_000)
+    _check_length("" if value is None else str(value), limit_name, label, text.MAX_RAW)
+    cleaned = text.clean_block(value, text.MAX_RAW)
     _check_length(cleaned, limit_name, label)
     return cleaned
 
@@ -168,10 +175,10 @@ def required_block(value: object, limit_name: str, label: str, hint: str) -> str
     return cleaned
 
 
-def _check_length(value: str, limit_name: str, label: str) -> None:
-    """InvalidInput when a text is longer than its limit."""
+def _check_length(value: str, limit_name: str, label: str, allowed: int | None = None) -> None:
+    """InvalidInput when a text is longer than its limit (or than `allowed`, for the raw text before cleaning)."""
     limit = LIMITS[limit_name]
-    if len(value) > limit:
+    if len(value) > (allowed or limit):
         raise InvalidInput(
             f"{label}: is {fmt.number(len(value))} tekens lang; hoogstens {fmt.number(limit)}. Maak de tekst korter."
         )

@@ -12,9 +12,12 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from ratc.core import keys, store
+from ratc.core import keys, ratelimit, store
 from ratc.hangout import practices
 from ratc.hangout.access import (
+    JOIN_PER_CODE,
+    JOIN_PER_CONNECTION,
+    OPEN_PER_CONNECTION,
     AccessDenied,
     Facilitator,
     Participant,
@@ -99,10 +102,11 @@ def create_session(
 ) -> Created:
     """Create a session with its themes; returns the facilitator's pass and the join code.
 
-    `key` is the hang-out key (RATC_HANGOUT_KEY; anyone may create a session when it is unset): AccessDenied,
-    and nothing stored, when it is wrong.
+    `key` is the hang-out key (RATC_HANGOUT_KEY; without it only the local trial mode may create one):
+    AccessDenied, and nothing stored, when it is wrong or not configured.
     """
-    keys.require(keys.may_create_hangout(key), "Deze sleutel is niet juist; er is geen sessie aangemaakt.")
+    refusal = "Deze sleutel is niet juist; er is geen sessie aangemaakt."
+    keys.require(keys.may_create_hangout(key), refusal, keys.HANGOUT)
     title = required_line(title, "title", "Titel", "Geef de sessie een titel.")
     if not isinstance(session_date, dt.date):
         raise InvalidInput("Datum: kies de datum van de sessie.")
@@ -137,8 +141,13 @@ def create_session(
     return Created(Facilitator(session_id, key), join_code)
 
 
-def open_as_facilitator(join_code: str, key: str) -> Facilitator:
-    """The facilitator's pass for the session with this join code, when the key is right."""
+def open_as_facilitator(join_code: str, key: str, *, client: str | None = None) -> Facilitator:
+    """The facilitator's pass for the session with this join code, when the key is right.
+
+    `client` names the browser connection (ratelimit.RateLimited after OPEN_PER_CONNECTION attempts a minute).
+    """
+    if client is not None:
+        ratelimit.take(OPEN_PER_CONNECTION, client)
     with store.read() as connection:
         row = _session_by_code(connection, join_code)
         if row is None or not key_matches(key, row.facilitator_key_hash):
@@ -153,10 +162,18 @@ def find(join_code: str) -> Session | None:
     return _session(row) if row is not None else None
 
 
-def join(join_code: str, name: str = "", role: str = "") -> Participant:
-    """Join a session with its code, optionally with a name and role; returns the participant's pass."""
+def join(join_code: str, name: str = "", role: str = "", *, client: str | None = None) -> Participant:
+    """Join a session with its code, optionally with a name and role; returns the participant's pass.
+
+    Every attempt counts, right or wrong, before the code is looked up: at most JOIN_PER_CODE a minute per code
+    and, for the browser connection named by `client`, JOIN_PER_CONNECTION (ratelimit.RateLimited, in Dutch).
+    """
     name = clean_field_line(name, "name", "Naam")
     role = clean_field_line(role, "role", "Rol")
+    with store.begin() as connection:
+        if client is not None:
+            ratelimit.take(JOIN_PER_CONNECTION, client, connection)
+        ratelimit.take(JOIN_PER_CODE, normalise_code(join_code), connection)
     key = store.new_key()
     participant_id = store.new_id()
     with store.begin() as connection:

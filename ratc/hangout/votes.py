@@ -13,8 +13,17 @@ import altair as alt
 import pandas as pd
 import sqlalchemy as sa
 
-from ratc.core import charts, export, store
-from ratc.hangout.access import AccessDenied, Facilitator, Participant, Pass, authorise, owned_row, stamp
+from ratc.core import charts, export, ratelimit, store
+from ratc.hangout.access import (
+    VOTE_WRITES,
+    AccessDenied,
+    Facilitator,
+    Participant,
+    Pass,
+    authorise,
+    owned_row,
+    stamp,
+)
 from ratc.hangout.board import Card
 from ratc.hangout.schema import CARDS, PARTICIPANTS, PLACEMENTS, SCALE, VOTES, InvalidInput
 
@@ -43,10 +52,31 @@ class Placement:
         }[(high_impact, much_influence)]
 
 
-def vote(participant: Participant, card_id: str) -> int:
-    """Put one of the participant's dots on a card (several on one card is allowed); returns the dots left."""
+def vote(participant: Participant, card_id: str, *, token: str | None = None) -> int:
+    """Put one of the participant's dots on a card (several on one card is allowed); returns the dots left.
+
+    With the sender's `token` (store.client_token) the dot is cast once: sent again after a lost confirmation, it
+    is not cast a second time. The page derives the token from the card and the dots the person saw on it, so a
+    click on a page that did not change yet is the same vote. At most VOTE_WRITES votes and placements a minute.
+    """
+    token = store.client_token(token)
+    try:
+        return _vote(participant, card_id, token)
+    except sa.exc.IntegrityError:
+        if token is None:
+            raise
+        return _vote(participant, card_id, token)  # the same token sent twice at once: the other one cast it
+
+
+def _vote(participant: Participant, card_id: str, token: str | None) -> int:
+    """Cast the dot in one transaction, unless a dot with this token was cast already; the dots left."""
     with store.begin() as connection:
         session_row = authorise(connection, participant)
+        if token is not None and connection.execute(
+            sa.select(VOTES.c.vote_id).where(VOTES.c.participant_id == participant.participant_id,
+                                             VOTES.c.client_token == token)
+        ).first():  # fmt: skip
+            return session_row.dots_per_participant - _dots_used(connection, participant.participant_id)
         if session_row.phase != "stemmen":
             raise AccessDenied("Stemmen kan nu niet: de facilitator heeft de stemronde niet geopend.")
         # locked (as in merge_cards), so a merge cannot move this card's votes while this one is being added
@@ -65,11 +95,11 @@ def vote(participant: Participant, card_id: str) -> int:
                 f"Stippen: u heeft al uw {session_row.dots_per_participant} stippen gebruikt. "
                 "Haal er een weg om opnieuw te kiezen."
             )
+        ratelimit.take(VOTE_WRITES, participant.participant_id, connection)
         connection.execute(
-            VOTES.insert().values(
-                vote_id=store.new_id(), card_id=card_id, participant_id=participant.participant_id, cast_at=stamp()
-            )
-        )
+            VOTES.insert().values(vote_id=store.new_id(), card_id=card_id, participant_id=participant.participant_id,
+                                  cast_at=stamp(), client_token=token)
+        )  # fmt: skip
         return session_row.dots_per_participant - used - 1
 
 
@@ -80,9 +110,13 @@ def unvote(participant: Participant, card_id: str) -> int:
         if session_row.phase != "stemmen":
             raise AccessDenied("Stemmen kan nu niet: de facilitator heeft de stemronde niet geopend.")
         owned_row(connection, CARDS, CARDS.c.card_id, card_id, participant.session_id, "Kaart", lock=True)
+        ratelimit.take(VOTE_WRITES, participant.participant_id, connection)
+        # the newest dot goes: its token was made from the most dots seen, so the same + click after this one is
+        # a new vote again, not taken for a retry
         one = connection.execute(
             sa.select(VOTES.c.vote_id)
             .where(VOTES.c.card_id == card_id, VOTES.c.participant_id == participant.participant_id)
+            .order_by(VOTES.c.cast_at.desc(), VOTES.c.vote_id)
             .limit(1)
         ).scalar_one_or_none()
         if one is not None:
@@ -131,6 +165,7 @@ def place(participant: Participant, card_id: str, impact: int, influence: int) -
         card = owned_row(connection, CARDS, CARDS.c.card_id, card_id, participant.session_id, "Kaart", lock=True)
         if card.kind not in PLACEABLE_KINDS or card.merged_into is not None:
             raise InvalidInput("Kaart: alleen ideeën, kansen en acties komen op de 2×2.")
+        ratelimit.take(VOTE_WRITES, participant.participant_id, connection)
         key = (PLACEMENTS.c.card_id == card_id) & (PLACEMENTS.c.participant_id == participant.participant_id)
         connection.execute(PLACEMENTS.delete().where(key))
         connection.execute(PLACEMENTS.insert().values(card_id=card_id, participant_id=participant.participant_id,

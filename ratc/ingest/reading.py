@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from ratc.ingest import notation, records, template
+from ratc.ingest.limits import refusals
 from ratc.ingest.records import DeliveryError
 from ratc.ingest.template import COLUMNS
 
@@ -70,6 +71,8 @@ def read_layout(content: bytes, file_name: str, layout: str = AUTOMATIC, data_di
             return read
         recognised = f"Herkend als {LAYOUTS[detected]}; kies een ander soort bestand als dat niet klopt."
         return LayoutRead(read.rows, read.allow_national, read.source, (recognised, *read.notes))
+    if refused := refusals(content, file_name):  # sizes, depth, rows and cells, before anything is parsed
+        raise DeliveryError(refused)
     if layout == "rivm":
         from ratc.ingest import rivm
 

@@ -1,21 +1,26 @@
-"""Who may deliver data: the data steward's key, configured outside the repo (RATC_STEWARD_KEY)."""
+"""Who may deliver data: the data steward's key, configured outside the repo (RATC_STEWARD_KEY).
+
+Like every key (`ratc.core.keys`), a missing one closes deliveries, except in the local trial mode.
+"""
 
 from __future__ import annotations
 
-import hmac
-import os
+from ratc.core import keys
 
-KEY_VARIABLE = "RATC_STEWARD_KEY"
+KEY_VARIABLE = keys.STEWARD
 
 
 def key_configured() -> bool:
     """Whether deliveries are protected by a steward key."""
-    return bool(os.environ.get(KEY_VARIABLE))
+    return keys.configured(KEY_VARIABLE)
 
 
 def may_deliver(given: str | None) -> bool:
-    """True when no key is configured, or the given key matches it (compared in constant time)."""
-    expected = os.environ.get(KEY_VARIABLE, "")
-    if not expected:
-        return True
-    return hmac.compare_digest((given or "").encode("utf-8"), expected.encode("utf-8"))
+    """True when the given key matches the configured one (constant time); without one, only in the trial mode."""
+    return keys.may_write(given, KEY_VARIABLE)
+
+
+def require(given: str | None) -> None:
+    """keys.AccessDenied (Dutch, naming RATC_STEWARD_KEY when it is not set) unless this key may deliver."""
+    keys.require(may_deliver(given), "De sleutel van de databeheerder is niet juist; er is niets opgeslagen.",
+                 KEY_VARIABLE)  # fmt: skip

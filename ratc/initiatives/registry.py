@@ -166,7 +166,7 @@ def register(registration: Registration, demo: bool = False, registered_at: dt.d
 
     `key` is the initiatives key (keys.AccessDenied, nothing stored, when it is wrong).
     """
-    keys.require(keys.may_register(key), "Deze sleutel is niet juist; er is niets opgeslagen.")
+    keys.require(keys.may_register(key), "Deze sleutel is niet juist; er is niets opgeslagen.", keys.INITIATIVES)
     initiative_id = initiative_id or store.new_id()
     values = {
         "initiative_id": initiative_id, "name": registration.name, "name_key": registration.name.casefold(),
@@ -278,7 +278,9 @@ def record_coalition(need_item_id: str, offer_item_id: str, amount: object = Non
     so two people cannot commit the same capacity at the same moment. `key` is the initiatives key
     (keys.AccessDenied, nothing stored, when it is wrong).
     """
-    keys.require(keys.may_register(key), "Deze sleutel is niet juist; de coalitie is niet vastgelegd.")
+    keys.require(
+        keys.may_register(key), "Deze sleutel is niet juist; de coalitie is niet vastgelegd.", keys.INITIATIVES
+    )
     problems = checks.Collector()
     remark = checks.block(problems, "Notitie", note, LIMITS["note"])
     who = checks.line(problems, "Vastgelegd door", recorded_by, LIMITS["contact"], required=False)

@@ -48,7 +48,12 @@ class SavedScenario:
 
 def save(name: str, settings: Settings, url: str | None = None) -> SavedScenario:
     """Store a scenario under a name (cleaned; required) and return it; raises ValueError with a Dutch message."""
-    cleaned = text.clean_line(name, scenario_settings.NAME_LIMIT)
+    raw = "" if name is None else str(name)
+    cleaned = text.clean_line(raw, text.MAX_RAW)
+    if len(raw) > text.MAX_RAW or len(cleaned) > scenario_settings.NAME_LIMIT:  # refused, never cut
+        length = len(raw) if len(raw) > text.MAX_RAW else len(cleaned)
+        raise ValueError(f"De naam is {fmt.number(length)} tekens lang; hoogstens {scenario_settings.NAME_LIMIT}. "
+                         "Maak hem korter; er is niets opgeslagen.")  # fmt: skip
     if not cleaned:
         raise ValueError("Geef het scenario een naam om het op te slaan.")
     created_at = store.now()

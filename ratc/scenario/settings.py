@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ratc.core import fmt, metadata, paths, periods, text
+from ratc.core import bounded_json, fmt, metadata, paths, periods, text
 from ratc.scenario.parameters import INDICATORS, SHAPES, Preset, ScenarioData
 
 DURATION = (0, 15)
@@ -226,17 +226,11 @@ def to_document(settings: Settings) -> dict:
 
 def from_file(content: bytes, data: ScenarioData) -> tuple[str, Settings]:
     """The name and settings in a settings file; raises SettingsFileError with every problem in Dutch."""
-    if len(content) > MAX_FILE_BYTES:
-        size = fmt.byte_size(len(content))
-        raise SettingsFileError([f"Het bestand is te groot ({size}); een scenariobestand is klein."])
     try:
-        document = json.loads(content.decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        raise SettingsFileError(["Het bestand is geen tekstbestand (UTF-8)."]) from None
-    except json.JSONDecodeError as error:
-        raise SettingsFileError(
-            [f"Het bestand is geen geldige JSON (regel {error.lineno}, kolom {error.colno}): {error.msg}."]
-        ) from None
+        # a settings file is three levels deep and holds small numbers: anything beyond is refused before use
+        document = bounded_json.loads(content, MAX_FILE_BYTES, max_depth=5, max_digits=20)
+    except bounded_json.BoundedJsonError as error:
+        raise SettingsFileError([str(error)]) from None
     if not isinstance(document, dict) or document.get("formaat") != FILE_FORMAT:
         raise SettingsFileError(["Dit is geen scenariobestand van de RAT-C monitor: het veld 'formaat' ontbreekt "
                                  f"of is niet '{FILE_FORMAT}'."])  # fmt: skip

@@ -92,8 +92,8 @@ def coupling_form(view: continuity_region.Picture) -> None:
     with st.form("koppeling"):
         offer = st.selectbox("Aanbod (beste eerst)", list(offers), format_func=offers.get, key="koppeling_aanbod")
         note = st.text_input("Afspraak", placeholder="bijv. twee boa's vanaf maandag, contact via de teamleiders",
-                             key="koppeling_notitie", max_chars=500)  # fmt: skip
-        who = st.text_input("Vastgelegd door", key="koppeling_door", max_chars=80)
+                             key="koppeling_notitie")  # fmt: skip
+        who = st.text_input("Vastgelegd door", key="koppeling_door")
         given = forms.write_key("Sleutel regio", keys.configured(keys.CONTINUITY), key="koppeling_sleutel")
         if st.form_submit_button(
             "Koppeling vastleggen", type="primary", icon=":material/link:", key="koppeling_opslaan"
@@ -101,7 +101,7 @@ def coupling_form(view: continuity_region.Picture) -> None:
             forms.save(lambda: continuity_region.record_coupling(need, offer, note, who, key=given), OVERVIEW_FLASH,
                     "De koppeling is vastgelegd.")  # fmt: skip
     if not keys.configured(keys.CONTINUITY):
-        forms.open_warning(keys.CONTINUITY, "koppelingen vastleggen")
+        forms.no_key_notice(keys.CONTINUITY, "koppelingen vastleggen")
 
 
 def couplings_list(view: continuity_region.Picture) -> None:
@@ -131,7 +131,9 @@ def report_key(area: str, name: str) -> str | None:
         st.info("Vul de sleutel van uw gemeente (of van de regio) in om te melden.", icon=":material/lock:")
         st.stop()
     if not needed:
-        forms.open_warning(keys.CONTINUITY, "voor elke gemeente melden")
+        forms.no_key_notice(keys.CONTINUITY, "voor elke gemeente melden")
+        if not keys.may_report(given, area):
+            st.stop()
     return given
 
 
@@ -161,25 +163,28 @@ def report_form(area: str, previous: continuity.StoredReport | None, given: str 
         st.markdown("**Wat kunt u andere gemeenten bieden?** · capaciteit of kennis per proces")
         offers = _offer_editor(tables["offers"], vocabulary, version)
         left, right = st.columns([1, 2])
-        reporter = left.text_input("Naam melder", max_chars=80, key=f"melden_melder_{version}",
+        reporter = left.text_input("Naam melder", key=f"melden_melder_{version}",
                                    value=previous.report.reporter if previous else "")  # fmt: skip
         note = right.text_area(
-            "Toelichting bij deze melding", max_chars=1000, height=68, key=f"melden_toelichting_{version}"
+            "Toelichting bij deze melding",
+            height=68,
+            key=f"melden_toelichting_{version}",
         )
         submitted = st.form_submit_button(
             "Melding opslaan", type="primary", icon=":material/save:", key="melden_opslaan"
         )
     if submitted:
         fields = (absence, statuses, bottlenecks, offers, reporter, note)
-        forms.save(lambda: _store_report(area, week, fields, given), REPORT_FLASH,
+        token = forms.write_token(f"melding_{version}")  # a new version after it was stored: a new token
+        forms.save(lambda: _store_report(area, week, fields, given, token), REPORT_FLASH,
                 lambda report: f"De melding van {vocabulary.municipalities[area]} over "
                                f"{continuity_view.week_label(report.week)} is opgeslagen.", kept=True)  # fmt: skip
 
 
-def _store_report(area: str, week: str, fields: tuple, given: str | None) -> continuity.Report:
-    """Check the form's fields as a report for the week and store it; the report as stored."""
+def _store_report(area: str, week: str, fields: tuple, given: str | None, token: str) -> continuity.Report:
+    """Check the form's fields as a report for the week and store it (once per token); the report as stored."""
     report = form.validate(area, week, *fields)
-    continuity.save_report(report, key=given)
+    continuity.save_report(report, key=given, token=token)
     return report
 
 

@@ -45,7 +45,6 @@ def start_forms(code_in_url: str) -> None:
         title = st.text_input(
             "Titel",
             key="sessie_nieuw_titel",
-            max_chars=schema.LIMITS["title"],
             placeholder="bijv. Hang-out werk en inkomen",
         )
         left, middle, right = st.columns(3)
@@ -62,7 +61,7 @@ def start_forms(code_in_url: str) -> None:
         submitted = st.form_submit_button("Sessie aanmaken", type="primary", icon=":material/add:")
     if not keys.configured(keys.HANGOUT):
         with new_tab:
-            forms.open_warning(keys.HANGOUT, "een hang-out aanmaken")
+            forms.no_key_notice(keys.HANGOUT, "een hang-out aanmaken")
     if submitted:
         created = sui.attempt(session.create_session, title, day, themes.splitlines(), name, introduction, int(dots),
                               key=given)  # fmt: skip
@@ -76,7 +75,7 @@ def start_forms(code_in_url: str) -> None:
         key = st.text_input("Facilitatorsleutel", type="password", key="sessie_openen_sleutel")
         opened = st.form_submit_button("Openen", type="primary", icon=":material/login:")
     if opened:
-        facilitator = sui.attempt(session.open_as_facilitator, code, key)
+        facilitator = sui.attempt(session.open_as_facilitator, code, key, client=forms.connection_id())
         if facilitator is not sui.FAILED:
             st.session_state[sui.FACILITATOR] = facilitator
             st.query_params["code"] = access.normalise_code(code)

@@ -1,4 +1,9 @@
-"""Shared Streamlit parts of the pages that write: the store's answers and forms, kept messages, demo or real."""
+"""Shared Streamlit parts of the pages that write: the store's answers and forms, kept messages, demo or real.
+
+Text fields whose value reaches the store get no `max_chars`: Streamlit cuts a longer value on the server without
+a word (a value sent over the WebSocket never met the browser's counter); `ratc` refuses it with a Dutch message
+that names the limit, and the form keeps what was typed.
+"""
 
 from __future__ import annotations
 
@@ -94,17 +99,24 @@ def empty_store(text_before: str, load_demo, may_load: bool, key: str) -> None:
 
 
 def write_key(label: str, needed: bool, key: str) -> str | None:
-    """A password field for a write key when one is configured; None when writing is open."""
+    """A password field for a write key when one is configured; None when there is none to type."""
     if not needed:
         return None
     return st.text_input(label, type="password", key=key)
 
 
-def open_warning(variable: str, what: str) -> None:
-    """Warn that a form is open to anyone because its key is not configured."""
-    st.caption(
-        f":material/lock_open: Er is geen sleutel ingesteld ({variable}): iedereen die deze pagina kan openen, kan "
-        f"{what}. Stel een sleutel in voor gebruik buiten een testomgeving."
+def no_key_notice(variable: str, what: str) -> None:
+    """Say what a missing key means: closed, naming the variable to set; open to anyone in the local trial mode."""
+    if keys.trial_mode():
+        st.caption(
+            f":material/lock_open: Proefmodus. Er is geen sleutel ingesteld ({variable}): iedereen die deze pagina kan "
+            f"openen, kan {what}. Stel een sleutel in voor gebruik buiten een testomgeving."
+        )
+        return
+    st.error(
+        f"{what[:1].upper()}{what[1:]} kan op deze server niet: er is geen sleutel ingesteld ({variable}). "
+        f"Beheerder: stel {variable} in (zie docs/DEPLOY.md).",
+        icon=":material/lock:",
     )
 
 
@@ -158,6 +170,22 @@ def pick_need(needs: dict[str, str], label: str, key: str, nothing: str,
     st.dataframe(offers(need), hide_index=True, width="stretch",
                  column_config={"Waarom": st.column_config.TextColumn(width="large")})  # fmt: skip
     return need
+
+
+def connection_id() -> str:
+    """This browser connection's own random id (in its session state): what per-connection rate limits count."""
+    return st.session_state.setdefault("_ratc_connection", store.new_id())
+
+
+def write_token(form: str) -> str:
+    """The token of what this form sends now: the same on a resend after a lost confirmation, so the store keeps it
+    once (store.client_token); `new_write_token` after the store confirmed it."""
+    return st.session_state.setdefault(f"_ratc_token_{form}", store.new_id())
+
+
+def new_write_token(form: str) -> None:
+    """The form's next submission is a new write (after the store confirmed the last one)."""
+    st.session_state.pop(f"_ratc_token_{form}", None)
 
 
 def forget(prefix: str) -> None:

@@ -9,7 +9,7 @@ from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 
-from ratc.core import store, text
+from ratc.core import ratelimit, store, text
 from ratc.hangout import access, board, pinning, practices, schema, session, views
 from ratc.ui import cache, forms
 from ratc.ui import components as ui
@@ -42,6 +42,8 @@ def attempt(action: Callable[..., object], *args: object, **kwargs: object) -> o
         return action(*args, **kwargs)
     except (schema.InvalidInput, practices.InvalidPractice, views.ViewError) as problem:
         st.error(text.escape_markdown(str(problem)), icon=":material/error:")
+    except ratelimit.RateLimited as problem:
+        st.warning(text.escape_markdown(str(problem)), icon=":material/hourglass_top:")
     except access.AccessDenied as problem:
         st.error(text.escape_markdown(str(problem)), icon=":material/lock:")
     except store.StoreUnavailable as problem:
@@ -70,8 +72,9 @@ def empty_form_if_done(name: str, keys: list[str]) -> None:
 
 
 def form_done(name: str, message: str) -> None:
-    """After a form was stored: empty it on the next run, say so, and rerun."""
+    """After a form was stored: empty it on the next run (with a new write token), say so, and rerun."""
     st.session_state[f"_hangout_done_{name}"] = True
+    forms.new_write_token(name)
     forms.flash(FLASH, message)
     st.rerun()
 
@@ -211,10 +214,8 @@ def practice_form(who: access.Pass, key: str, theme_options: list[str] | None = 
     empty_form_if_done(key, fields)
     municipalities = ["", *ui.choices_in_use().municipalities.values(), "Elders"]
     with st.form(key):
-        title = st.text_input("Titel", max_chars=practices.LIMITS["title"], key=fields[0])
-        description = st.text_area(
-            "Wat is er gedaan, en wat werkte?", max_chars=practices.LIMITS["description"], key=fields[1]
-        )
+        title = st.text_input("Titel", key=fields[0])
+        description = st.text_area("Wat is er gedaan, en wat werkte?", key=fields[1])
         left, right = st.columns(2)
         municipality = left.selectbox("Gemeente", municipalities, format_func=lambda name: name or "—", key=fields[2])
         theme = right.selectbox(
@@ -224,10 +225,8 @@ def practice_form(who: access.Pass, key: str, theme_options: list[str] | None = 
             accept_new_options=True,
             key=fields[3],
         )
-        contact = st.text_input(
-            "Contact (naam, e-mail of telefoon)", max_chars=practices.LIMITS["contact"], key=fields[4]
-        )
-        link = st.text_input("Link (https://…)", max_chars=practices.LIMITS["link"], key=fields[5])
+        contact = st.text_input("Contact (naam, e-mail of telefoon)", key=fields[4])
+        link = st.text_input("Link (https://…)", key=fields[5])
         submitted = st.form_submit_button("Toevoegen aan de bibliotheek", icon=":material/library_add:")
     if submitted:
         added = attempt(practices.add, who, title, description, municipality, theme or "", contact, link)
@@ -262,7 +261,6 @@ def card_form(
         )
         body = st.text_area(
             "Uw kaart",
-            max_chars=schema.LIMITS["card"],
             key=fields[0],
             placeholder="Eén gedachte per kaart: wat ziet u, wat vraagt u zich af, wat stelt u voor?",
         )
@@ -285,6 +283,6 @@ def card_form(
             )
         submitted = st.form_submit_button("Kaart plaatsen", type="primary", icon=":material/add_comment:")
     if submitted:
-        added = attempt(board.add_card, who, theme_id, kind, body, view_id, practice_id)
+        added = attempt(board.add_card, who, theme_id, kind, body, view_id, practice_id, token=forms.write_token(key))
         if added is not FAILED:
             form_done(key, "Uw kaart staat op het bord.")

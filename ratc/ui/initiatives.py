@@ -103,8 +103,8 @@ def coalition_form(registry: initiatives.Registry, need: str) -> None:
             min_value=0.0, value=initiative_view.proposed_amount(registry, need, offer), step=1.0, format="%.0f",
             key=f"coalitie_hoeveel_{need}_{offer}",
         )  # fmt: skip
-        note = st.text_input("Afspraak", max_chars=500, key="coalitie_notitie")
-        who = st.text_input("Vastgelegd door", max_chars=80, key="coalitie_door")
+        note = st.text_input("Afspraak", key="coalitie_notitie")
+        who = st.text_input("Vastgelegd door", key="coalitie_door")
         given = forms.write_key("Sleutel initiatieven", keys.configured(keys.INITIATIVES), key="coalitie_sleutel")
         if st.form_submit_button(
             "Coalitie vastleggen", type="primary", icon=":material/handshake:", key="coalitie_opslaan"
@@ -130,22 +130,22 @@ def registration_form() -> None:
     """Register an initiative: who, where, what it offers and needs, and a contact; storing it when it is sent."""
     vocabulary = initiatives.catalogue()
     with st.form("aanmelden"):
-        name = st.text_input("Naam van het initiatief", max_chars=initiatives.LIMITS["name"], key="aanmelden_naam")
+        name = st.text_input("Naam van het initiatief", key="aanmelden_naam")
         left, middle, right = st.columns(3)
         party = left.selectbox("Soort partij", list(vocabulary.party_types), format_func=vocabulary.party_types.get,
                                index=None, placeholder="Kies", key="aanmelden_partij")  # fmt: skip
         home = middle.selectbox("Gemeente", list(vocabulary.areas), format_func=vocabulary.areas.get, index=None,
                                 placeholder="Kies", key="aanmelden_gemeente")  # fmt: skip
-        place = right.text_input("Wijk of kern (optioneel)", max_chars=80, key="aanmelden_wijk")
-        about = st.text_area("Omschrijving", max_chars=initiatives.LIMITS["description"], key="aanmelden_omschrijving")
+        place = right.text_input("Wijk of kern (optioneel)", key="aanmelden_wijk")
+        about = st.text_area("Omschrijving", key="aanmelden_omschrijving")
         st.markdown("**Wat biedt en vraagt het initiatief?** · capaciteit in de eenheid van de categorie, bijv. "
                     "voedsel in huishoudens per week, geld in euro")  # fmt: skip
         items = _items_editor(vocabulary)
         first, second, third, fourth = st.columns(4)
-        person = first.text_input("Contactpersoon", max_chars=80, key="aanmelden_contact")
-        email = second.text_input("E-mail", max_chars=120, key="aanmelden_email")
-        phone = third.text_input("Telefoon", max_chars=30, key="aanmelden_telefoon")
-        site = fourth.text_input("Website (optioneel)", max_chars=300, placeholder="https://", key="aanmelden_website")
+        person = first.text_input("Contactpersoon", key="aanmelden_contact")
+        email = second.text_input("E-mail", key="aanmelden_email")
+        phone = third.text_input("Telefoon", key="aanmelden_telefoon")
+        site = fourth.text_input("Website (optioneel)", placeholder="https://", key="aanmelden_website")
         given = forms.write_key("Sleutel initiatieven", keys.configured(keys.INITIATIVES), key="aanmelden_sleutel")
         if st.form_submit_button(
             "Initiatief aanmelden", type="primary", icon=":material/add_circle:", key="aanmelden_opslaan"

@@ -6,6 +6,7 @@ import streamlit as st
 
 from ratc.core import text
 from ratc.hangout import access, board, pinning, practices, schema, session, votes
+from ratc.ui import forms
 from ratc.ui import hangout as sui
 
 SEEN = "_hangout_seen"  # the round and reveal state this page was drawn for
@@ -16,12 +17,12 @@ def join_form(code_in_url: str) -> None:
     with st.form("meedoen"):
         code = st.text_input("Sessiecode", value=code_in_url, max_chars=12, key="meedoen_code",
                              placeholder="bijv. K7M2QX")  # fmt: skip
-        name = st.text_input("Uw naam (optioneel)", max_chars=schema.LIMITS["name"], key="meedoen_naam")
-        role = st.text_input("Rol of organisatie (optioneel)", max_chars=schema.LIMITS["role"], key="meedoen_rol",
+        name = st.text_input("Uw naam (optioneel)", key="meedoen_naam")
+        role = st.text_input("Rol of organisatie (optioneel)", key="meedoen_rol",
                              placeholder="bijv. wethouder, strateeg gemeente Dordrecht")  # fmt: skip
         submitted = st.form_submit_button("Meedoen", type="primary", icon=":material/login:")
     if submitted:
-        joined = sui.attempt(session.join, code, name, role)
+        joined = sui.attempt(session.join, code, name, role, client=forms.connection_id())
         if joined is not sui.FAILED:
             st.session_state[sui.PARTICIPANT] = joined
             st.query_params["code"] = joined.join_code
@@ -94,7 +95,8 @@ def board_so_far(participant: access.Participant, view_titles: dict[str, str]) -
 def vote(participant: access.Participant, info: session.Session) -> None:
     """Spend dots: + and − per card; only your own dots are shown until the facilitator reveals the votes."""
     mine = votes.my_votes(participant)
-    left = info.dots_per_participant - sum(mine.values())
+    used = sum(mine.values())
+    left = info.dots_per_participant - used
     st.metric("Stippen over", f"{left} van {info.dots_per_participant}")
     names = {theme.theme_id: theme.name for theme in session.themes(participant)}
     cards_list = board.cards(participant)
@@ -109,7 +111,9 @@ def vote(participant: access.Participant, info: session.Session) -> None:
                 sui.show_card(card, own_dots=mine.get(card.card_id, 0))
             if add_column.button("", icon=":material/add_circle:", key=f"stip_{card.card_id}", disabled=left <= 0,
                                  help="Een stip op deze kaart"):  # fmt: skip
-                sui.then_rerun(votes.vote, participant, card.card_id)
+                # the token is what the person saw: a click on a page that has not changed yet is the same vote
+                seen = f"{card.card_id}:{mine.get(card.card_id, 0)}:{used}"
+                sui.then_rerun(votes.vote, participant, card.card_id, token=seen)
             if remove_column.button("", icon=":material/remove_circle:", key=f"stip_weg_{card.card_id}",
                                     disabled=not mine.get(card.card_id), help="Een stip eraf"):  # fmt: skip
                 sui.then_rerun(votes.unvote, participant, card.card_id)

@@ -332,7 +332,7 @@ def saved_section(data: ScenarioData) -> None:
 def save_form(settings: Settings) -> None:
     """Save the settings as they are now under a name, in the shared store."""
     with st.form("sc_opslaan", border=False):
-        name = st.text_input("Naam van het scenario", max_chars=scenario_settings.NAME_LIMIT, key="sc_opslaan_naam")
+        name = st.text_input("Naam van het scenario", key="sc_opslaan_naam")
         if st.form_submit_button("Opslaan", icon=":material/save:", key="sc_opslaan_knop"):
             try:
                 saved = scenario_store.save(name, settings)
