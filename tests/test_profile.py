@@ -70,11 +70,11 @@ def test_profile_page_as_an_alderman_opens_it(warehouse_file, periode):
     assert app.title[0].value == "Sliedrecht"
     captions = " ".join(caption.value for caption in app.caption)
     assert "rang " in captions and "De regio: " in captions
-    data = chart_data(app)
+    data = chart_data(app, -1)  # the small multiples close the page
     assert set(data["gebied"]) == {"Sliedrecht", "Zuid-Holland-Zuid", "Nederland"}
     # the chart's title stands above it as text that wraps on a phone (ui.show_chart)
     assert "**Sliedrecht naast de regio en Nederland**" in [markdown.value for markdown in app.markdown]
-    assert "title" not in json.loads(app.get("vega_lite_chart")[0].proto.spec)
+    assert "title" not in json.loads(app.get("vega_lite_chart")[-1].proto.spec)
     labels = {button.proto.label for button in app.get("download_button")}
     assert labels == {"PNG", "SVG", "PDF", "CSV", "Excel"}
 
@@ -100,7 +100,23 @@ def test_the_page_opens_on_all_domains_for_the_region_and_on_one_with_very_many_
 
 def test_an_alderman_picks_a_domain_and_the_link_keeps_it(warehouse_file):
     app = run_app(warehouse_file, {"gemeente": "GM0505", "domein": "inkomen_schulden"}, "pages/municipality.py")
-    assert [header.value for header in app.subheader] == ["Inkomen & schulden"]
+    domains = [expander for expander in app.expander if expander.label != "Tabel bij deze grafiek"]
+    assert len(domains) == 1 and domains[0].label.startswith("Inkomen & schulden (")
+    assert domains[0].proto.expanded  # one domain chosen: open
     assert app.query_params["domein"] == ["inkomen_schulden"] or app.query_params["domein"] == "inkomen_schulden"
     app.segmented_control(key="profiel_domein").set_value(overview.ALL_DOMAINS).run()
-    assert len(app.subheader) == 5 and "domein" not in app.query_params
+    domains = [expander for expander in app.expander if expander.label != "Tabel bij deze grafiek"]
+    assert len(domains) == 5 and not any(e.proto.expanded for e in domains) and "domein" not in app.query_params
+
+
+def test_the_profile_leads_with_the_chosen_indicator_and_a_handful_of_key_tiles(warehouse_file, query):
+    app = run_app(warehouse_file, {"gemeente": "GM0505", "indicator": "bijstand_uitkeringen"}, "pages/municipality.py")
+    assert app.markdown[0].value.startswith("**Lopende bijstand")  # the alderman's chart's title comes first
+    assert "Dordrecht" in chart_data(app, 0)["gebied"].tolist()
+    downloads = [button.proto.label for button in app.get("download_button")]
+    assert downloads[:5] == ["PNG", "SVG", "PDF", "CSV", "Excel"]  # with its own downloads
+    key = profile.key_tiles(query, DORDRECHT_DEC_2021, "GM0505")
+    assert 1 <= len(key) <= 4 and len({tile.indicator_id for tile in key}) == len(key)
+    assert "ww_uitkeringen" in {tile.indicator_id for tile in key}  # the chosen indicator is among them
+    domains = [expander for expander in app.expander if expander.label != "Tabel bij deze grafiek"]
+    assert len(domains) == 5 and not any(expander.proto.expanded for expander in domains)  # folded per domain

@@ -1,4 +1,5 @@
-"""Every page on a phone (390×844) and on a laptop (1280×720): no chart, map or table box wider than the screen.
+"""Every page on a phone (390×844) and on a laptop (1280×720): no chart, map or table box wider than the screen,
+and on a laptop each monitor page shows a chart, map, tile or table of its main content within the first 720 px.
 
 Marked and skipped like tests/test_browser.py (whose Chromium and server fixtures it shares): skips without
 Playwright or /usr/bin/chromium unless RATC_REQUIRE_BROWSER=1. Screenshots go to tests/screenshots/screens/.
@@ -42,6 +43,22 @@ PAGES = [
     "bronnen",
     "aanleveren",
 ]
+# The monitor pages, whose main figure must show without scrolling on a 1280×720 screen.
+MONITOR_PAGES = {"", "mijn-gemeente?gemeente=GM0505", "kaart", "trends", "samenhang", "scenarios", "bronnen"}
+# The first chart, map, KPI tile or table of the main area that starts above the fold (its top within the first
+# 720 px of the page, with at least 100 px of it showing), or null.
+ABOVE_THE_FOLD = """() => {
+    const main = document.querySelector('[data-testid="stMain"]');
+    const selectors = '.vega-embed, [data-testid="stDeckGlJsonChart"], [data-testid="stMetric"], '
+                    + '[data-testid="stDataFrame"]';
+    for (const element of main.querySelectorAll(selectors)) {
+        const box = element.getBoundingClientRect();
+        if (box.width > 0 && box.height > 0 && box.top >= 0 && box.top + Math.min(box.height, 100) <= 720) {
+            return `${element.getAttribute('data-testid') || 'vega-embed'} at ${Math.round(box.top)} px`;
+        }
+    }
+    return null;
+}"""
 # A chart's drawing, a map and a table's box: each must fit the screen (a wide table scrolls inside its box).
 BOXES = """() => {
     const selectors = ['.vega-embed', '.vega-embed canvas', '.vega-embed svg.marks',
@@ -89,3 +106,5 @@ def test_every_chart_map_and_table_fits_the_screen(screen, server, path):  # noq
     page.screenshot(path=str(SCREENSHOTS / "screens" / f"{name}-{viewport['width']}.png"), full_page=True)
     too_wide = page.evaluate(BOXES)
     assert not too_wide, f"{path} at {viewport['width']}×{viewport['height']}: wider than the screen: {too_wide}"
+    if viewport == LAPTOP and path in MONITOR_PAGES:
+        assert page.evaluate(ABOVE_THE_FOLD), f"{path}: no chart, map, tile or table within the first 720 px"

@@ -8,8 +8,17 @@ import pandas as pd
 from ratc.core import charts, export, fmt, metadata
 from ratc.core.context import Context
 from ratc.core.periods import parse_period
-from ratc.monitor.overview import ALL_DOMAINS, SPARKLINE_FROM, Query, area_tiles, domain_options, tile_board
-from ratc.monitor.tiles import TileBoard
+from ratc.monitor import trends
+from ratc.monitor.overview import (
+    ALL_DOMAINS,
+    SPARKLINE_FROM,
+    Query,
+    area_signals,
+    area_tiles,
+    domain_options,
+    tile_board,
+)
+from ratc.monitor.tiles import Tile, TileBoard
 
 COLUMNS = [
     "indicator_id",
@@ -172,3 +181,21 @@ def figure(
     if frame["is_demo"].any():
         exported["demodata"] = frame["is_demo"].map({True: "ja", False: ""}).to_numpy()
     return charts.make_figure(chart, exported, meta, description, table(frame))
+
+
+def key_tiles(query: Query, chosen: Context, area_code: str, count: int = 4) -> list[Tile]:
+    """The handful of tiles a profile leads with: where the municipality deviates first, then the chosen
+    indicator, then each domain's first tile, up to `count`."""
+    board = tiles(query, chosen, area_code)
+    by_id = {tile.indicator_id: tile for shown in board.tiles.values() for tile in shown}
+    deviating = [signal.indicator_id for signal in area_signals(query, chosen, area_code=area_code, limit=count)]
+    firsts = [shown[0].indicator_id for shown in board.tiles.values() if shown]
+    wanted = [*deviating, chosen.indicator, *firsts]
+    return [by_id[key] for key in dict.fromkeys(wanted) if key in by_id][:count]
+
+
+def indicator_figure(query: Query, chosen: Context, area_code: str) -> tuple[charts.Figure | None, str]:
+    """The chosen indicator over time for the municipality beside the region and Nederland (the alderman's one
+    chart), in the indicator's default measure; or None with the reason."""
+    measure = trends.default_measure(trends.measure_options(query, chosen.indicator))
+    return trends.trend_figure(query, chosen, (area_code,), measure, "alles")

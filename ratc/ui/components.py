@@ -1,4 +1,4 @@
-"""Shared Streamlit components: the context sidebar, the demo notice, KPI tiles and signals."""
+"""Shared Streamlit components: the context sidebar, the page head, charts with their downloads and tables."""
 
 from __future__ import annotations
 
@@ -11,8 +11,6 @@ import streamlit as st
 
 from ratc.core import charts, context, export, fmt, metadata, periods, text
 from ratc.monitor import coverage, overview
-from ratc.monitor.signals import Signal
-from ratc.monitor.tiles import Tile, TileBoard
 from ratc.ui import cache
 
 T = TypeVar("T")
@@ -20,8 +18,8 @@ DEFAULT_INDICATOR = "ww_uitkeringen"
 FAVICON = Path(__file__).parent / "static" / "favicon.png"
 LINK_LIST_LIMIT = 40
 DEMO_BADGE = ":orange-badge[:material/science: Demodata]"
-DEMO_TEXT = (
-    f"{DEMO_BADGE} Alle cijfers op deze pagina zijn gegenereerd voor demonstratie en training; het zijn geen "
+DEMO_EXPLANATION = (
+    "Demodata: alle cijfers op deze pagina zijn gegenereerd voor demonstratie en training; het zijn geen "
     "waarnemingen van gemeenten, CBS of RIVM."
 )
 EMPTY_ICON = ":material/hourglass_empty:"
@@ -179,15 +177,18 @@ def indicator_picker(chosen: context.Context, label: str = "Indicator") -> str:
     return st.selectbox(label, list(labels), format_func=labels.get, key="ctx_indicator")
 
 
-def demo_notice() -> bool:
-    """One line saying 'Demodata' when every figure of the monitor is demo; True when it did.
+def page_header(title: str, caption: str = "") -> bool:
+    """A slim page head: the title, and one line with the page's caption after a small 'Demodata' badge when
+    every figure of the monitor is demo (its explanation in the line's tooltip); True when it said Demodata.
 
-    With real figures too, no page-wide notice: each tile, chart, table row and export of demo figures says so.
+    With real figures too, no page-wide badge: each tile, chart, table row and export of demo figures says so.
     """
-    if cache.computed(coverage.monitor_state) == coverage.DEMO:
-        st.caption(DEMO_TEXT)
-        return True
-    return False
+    st.title(title)
+    demo = cache.computed(coverage.monitor_state) == coverage.DEMO
+    line = f"{DEMO_BADGE} {caption}" if demo else caption
+    if line:
+        st.caption(line, help=DEMO_EXPLANATION if demo else None)
+    return demo
 
 
 def demo_label(what: str) -> None:
@@ -198,66 +199,6 @@ def demo_label(what: str) -> None:
 def empty_state(message: str) -> None:
     """What a page shows instead of an empty chart: a plain sentence ('Nog geen cijfers aangeleverd voor …')."""
     st.info(message, icon=EMPTY_ICON)
-
-
-def show_tiles(board: TileBoard, per_row: int = 4) -> None:
-    """KPI tiles, a row of bordered metrics per domain; a domain's indicators without a figure in a sentence."""
-    for domain, tiles in board.tiles.items():
-        st.subheader(domain, divider="gray")
-        if domain in board.empty:
-            st.caption(f"{EMPTY_ICON} {board.empty[domain]}")
-        for start in range(0, len(tiles), per_row):
-            row = tiles[start : start + per_row]
-            if len(row) == per_row:  # bordered columns are the boxes: one element less per tile to send
-                for column, tile in zip(st.columns(per_row, border=True), row, strict=True):
-                    show_tile(tile, column)
-            else:
-                for column, tile in zip(st.columns(per_row), row, strict=False):
-                    show_tile(tile, column.container(border=True))
-
-
-def show_tile(tile: Tile, box=None) -> None:
-    """One KPI tile in a bordered box: value, change, sparkline, previous period and provenance in the tooltip."""
-    box = st.container(border=True) if box is None else box
-    box.metric(
-        tile.label,
-        tile.value_text,
-        delta=tile.delta_text,
-        delta_color=tile.delta_color,
-        delta_arrow="off" if (tile.delta_text or "").startswith("±") else "auto",
-        help=tile.help_text,
-        chart_data=tile.sparkline or None,
-        chart_type="line",
-    )
-    lines = [tile.period_label, tile.delta_description, tile.comparison_text, tile.previous_text]
-    shown = "  \n".join(line for line in lines if line)
-    box.caption(f"{DEMO_BADGE}  \n{shown}" if tile.is_demo else shown)
-
-
-def show_signals(
-    signals: list[Signal],
-    profile_page: str | None = None,
-    empty_text: str = "Geen duidelijke afwijkingen.",
-) -> None:
-    """Signal sentences, each with a link to the municipality's profile when a profile page is given."""
-    if not signals:
-        st.write(empty_text)
-        return
-    for signal in signals:
-        arrow = ":material/north_east:" if signal.deviation > 0 else ":material/south_east:"
-        colour = {True: "red", False: "blue", None: "gray"}[signal.is_worse]
-        line = f":{colour}[{arrow}] {text.escape_markdown(signal.sentence)}"
-        if not profile_page:
-            st.markdown(line)
-            continue
-        text_col, link_col = st.columns([5, 1], vertical_alignment="center")
-        text_col.markdown(line)
-        link_col.page_link(
-            profile_page,
-            label=signal.area_name,
-            icon=":material/arrow_forward:",
-            query_params={**st.session_state.get("_context_url", {}), "gemeente": signal.area_code},
-        )
 
 
 def show_municipality_table(table, profile_url_path: str = "mijn-gemeente") -> None:
@@ -301,6 +242,18 @@ def municipality_links(profile_page: str) -> None:
         )
 
 
+def figure_or_note(figure: charts.Figure | None, note: str, key: str) -> bool:
+    """The figure with its note above it (a gap in the region's line), or the note alone when there is no figure
+    to draw; True when it drew the figure."""
+    if figure is None:
+        empty_state(note)
+        return False
+    if note:
+        st.caption(f":material/info: {note}")
+    figure_block(figure, key=key)
+    return True
+
+
 def figure_block(figure: charts.Figure, key: str) -> None:
     """A published figure with its text description, its data as a table, and downloads for papers."""
     if figure.meta.is_demo:
@@ -329,6 +282,20 @@ SCREEN_CSS = """<style>
 /* a chart of cells (a matrix) keeps its width and scrolls inside its box instead of running off a phone */
 [class*="st-key-scroll-"] .vega-embed { display: block; max-width: 100%; overflow-x: auto; }
 [class*="st-key-scroll-"] .vega-embed details { position: sticky; left: 0; }
+/* a slim head: the page's figures start high on a 1280×720 screen */
+[data-testid="stMainBlockContainer"] { padding-top: 2.75rem; }
+[data-testid="stHeader"] { height: 2.5rem; background: transparent; }
+[data-testid="stMainBlockContainer"] h1 { font-size: 2rem; padding: 0 0 0.25rem 0; }
+[data-testid="stMainBlockContainer"] h2 { font-size: 1.5rem; padding: 0.75rem 0 0.25rem 0; }
+/* a row of choices wraps to a second line instead of hiding its last choice ("Laatste 3 maanden") */
+[data-testid="stButtonGroup"] > div { flex-wrap: wrap; row-gap: 0.25rem; }
+/* on a phone a profile leads with where it deviates and its key tiles, then its chart, then the rest */
+@media (max-width: 640px) {
+  [data-testid="stMainBlockContainer"] { padding-top: 3rem; }
+  :has(> .st-key-profiel-afwijkingen), .st-key-profiel-afwijkingen { order: 1; }
+  :has(> .st-key-profiel-grafiek), .st-key-profiel-grafiek { order: 2; }
+  :has(> .st-key-profiel-rest), .st-key-profiel-rest { order: 3; }
+}
 </style>"""
 
 

@@ -18,6 +18,7 @@ from ratc.scenario.settings import Settings
 from ratc.ui import cache, forms
 from ratc.ui import components as ui
 from ratc.ui import hangout as session_ui
+from ratc.ui import tiles as tiles_ui
 
 MAX_PINNED = 4
 SETTINGS = "_scenario_settings"  # the settings last drawn: the sliders come back after a visit to another page
@@ -131,7 +132,7 @@ def scenario_section(inputs: Inputs) -> None:
     if not hidden:
         for column, tile in zip(st.columns(len(INDICATORS)), model.tiles(projection, inputs.area_code), strict=True):
             with column:
-                ui.show_tile(tile)
+                tiles_ui.show_tile(tile)
     write_url(params)
     pin_column, share_column = st.columns(2, gap="large")
     with pin_column:
