@@ -33,6 +33,10 @@ AREA_STYLES = {
 FONT = "Helvetica, Arial, sans-serif"
 WIDTH = 720  # the print width of exports; on screen a chart takes its container's width (`on_screen`)
 HEIGHT = 320
+SLIDE_FONT = 16  # presentation mode: no text under 14 px on a 1280×720 shared screen, with a margin
+SLIDE_HEIGHT = 360
+SLIDE_PADDING = {"left": 16, "top": 12, "right": 80, "bottom": 12}
+FONT_KEYS = frozenset({"fontSize", "labelFontSize", "titleFontSize", "subtitleFontSize"})
 # Small multiples on screen: two panels a row fit a phone's 390 px column (a facet cannot reflow in the browser).
 SCREEN_FACET_COLUMNS = 2
 SOURCE_LINE_CHARS = 110  # of the 11 px source line in a 720 px chart
@@ -153,6 +157,24 @@ def on_screen(spec: dict) -> dict:
         top = {key: value for key, value in top.items() if key != "vconcat"}
         return {**top, **chart, "width": "container", "autosize": {"type": "fit-x", "contains": "padding"}}
     return {**top, "vconcat": [chart]}
+
+
+def on_slide(spec: dict) -> dict:
+    """The screen spec for a shared screen (presentation mode): every text at least SLIDE_FONT px, a single chart
+    SLIDE_HEIGHT px tall; the slide shows the title above it."""
+
+    def grown(node: object) -> object:
+        if isinstance(node, dict):
+            return {key: max(value, SLIDE_FONT) if key in FONT_KEYS and isinstance(value, int | float)
+                    else grown(value) for key, value in node.items()}  # fmt: skip
+        return [grown(item) for item in node] if isinstance(node, list) else node
+
+    shown = grown(on_screen(spec))
+    if is_stretched(shown) and isinstance(shown.get("height"), int | float):
+        shown["height"] = max(shown["height"], SLIDE_HEIGHT)
+    # room for labels at a line's end, which the chart's width does not count, inside the slide's column
+    shown["padding"] = SLIDE_PADDING
+    return shown
 
 
 def is_stretched(spec: dict) -> bool:

@@ -304,15 +304,17 @@ def screen_style() -> None:
     st.html(SCREEN_CSS)
 
 
-def show_chart(spec: dict, meta: charts.ChartMeta, key: str | None = None) -> None:
+def show_chart(spec: dict, meta: charts.ChartMeta, key: str | None = None, slide: bool = False) -> None:
     """A published chart as wide as its column, with its title above and its source line under it as text.
 
-    A chart that cannot stretch (a matrix of cells) scrolls sideways inside its own box on a narrow screen.
+    A chart that cannot stretch (a matrix of cells) scrolls sideways inside its own box on a narrow screen. On a
+    slide (presentation mode) its text is large and the slide's own heading is its only title.
     """
-    shown = charts.on_screen(spec)
-    st.markdown(f"**{text.escape_markdown(meta.title)}**")
-    if meta.subtitle:
-        st.caption(text.escape_markdown(meta.subtitle))
+    shown = charts.on_slide(spec) if slide else charts.on_screen(spec)
+    if not slide:
+        st.markdown(f"**{text.escape_markdown(meta.title)}**")
+        if meta.subtitle:
+            st.caption(text.escape_markdown(meta.subtitle))
     if charts.is_stretched(shown):
         st.vega_lite_chart(shown, theme=None, width="stretch")
     else:
