@@ -205,7 +205,7 @@ def test_charts_of_several_indicators_label_exactly_the_demo_ones(rivm_over_demo
     frames = [dataframe_util.convert_arrow_bytes_to_pandas_df(data.data.data)
               for data in app.get("vega_lite_chart")[-1].proto.datasets]  # fmt: skip
     panels = set(next(frame for frame in frames if "indicator" in frame.columns)["indicator"])
-    assert {"Positieve tests /10.000", "GGZ-crisismeldingen /10.000 · demodata"} <= panels  # the demo panel says so
+    assert {"Positieve tests /100.000", "GGZ-crisismeldingen /10.000 · demodata"} <= panels  # the demo panel says so
     tiles = {metric.label: metric for metric in app.metric}
     assert (
         "Demodata" not in tiles["Positieve tests"].proto.help and "Demodata" in tiles["GGZ-crisismeldingen"].proto.help

@@ -2,6 +2,7 @@
 
 import functools
 import json
+import re
 
 import pandas as pd
 import pytest
@@ -46,13 +47,16 @@ def test_every_tile_names_the_rank_and_the_regions_change(query):
     assert ww.comparison_text.startswith("De regio: ") and ww.comparison_text.endswith(ranks["ww_uitkeringen"])
 
 
-def test_comparison_frame_is_per_10000_for_all_three_areas(query, observations):
+def test_comparison_frame_is_per_inhabitants_in_the_unit_the_tiles_use(query, observations):
     frame = profile.comparison_frame(query, DORDRECHT_DEC_2021, "GM0505")
     assert set(frame["gebied"]) == {"Dordrecht", "Zuid-Holland-Zuid", "Nederland"}
-    assert "bijstand_per_1000" not in set(frame["indicator_id"])  # its count is already there per 10,000
+    assert "bijstand_per_1000" not in set(frame["indicator_id"])  # its count is already there per 1,000
     row = frame.query("indicator_id == 'ww_uitkeringen' and gebied == 'Nederland' and period_key == '2020-04'")
     value = observations.query("indicator_id == 'ww_uitkeringen' and area_code == 'NL' and period_key == '2020-04'")
-    assert row["waarde"].item() == pytest.approx(value["value"].item() / POPULATION["NL"] * 10_000)
+    # as the tile 'WW /1.000 inwoners'; COVID-19 per 100.000 and a count without a rate per 10.000
+    assert row["waarde"].item() == pytest.approx(value["value"].item() / POPULATION["NL"] * 1_000)
+    units = dict(zip(frame["indicator_id"], frame["indicator"], strict=False))
+    assert units["covid_meldingen"].endswith(" /100.000") and units["schuldhulp_aanmeldingen"].endswith(" /10.000")
     assert frame["period_start_date"].max().date() <= DORDRECHT_DEC_2021.as_of_date
 
 
@@ -85,7 +89,7 @@ def test_a_domain_narrows_tiles_and_small_multiples_to_its_indicators(query):
     assert set(profile.tiles(query, DORDRECHT_DEC_2021, "GM0505", "werk_economie").tiles) == {"Werk & economie"}
     assert len(profile.tiles(query, DORDRECHT_DEC_2021, "GM0505").tiles) == 5
     figure = profile.figure(query, DORDRECHT_DEC_2021, "GM0505", "Dordrecht", "werk_economie")
-    assert {name.removesuffix(" /10.000") for name in figure.data["indicator"]} <= work
+    assert {re.sub(r" /[\d.]+$", "", name) for name in figure.data["indicator"]} <= work
     assert figure.meta.subtitle.startswith("Werk & economie: alle indicatoren")
     assert figure.meta.file_stem == "profiel_dordrecht_werk-economie_dec-2021"
 

@@ -31,6 +31,7 @@ COLUMNS = [
     "waarde",
     "is_demo",
 ]
+PER_INHABITANTS = 10_000  # a count without a rate of its own is shown per 10.000 inhabitants
 COMPARISON_COLOURS = {kind: charts.AREA_STYLES[kind][0] for kind in ("gemeente", "regio", "land")}
 
 
@@ -70,17 +71,23 @@ def comparison_frame(query: Query, chosen: Context, area_code: str, domain: str 
     for code in (area_code, metadata.REGION_CODE, metadata.COUNTRY_CODE):
         series = query("observations_by_area", area_code=code, from_date=SPARKLINE_FROM, as_of_date=chosen.as_of_date)
         frames.append(series.assign(area_code=code))
-    # a computed rate repeats its count, which is shown per 10,000 already
-    shown = catalog[catalog["numerator_id"] == ""]
-    frame = pd.concat(frames, ignore_index=True).merge(shown[["short_name", "per_10k", "domain_order"]],
+    # a computed rate repeats its count, which is shown per inhabitants already: in the rate's own unit (COVID-19
+    # per 100.000, as its tile), else per 10.000
+    rates = catalog[catalog["numerator_id"] != ""]
+    unit = pd.Series(PER_INHABITANTS, index=catalog.index).astype(int)
+    unit.update(pd.Series(rates["scale"].astype(float).astype(int).to_numpy(), index=rates["numerator_id"]))
+    shown = catalog[catalog["numerator_id"] == ""].assign(eenheid=unit)
+    frame = pd.concat(frames, ignore_index=True).merge(shown[["short_name", "per_10k", "domain_order", "eenheid"]],
                                                        left_on="indicator_id", right_index=True)  # fmt: skip
     if frame.empty:  # an empty result's columns come as text: no arithmetic on them
         return pd.DataFrame(columns=[*COLUMNS])
     population = frame["area_code"].map(areas["population_2020"])
-    frame["waarde"] = frame["value"].where(~frame["per_10k"], frame["value"] / population * 10_000)
+    frame["waarde"] = frame["value"].where(~frame["per_10k"], frame["value"] / population * frame["eenheid"])
     frame["gebied"] = frame["area_code"].map(areas["area_name"])
     frame["soort"] = frame["area_code"].map(areas["area_type"])
-    frame["indicator"] = frame["short_name"] + frame["per_10k"].map({True: " /10.000", False: ""})
+    frame["indicator"] = frame["short_name"] + [
+        f" /{fmt.number(unit)}" if per else "" for per, unit in zip(frame["per_10k"], frame["eenheid"], strict=True)
+    ]
     frame["is_demo"] = frame["is_demo"].astype(bool)
     if frame["is_demo"].any() and not frame["is_demo"].all():  # real and demo panels side by side: name the demo
         frame["indicator"] = frame["indicator"].where(~frame["is_demo"], frame["indicator"] + " · demodata")
@@ -136,7 +143,7 @@ def small_multiples(
     meta = charts.ChartMeta(
         title=f"{meta_area} naast de regio en Nederland",
         subtitle=f"{f'{domain_name}: alle' if domain_name else 'Alle'} indicatoren, jan 2019 – {month.label}; "
-        "aantallen per 10.000 inwoners",
+        "aantallen per 10.000 inwoners, of per 1.000 of 100.000 zoals de tegels",
         source=source,
         decimals=1,
         file_stem=export.file_stem("profiel", meta_area, domain_name or "", month.label),

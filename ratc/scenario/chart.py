@@ -180,7 +180,7 @@ def _chart(layout: Layout) -> alt.LayerChart:
     layers.append(base.mark_line(strokeWidth=3.5).encode(x=x, y=y, color=colour, strokeDash=dash))
     # invisible points carry the tooltip along the whole line
     layers.append(base.mark_point(filled=True, size=90, opacity=0).encode(x=x, y=y, tooltip=tooltip))
-    label = f"laatste cijfers: {periods.parse_period(layout.start, 'maand').label}"
+    label = f"start model: {periods.parse_period(layout.start, 'maand').label}"  # as the subtitle says
     marker = alt.Chart(alt.Data(values=[{"datum": layout.start + "-15", "label": label}]))
     layers.append(marker.mark_rule(color="#7B8794", strokeDash=[3, 3], strokeWidth=1.5).encode(x=alt.X("datum:T")))
     layers.append(

@@ -289,6 +289,10 @@ SCREEN_CSS = """<style>
 [data-testid="stMainBlockContainer"] h2 { font-size: 1.5rem; padding: 0.75rem 0 0.25rem 0; }
 /* a row of choices wraps to a second line instead of hiding its last choice ("Laatste 3 maanden") */
 [data-testid="stButtonGroup"] > div { flex-wrap: wrap; row-gap: 0.25rem; }
+/* a tile's name wraps instead of ending in "…" ("Bijstand /1.000 inwo…") */
+[data-testid="stMetricLabel"] .stMarkdownEllipsis, [data-testid="stMetricLabel"] p {
+  white-space: normal; overflow: visible; text-overflow: clip;
+}
 /* on a phone a profile leads with where it deviates and its key tiles, then its chart, then the rest */
 @media (max-width: 640px) {
   [data-testid="stMainBlockContainer"] { padding-top: 3rem; }

@@ -159,19 +159,22 @@ def decimal_slider(label: str, low: float, high: float, step: float, key: str, *
 def settings_controls(inputs: Inputs) -> tuple[str, bool]:
     """The indicator box, the preset box, the sliders and 'Eerst voorspellen'; returns the indicator and the toggle."""
     data, observations = inputs.data, inputs.observations
-    presets = {**{key: preset.naam for key, preset in data.presets.items()}, scenario_settings.OWN: "Eigen instelling"}
+    presets = scenario_settings.preset_choices(data)
     labels = {key: observations.indicators[key]["short_name"] for key in INDICATORS}
     moved = {"on_change": slider_moved, "args": (data,)}
     indicator = st.selectbox("Toon", list(labels), format_func=labels.get, key="sc_toon")
     st.selectbox(
         "Uitgangspunt",
         list(presets),
-        format_func=presets.get,
+        format_func=lambda key: presets[key][0],
         key=scenario_settings.PRESET_KEY,
         on_change=apply_preset,
         args=(data,),
         help="Een CPB-scenario zet alle schuiven; daarna kunt u ze verschuiven.",
     )
+    detail = presets.get(st.session_state.get(scenario_settings.PRESET_KEY), ("", ""))[1]
+    if detail:
+        st.caption(detail)
     st.slider("Duur van de maatregelen (maanden vanaf maart 2020)", *scenario_settings.DURATION, key="sc_duur", **moved)
     decimal_slider("Bbp 2020 (% groei)", *scenario_settings.GDP_2020, 0.1, key="sc_bbp2020", **moved)
     decimal_slider("Bbp 2021 (% groei)", *scenario_settings.GDP_2021, 0.1, key="sc_bbp2021", **moved)
