@@ -89,7 +89,7 @@ def select(label: str, option: str) -> Callable:
 
 
 CASES = [
-    Case("Regio-overzicht", "ratc", "", (click("Gezondheid"), click("Alle domeinen"))),
+    Case("Regio-overzicht", "ratc", "", (click("Werk & economie"), click("Gezondheid"))),  # national opens on one
     Case("Mijn gemeente", "ratc", "mijn-gemeente?gemeente=GM0505",
          (select("Gemeente", "Sliedrecht"), select("Gemeente", "Dordrecht"))),
     Case("Kaart", "ratc", "kaart", (click("Verandering"), click("Per 10.000 inwoners"))),
@@ -171,6 +171,7 @@ def main() -> int:
 
     scratch = Path(tempfile.mkdtemp(prefix="ratc-bench-browser-"))
     results: dict[tuple[str, str], tuple[list[float], list[float]]] = {}
+    failed: list[str] = []
     started_at = time.perf_counter()
     try:
         print("Generating and building both scales …", file=sys.stderr)
@@ -188,12 +189,18 @@ def main() -> int:
                     try:
                         for case in (case for case in cases if case.app == app):
                             print(f"{scale}: {case.name} …", file=sys.stderr)
-                            results[(case.name, scale)] = measure(browser, url, case, args.repeat)
+                            try:
+                                results[(case.name, scale)] = measure(browser, url, case, args.repeat)
+                            except Exception as error:  # noqa: BLE001 - one page that fails is reported, not fatal
+                                print(f"{scale}: {case.name} failed: {error}", file=sys.stderr)
+                                failed.append(f"{case.name} ({scale})")
                     finally:
                         server.terminate()
                         server.wait(timeout=30)
             browser.close()
         print(table(results, args, time.perf_counter() - started_at))
+        if failed:
+            print(f"\nNot measured (the page did not finish or the change did not show): {', '.join(failed)}")
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     return 0
@@ -211,6 +218,8 @@ def table(results: dict, args: argparse.Namespace, total_s: float) -> str:
              "| load ÷ peer | change ÷ peer |", "|---|---|---|---|---|---|---|---|"]  # fmt: skip
     peers = {"Trends": "peer: Trends", "Mijn gemeente": "peer: Mijn gemeente"}
     for (name, scale), (loads, changes) in results.items():
+        if ("vloer", scale) not in results:
+            continue
         floor_load, floor_change = (common.median(values) for values in results[("vloer", scale)])
         row = [name, scale, stats(loads), stats(changes), f"{common.median(loads) / floor_load:.1f}×",
                f"{common.median(changes) / floor_change:.1f}×"]  # fmt: skip
