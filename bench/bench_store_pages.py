@@ -35,6 +35,7 @@ streamlit.logger.set_log_level("error")
 
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
+from ratc.continuity import matching as continuity_matching  # noqa: E402
 from ratc.continuity import region as continuity_region  # noqa: E402
 from ratc.continuity import reports as continuity  # noqa: E402
 from ratc.core import keys, store  # noqa: E402
@@ -80,7 +81,8 @@ def scaled_store(url: str, weeks: int, registry_size: int) -> None:
                      "help_needed": True, "help_kind": kinds[i % len(kinds)]} for i in range(4)])  # fmt: skip
                 connection.execute(continuity.OFFERS.insert(), [
                     {"report_id": report_id, "offer_key": f"o{area}{i}", "process_id": processes[i],
-                     "help_kind": kinds[i % len(kinds)], "description": f"aanbod {i}", "capacity": "1 fte"}
+                     "help_kind": kinds[i % len(kinds)], "description": f"aanbod {i}", "capacity": "1 fte",
+                     "capacity_amount": 1 + i % 3, "capacity_unit": "medewerkers"}
                     for i in range(4, 8)])  # fmt: skip
         categories = list(initiatives.catalogue().categories)
         towns = list(vocabulary.municipalities)
@@ -110,7 +112,7 @@ def pandas_overview(url: str) -> tuple[set, set]:
     final = reports.sort_values("report_id").drop_duplicates(["area_code", "week"], keep="last")
     final = final.sort_values(["area_code", "week"], ascending=[True, False])
     final["week_rank"] = final.groupby("area_code").cumcount() + 1
-    current = final[final["week_rank"] == 1][["report_id", "area_code"]]
+    current = final[final["week_rank"] == 1][["report_id", "area_code", "week"]]
     shown = final[final["week_rank"] <= 2][["report_id", "area_code", "week_rank"]]
     matrix = (
         tables["continuity_statuses"]
@@ -123,6 +125,23 @@ def pandas_overview(url: str) -> tuple[set, set]:
     offered = tables["continuity_offers"].merge(current, on="report_id")
     pairs = wanted.merge(offered, on=["process_id", "help_kind"], suffixes=("_need", "_offer"))
     pairs = pairs[pairs["area_code_need"] != pairs["area_code_offer"]]
+    # what ratc.continuity.matching leaves out: a helper on red, an offer too old, an offer used up (unless coupled)
+    status = tables["continuity_statuses"].merge(current, on="report_id").set_index(["area_code", "process_id"])
+    helper_status = [status["status"].get(key) for key in zip(pairs["area_code_offer"], pairs["process_id"],
+                                                               strict=True)]  # fmt: skip
+    newest = dt.date.fromisocalendar(int(current["week"].max()[:4]), int(current["week"].max()[6:]), 1)
+    age = [
+        (newest - dt.date.fromisocalendar(int(week[:4]), int(week[6:]), 1)).days // 7 for week in pairs["week_offer"]
+    ]
+    couplings = tables["continuity_couplings"]
+    used = couplings.assign(units=couplings["units"].fillna(1)).groupby("offer_key")["units"].sum()
+    left = pairs["capacity_amount"].fillna(1) - pairs["offer_key"].map(used).fillna(0)
+    coupled = [pair in set(zip(couplings["bottleneck_key"], couplings["offer_key"], strict=True))
+               for pair in zip(pairs["bottleneck_key"], pairs["offer_key"], strict=True)]  # fmt: skip
+    keep = pd.Series(coupled, index=pairs.index) | (
+        (pd.Series(helper_status, index=pairs.index) != "rood") & (pd.Series(age, index=pairs.index) <= 4) & (left > 0)
+    )
+    pairs = pairs[keep]
     assert len(matrix) > 0
     return escalated, set(zip(pairs["bottleneck_key"], pairs["offer_key"], strict=True))
 
@@ -132,7 +151,7 @@ def ratc_overview(url: str) -> tuple[set, set]:
     view = continuity_region.picture(demo=True, url=url)
     continuity_region.matrix(view)
     escalated = set(continuity_region.escalations(view)["bottleneck_key"])
-    found = continuity_region.matches(view)
+    found = continuity_matching.matches(view)
     return escalated, set(zip(found["bottleneck_key"], found["offer_key"], strict=True))
 
 
@@ -151,7 +170,15 @@ def pandas_pairs(url: str) -> set:
     items.groupby(["initiative_id", "direction"])["description_x"].agg("; ".join)
     wanted = items[(items["direction"] == "vraag") & (items["remaining"] > 0)]
     offered = items[(items["direction"] == "aanbod") & (items["remaining"] > 0)]
-    pairs = wanted.merge(offered, on="category_id", suffixes=("_need", "_offer"))
+    # the same category, or one that data/initiatives/related_categories.csv relates to it
+    related = pd.read_csv(ROOT / "data" / "initiatives" / "related_categories.csv", dtype=str)
+    serving = pd.concat([pd.DataFrame({"category_id": items["category_id"].unique()}).assign(
+        offer_category=lambda frame: frame["category_id"]),
+        related.rename(columns={"vraag_categorie": "category_id", "aanbod_categorie": "offer_category"})[
+            ["category_id", "offer_category"]]])  # fmt: skip
+    pairs = wanted.merge(serving, on="category_id").merge(
+        offered.rename(columns={"category_id": "offer_category"}), on="offer_category", suffixes=("_need", "_offer")
+    )
     pairs = pairs[pairs["initiative_id_need"] != pairs["initiative_id_offer"]]
     taken = set(zip(coalitions["need_item_id"], coalitions["offer_item_id"], strict=True))
     return {pair for pair in zip(pairs["item_id_need"], pairs["item_id_offer"], strict=True) if pair not in taken}
@@ -212,7 +239,7 @@ def main() -> None:
         assert ratc_pairs(url) == pandas_pairs(url), "suggested pairs differ from the baseline"
         assert ratc_registry(url) == pandas_registry(url), "needs with a suggestion differ from the baseline"
         view = continuity_region.picture(demo=True, url=url)
-        needs = list(dict.fromkeys(continuity_region.matches(view)["bottleneck_key"]))[:4]
+        needs = list(dict.fromkeys(continuity_matching.matches(view)["bottleneck_key"]))[:4]
         overview = {
             "baseline": median_ms(lambda url=url: pandas_overview(url), args.repeat),
             "ratc": median_ms(lambda url=url: ratc_overview(url), args.repeat),

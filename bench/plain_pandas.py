@@ -186,6 +186,7 @@ def derive(raw: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     tested_ids = indicators.loc[indicators["is_count"] & indicators["has_baseline"], "indicator_id"]
     return {
         "pre_crisis": pre_crisis_sums(every[every["indicator_id"].isin(tested_ids)], area_type, region_code),
+        "tested_ids": set(tested_ids),
         "observations": every,
         "catalog": catalog,
         "areas": area_list,
@@ -203,9 +204,18 @@ def pre_crisis_sums(every: pd.DataFrame, area_type: pd.Series, region_code: str)
     municipal = rows.loc[rows["area_code"].map(area_type).eq("gemeente"), ["indicator_id", "area_code", "period_key",
                                                                             "value"]]  # fmt: skip
     municipal = municipal.merge(region.rename(columns={"value": "region"}), on=["indicator_id", "period_key"])
+    municipal = municipal.merge(rows[["indicator_id", "area_code", "period_key", "period_start_date",
+                                      "period_end_date"]], on=["indicator_id", "area_code", "period_key"])  # fmt: skip
+    municipal = municipal.sort_values(["indicator_id", "area_code", "period_start_date"], ignore_index=True)
     value, total = municipal["value"], municipal["region"]
+    # pairs of consecutive periods: the period before must end the day before this one starts
+    earlier = municipal.groupby(["indicator_id", "area_code"])[["value", "region", "period_end_date"]].shift(1)
+    pair = (earlier["period_end_date"] + pd.Timedelta(days=1)).eq(municipal["period_start_date"])
+    lag_value, lag_region = earlier["value"].where(pair, 0.0), earlier["region"].where(pair, 0.0)
     municipal = municipal.assign(value_sq=value * value, value_region=value * total, region_sq=total * total,
-                                 region_cube=total**3, region_sq_value=total * total * value)  # fmt: skip
+                                 region_cube=total**3, region_sq_value=total * total * value, pair=pair.astype(int),
+                                 value_lag_value=value * lag_value, value_lag_region=value * lag_region,
+                                 region_lag_value=total * lag_value, region_lag_region=total * lag_region)  # fmt: skip
     return municipal.groupby(["indicator_id", "area_code"], as_index=False).agg(
         period_count=("value", "size"),
         value_sum=("value", "sum"),
@@ -215,6 +225,11 @@ def pre_crisis_sums(every: pd.DataFrame, area_type: pd.Series, region_code: str)
         region_sq_sum=("region_sq", "sum"),
         region_cube_sum=("region_cube", "sum"),
         region_sq_value_sum=("region_sq_value", "sum"),
+        pair_count=("pair", "sum"),
+        value_lag_value_sum=("value_lag_value", "sum"),
+        value_lag_region_sum=("value_lag_region", "sum"),
+        region_lag_value_sum=("region_lag_value", "sum"),
+        region_lag_region_sum=("region_lag_region", "sum"),
     )
 
 
@@ -248,6 +263,8 @@ def query_function(derived: dict) -> Callable:
             return latest(
                 ended[ended["area_code"].map(area_type).isin(["gemeente", "regio"])], ["indicator_id", "area_code"]
             )
+        if name == "recent_window_by_area":
+            return recent_window(derived, as_of)
         raise KeyError(name)
 
     return query
@@ -287,8 +304,33 @@ def ranked(latest: pd.DataFrame, derived: dict) -> pd.DataFrame:
     return rows.assign(rank=measure.groupby(rows["indicator_id"]).rank(ascending=False, method="min"))
 
 
-def signal_rows(latest: pd.DataFrame, derived: dict, area_code: str | None = None, limit: int = 8) -> pd.DataFrame:
+def recent_window(derived: dict, as_of: pd.Timestamp) -> pd.DataFrame:
+    """Per tested count and municipality or region, the latest observation and the sums over the signals' window (the
+    query recent_window_by_area)."""
+    every, area_type = derived["observations"], derived["area_type"]
+    rows = every[(every["period_end_date"] <= as_of) & every["indicator_id"].isin(derived["tested_ids"])
+                 & every["area_code"].map(area_type).isin(["gemeente", "regio"])]  # fmt: skip
+    back = rows.groupby(["indicator_id", "area_code"]).cumcount(ascending=False)  # rows are sorted by start date
+    rows = rows[back.to_numpy() < rows["frequency"].map(signal_statistics.WINDOW_PERIODS).to_numpy()]
+    sums = (
+        rows.assign(value_sq=rows["value"] ** 2)
+        .groupby(["indicator_id", "area_code"], as_index=False)
+        .agg(
+            window_start_date=("period_start_date", "min"),
+            window_periods=("value", "size"),
+            window_sum=("value", "sum"),
+            window_sq_sum=("value_sq", "sum"),
+        )
+    )
+    last = rows.drop_duplicates(["indicator_id", "area_code"], keep="last")
+    return last[["indicator_id", "area_code", "period_key", "value", "baseline_value"]].merge(
+        sums, on=["indicator_id", "area_code"]
+    )
+
+
+def signal_rows(chosen: Context, derived: dict, area_code: str | None = None, limit: int = 8) -> pd.DataFrame:
     """The signals of the region's page (one per indicator) or of one municipality's: ratc's test on these frames."""
+    latest = recent_window(derived, pd.Timestamp(chosen.as_of_date))
     cells = signals.tested_cells(latest, derived["pre_crisis"], derived["catalog"], derived["region_code"], area_code)
     return signals.shown_signals(cells, area_code, limit=limit, per_indicator=1)
 
@@ -307,7 +349,7 @@ def overview(derived: dict, chosen: Context, widget: Widget) -> tuple:
     sparklines = series(derived, chosen, [derived["region_code"]]).groupby("indicator_id")["value"].agg(list)
     table = ranked(latest, derived)
     table = table[table["indicator_id"] == chosen.indicator].sort_values("rank")
-    return region, sparklines, signal_rows(latest, derived), table
+    return region, sparklines, signal_rows(chosen, derived), table
 
 
 def municipality(derived: dict, chosen: Context, widget: Widget) -> tuple:
@@ -317,7 +359,7 @@ def municipality(derived: dict, chosen: Context, widget: Widget) -> tuple:
     ranks = ranked(latest, derived)
     ranks = ranks[ranks["area_code"] == chosen.gemeente]
     comparison = series(derived, chosen, [chosen.gemeente, derived["region_code"], "NL"])
-    return mine, ranks, signal_rows(latest, derived, chosen.gemeente, limit=12), comparison
+    return mine, ranks, signal_rows(chosen, derived, chosen.gemeente, limit=12), comparison
 
 
 def kaart(derived: dict, chosen: Context, widget: Widget) -> pd.DataFrame:

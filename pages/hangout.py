@@ -7,7 +7,7 @@ from ratc.core import text
 from ratc.hangout import access, pinning, session
 from ratc.ui import facilitator as facilitator_ui
 from ratc.ui import hangout as sui
-from ratc.ui import presentation, rounds
+from ratc.ui import people, presentation, rounds
 
 sui.require_store()
 facilitator = sui.facilitator()
@@ -45,6 +45,8 @@ elif section == "kaarten":
     facilitator_ui.cards_section(facilitator)
 elif section == "stemmen":
     rounds.votes_section(facilitator, info)
+elif section == "deelnemers":
+    people.participants_section(facilitator)
 elif section == "acties":
     facilitator_ui.actions_section(facilitator)
 elif section == "verslag":

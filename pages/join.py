@@ -21,6 +21,8 @@ if info is sui.FAILED:
     st.stop()
 
 participant_ui.header(info, participant)
+participant_ui.personal_code_notice()
+participant_ui.dot_note_elsewhere(info.phase)
 sui.show_flash()
 participant_ui.follow(participant, info.phase, info.votes_revealed)
 if info.phase == "verzamelen":

@@ -8,6 +8,7 @@ from ratc.monitor import coverage, overview, profile
 from ratc.ui import cache
 from ratc.ui import components as ui
 from ratc.ui import hangout as session_ui
+from ratc.ui import papers as papers_ui
 from ratc.ui import tiles as tiles_ui
 
 chosen = ui.context_in_use()
@@ -17,6 +18,7 @@ if not chosen.gemeente:
     st.title("Mijn gemeente")
     st.write("Kies links een gemeente, of open een van deze profielen:")
     ui.municipality_links("pages/municipality.py")
+    papers_ui.factsheet_section(chosen, None, "regio Zuid-Holland-Zuid")
     st.stop()
 
 name = ui.choices_in_use().municipalities[chosen.gemeente]
@@ -30,6 +32,7 @@ ui.page_header(
 with st.container(key="profiel-grafiek"):
     ui.indicator_picker(chosen)
     ui.figure_or_note(*cache.computed(profile.indicator_figure, chosen, chosen.gemeente), key="profiel_indicator")
+    papers_ui.factsheet_section(chosen, chosen.gemeente, name)  # the alderman's paper beside their chart
 
 with st.container(key="profiel-afwijkingen"):
     st.header(f"Waar wijkt {name} af?", divider="orange", help=overview.signals_caption(name))

@@ -3,9 +3,11 @@
 import streamlit as st
 
 from ratc.ui import components as ui
+from ratc.ui import papers as papers_ui
 from ratc.ui import scenario as scenario_ui
 
-inputs = scenario_ui.inputs(ui.context_in_use())
+chosen = ui.context_in_use()
+inputs = scenario_ui.inputs(chosen)
 
 ui.page_header("Scenario's")
 if inputs.observations.missing:  # the model starts from every municipality's figures before the crisis
@@ -17,3 +19,4 @@ with st.expander("Hoe rekent dit model? Aannames en bronnen"):
     scenario_ui.model_explanation(inputs.data)
 scenario_ui.compare_section(inputs)
 scenario_ui.saved_section(inputs.data)
+papers_ui.scenario_paper_section(inputs, chosen)

@@ -1,6 +1,6 @@
 """Command line: `build` the warehouse, regenerate the `demo` data, load `demo-store` content into the shared
 store, `fetch` public source data into `data/`, `import` a municipality's delivery, write the delivery
-`template`, and `serve` the app."""
+`template`, write a `factsheet` or a scenario `paper`, and `serve` the app."""
 
 from __future__ import annotations
 
@@ -148,6 +148,82 @@ def cmd_template(args: argparse.Namespace) -> int:
     return 0
 
 
+def _paper_query():
+    """The query function papers read the warehouse through (built first when it is stale)."""
+    import functools
+
+    from ratc.warehouse import db
+
+    warehouse.ensure(progress=_print_progress)
+    return functools.partial(db.run_query, db.open_warehouse())
+
+
+def _write_paper(paper, formats: str, out: str | None) -> None:
+    """Write a paper as DOCX and/or PDF into `out` (a folder, or a file whose suffix is replaced)."""
+    from pathlib import Path
+
+    from ratc.papers import pdf, word
+
+    target = Path(out or ".")
+    stem = target / paper.file_stem if target.is_dir() or not target.suffix else target.with_suffix("")
+    writers = {"docx": word.to_docx, "pdf": pdf.to_pdf}
+    for kind in writers if formats == "beide" else [formats]:
+        path = stem.with_suffix(f".{kind}")
+        path.write_bytes(writers[kind](paper))
+        print(f"{kind}: {path}")
+
+
+def cmd_factsheet(args: argparse.Namespace) -> int:
+    """Write the factsheet of a municipality or the region, or with `alle` all of them as one zip."""
+    from pathlib import Path
+
+    from ratc.papers import bundle, factsheet, request
+
+    query = _paper_query()
+    try:
+        chosen = request.context_for(query, None if args.area == "alle" else args.area, args.month)
+    except request.RequestError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.area != "alle":
+        _write_paper(factsheet.factsheet(query, chosen, chosen.gemeente), args.format, args.out)
+        return 0
+    formats = bundle.FORMATS if args.format == "beide" else (args.format,)
+    content = bundle.factsheets_zip(query, chosen, formats, progress=_print_progress)
+    target = Path(args.out or ".")
+    target = target / f"factsheets_{chosen.periode}.zip" if target.is_dir() or not target.suffix else target
+    target.write_bytes(content)
+    print(f"zip: {target}")
+    return 0
+
+
+def cmd_paper(args: argparse.Namespace) -> int:
+    """Write the scenario paper for up to four scenarios, optionally with a hang-out session's conclusions."""
+    import getpass
+
+    from ratc.core import store
+    from ratc.hangout import access, session
+    from ratc.papers import conclusions, request, scenario_choices, scenario_paper
+    from ratc.scenario import parameters
+
+    query = _paper_query()
+    data = parameters.load()
+    try:
+        chosen = request.context_for(query, args.area, args.month)
+        choices = [scenario_choices.resolve(text, data) for text in args.scenario or ["cpb3"]]
+        held = None
+        if args.session:
+            # asked without echo: a key among the arguments shows in the process list and the shell's history
+            key = args.key if args.key is not None else getpass.getpass("Facilitatorsleutel van de sessie: ")
+            held = conclusions.from_session(session.open_as_facilitator(args.session, key))
+    except (request.RequestError, scenario_choices.ChoiceError, access.AccessDenied, store.StoreUnavailable) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    paper = scenario_paper.scenario_paper(query, choices, chosen.gemeente, chosen.periode, held)
+    _write_paper(paper, args.format, args.out)
+    return 0
+
+
 def cmd_serve(options: list[str]) -> int:
     """Start the app, routed by st.navigation from the first request on."""
     from ratc.ui import serve
@@ -211,6 +287,28 @@ def main(argv: list[str] | None = None) -> int:
         "--current", action="store_true", help="filled with the municipalities' figures in force instead of examples"
     )
     sheet.set_defaults(func=cmd_template)
+    formats = {"choices": ["docx", "pdf", "beide"], "default": "beide", "help": "docx, pdf or beide (default)"}
+    month = {"help": "the 'stand per' month, YYYY-MM (default: the latest)"}
+    out = {"help": "a folder, or a file name whose suffix becomes .docx/.pdf (.zip for alle); default: here"}
+    sheet = commands.add_parser("factsheet", help="write a municipality's or the region's factsheet (Word and PDF)")
+    sheet.add_argument("area", help="a municipality (CBS code or name, e.g. GM0505 or dordrecht), regio, or alle "
+                       "(all factsheets in one zip)")  # fmt: skip
+    sheet.add_argument("--month", **month)
+    sheet.add_argument("--format", **formats)
+    sheet.add_argument("--out", **out)
+    sheet.set_defaults(func=cmd_factsheet)
+    paper = commands.add_parser("paper", help="write the scenario paper (Word and PDF) for up to four scenarios")
+    paper.add_argument("--scenario", action="append", help="a preset id (cpb1 … cpb4, cpb-juni, geen-crisis), a "
+                       "share link or its parameters (scenario=cpb3&duur=9), or a saved scenario's name or id; "
+                       "repeat for up to four (default: cpb3)")  # fmt: skip
+    paper.add_argument("--area", help="a municipality (CBS code or name); default: the region")
+    paper.add_argument("--month", **month)
+    paper.add_argument("--session", help="a hang-out's join code: its ranked cards and actions fill the conclusions")
+    paper.add_argument("--key", help="the session's facilitator key (with --session); asked without echo when left "
+                       "out, which keeps it out of the process list and the shell's history")  # fmt: skip
+    paper.add_argument("--format", **formats)
+    paper.add_argument("--out", **out)
+    paper.set_defaults(func=cmd_paper)
     args = parser.parse_args(argv)
     return args.func(args)
 

@@ -267,6 +267,24 @@ def test_alderman_opens_a_deep_link_to_dordrecht_and_exports_a_chart_for_the_cou
     _screenshot(page, "journey-alderman.png")
 
 
+def test_a_strategist_takes_the_factsheet_of_zwijndrecht_in_one_click(page, server):
+    # Mijn gemeente: the factsheet is made when the button is clicked, as a PDF with the municipality in it
+    page.goto(f"{server['url']}/mijn-gemeente?gemeente=GM0642&periode=2020-08")
+    expect(page.get_by_role("heading", level=1, name="Zwijndrecht")).to_be_visible(timeout=UI_TIMEOUT_MS)
+    _wait_until_idle(page)
+    button = page.get_by_test_id("stDownloadButton").filter(has_text="Factsheet (PDF)").first
+    with page.expect_download(timeout=UI_TIMEOUT_MS) as download_info:
+        button.click()
+    download = download_info.value
+    assert download.suggested_filename == "factsheet_zwijndrecht_2020-08.pdf"
+    target = SCREENSHOTS / "export" / download.suggested_filename
+    target.parent.mkdir(parents=True, exist_ok=True)
+    download.save_as(target)
+    content = target.read_bytes()
+    assert content[:5] == b"%PDF-" and b"Factsheet Zwijndrecht" in content  # the title in the PDF's properties
+    _assert_no_error_boxes(page)
+
+
 def test_facilitator_runs_a_session_with_a_scenario_and_the_strategist_takes_the_report(browser, server):
     # the facilitator screen-shares; a participant writes a card from a phone; the strategist takes the report
     url = server["url"]
@@ -362,3 +380,33 @@ def test_facilitator_runs_a_session_with_a_scenario_and_the_strategist_takes_the
     assert not CODE_ID.search(body), f"an id from the code in the report: {CODE_ID.search(body)}"
     participant_context.close()
     facilitator_context.close()
+
+
+def test_quick_clicks_on_a_dot_all_count_as_far_as_the_dots_reach_and_a_refused_one_says_why(page, server):
+    import datetime as dt
+
+    from ratc.hangout import board, session, votes
+
+    created = session.create_session("Snel klikken", dt.date(2020, 6, 1), ["Werk"], dots_per_participant=3)
+    writer = session.join(created.join_code, "Schrijver")
+    (theme,) = session.themes(created.facilitator)
+    for card in ("Banenpool", "Omscholen"):
+        board.add_card(writer, theme.theme_id, "idee", card)
+    session.set_phase(created.facilitator, "stemmen")
+
+    page.goto(f"{server['url']}/meedoen?code={created.join_code}")
+    page.get_by_label("Uw naam (optioneel)").fill("Snelle klikker")
+    page.get_by_role("button", name="Meedoen").click()
+    expect(page.get_by_text("Uw persoonlijke code")).to_be_visible()
+    _wait_until_idle(page)
+    first, second = page.get_by_test_id("stNumberInput").all()[:2]
+    for _ in range(8):  # eight clicks, faster than the page redraws
+        first.get_by_test_id("stNumberInputStepUp").click(force=True, no_wait_after=True)
+    _wait_until_idle(page)
+    expect(page.get_by_test_id("stMetricValue")).to_have_text("0 van 3")
+    second.get_by_test_id("stNumberInputStepUp").click()
+    expect(page.get_by_text("1 stip is niet gezet")).to_be_visible()
+    _wait_until_idle(page)
+    _screenshot(page, "dots-refused.png")
+    assert ("Snelle klikker", "") in session.participants(created.facilitator)
+    assert votes.vote_progress(created.facilitator)[0] == 3  # the eight clicks set three dots, as many as there are

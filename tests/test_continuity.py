@@ -10,6 +10,7 @@ import pytest
 from conftest import at_once
 
 from ratc.continuity import form
+from ratc.continuity import matching as continuity_matching
 from ratc.continuity import region as continuity_region
 from ratc.continuity import reports as continuity
 from ratc.continuity import view as continuity_view
@@ -46,10 +47,18 @@ def bottleneck(process="schuldhulp", description="Wachtlijst intake", since="202
             "hulp_nodig": help_needed, "soort_hulp": kind}  # fmt: skip
 
 
-def offer(process="schuldhulp", kind="capaciteit", description="Twee schuldhulpverleners", capacity="2 fte",
-          key=None) -> dict:  # fmt: skip
+def offer(process="schuldhulp", kind="capaciteit", description="Twee schuldhulpverleners", capacity="2 dagen per week",
+          key=None, amount=2, unit="medewerkers") -> dict:  # fmt: skip
     """One row of the offers table."""
-    return {"sleutel": key, "proces": process, "soort_hulp": kind, "omschrijving": description, "capaciteit": capacity}
+    return {
+        "sleutel": key,
+        "proces": process,
+        "soort_hulp": kind,
+        "omschrijving": description,
+        "aantal": amount,
+        "eenheid": unit,
+        "capaciteit": capacity,
+    }
 
 
 def report(area="GM0505", week="2020-W20", absence=5.0, status_table=None, stuck=(), offered=(), **extra):
@@ -232,7 +241,7 @@ def test_matching_pairs_same_process_and_kind_never_a_municipality_with_itself(s
            offered=[offer(key="offer-molenlanden")])  # fmt: skip
     submit(store_url, area="GM0482", status_table=statuses({"schuldhulp": "groen"}), absence=12.0,
            offered=[offer(key="offer-alblasserdam")])  # fmt: skip
-    found = continuity_region.matches(continuity_region.picture(demo=False))
+    found = continuity_matching.matches(continuity_region.picture(demo=False))
     assert (found["need_area"] != found["offer_area"]).all()
     # Papendrecht green, little absence, a neighbour; Alblasserdam green but 12% absent; Molenlanden only orange
     assert list(found["offer_key"]) == ["offer-papendrecht", "offer-alblasserdam", "offer-molenlanden"]
@@ -260,14 +269,14 @@ def seeded_pair(url) -> None:
 
 def test_a_recorded_coupling_persists_and_is_marked_in_the_matching(store_url):
     seeded_pair(store_url)
-    continuity_region.record_coupling("need-d", "offer-p", "Twee collega's vanaf maandag", "Regiocoördinator")
+    continuity_matching.record_coupling("need-d", "offer-p", "Twee collega's vanaf maandag", "Regiocoördinator")
     store.dispose()  # a new process would see it too
     view = continuity_region.picture(demo=False)
     assert list(zip(view.couplings["bottleneck_key"], view.couplings["offer_key"], strict=True)) == [
         ("need-d", "offer-p")
     ]
     assert view.couplings.iloc[0]["need_area"] == "GM0505" and view.couplings.iloc[0]["offer_area"] == "GM0590"
-    assert continuity_region.matches(view)["is_gekoppeld"].tolist() == [True]
+    assert continuity_matching.matches(view)["is_gekoppeld"].tolist() == [True]
     assert continuity_view.need_options(view) == {}  # nothing left to couple
     table = continuity_view.couplings_table(view)
     assert table.iloc[0][["Gemeente met knelpunt", "Helpende gemeente", "Notitie"]].tolist() == [
@@ -279,7 +288,7 @@ def test_a_recorded_coupling_persists_and_is_marked_in_the_matching(store_url):
     tables = form.form_tables(continuity.last_report("GM0505"))
     continuity.save_report(form.validate("GM0505", "2020-W21", 5, tables["statuses"], tables["bottlenecks"],
                                                tables["offers"], today=TODAY))  # fmt: skip
-    assert continuity_region.matches(continuity_region.picture(demo=False))["is_gekoppeld"].tolist() == [True]
+    assert continuity_matching.matches(continuity_region.picture(demo=False))["is_gekoppeld"].tolist() == [True]
 
 
 @pytest.mark.parametrize(
@@ -295,7 +304,7 @@ def test_invalid_couplings_are_refused_in_dutch(store_url, need, offer_key, mess
     submit(store_url, area="GM0505", stuck=[bottleneck(key="need-d")], offered=[offer(key="offer-d-self")])
     submit(store_url, area="GM0590", offered=[offer(key="offer-p"), offer(kind="expertise", key="offer-p-expertise")])
     with pytest.raises(checks.Invalid) as raised:
-        continuity_region.record_coupling(need, offer_key)
+        continuity_matching.record_coupling(need, offer_key)
     assert any(message in problem.message for problem in raised.value.problems)
     assert continuity_region.picture(demo=False).couplings.empty
 
@@ -304,7 +313,7 @@ def test_demo_and_real_are_never_coupled(store_url):
     submit(store_url, area="GM0505", stuck=[bottleneck(key="need-d")])
     submit(store_url, area="GM0590", demo=True, offered=[offer(key="offer-demo")])
     with pytest.raises(checks.Invalid, match="demodata en echte meldingen"):
-        continuity_region.record_coupling("need-d", "offer-demo")
+        continuity_matching.record_coupling("need-d", "offer-demo")
 
 
 def test_the_same_pair_recorded_by_twenty_people_at_once_is_stored_once(store_url):
@@ -313,7 +322,7 @@ def test_the_same_pair_recorded_by_twenty_people_at_once_is_stored_once(store_ur
 
     def couple() -> None:
         try:
-            continuity_region.record_coupling("need-d", "offer-p")
+            continuity_matching.record_coupling("need-d", "offer-p")
             outcomes.append("vastgelegd")
         except checks.Invalid as invalid:
             outcomes.append(invalid.problems[0].message)
@@ -379,9 +388,9 @@ def test_with_the_region_key_set_a_coupling_needs_it_and_a_wrong_one_writes_noth
     monkeypatch.setenv(keys.municipality_variable("GM0505"), "dordt-geheim")
     for given in (None, "", "fout", "dordt-geheim"):  # a municipality's own key does not couple
         with pytest.raises(keys.AccessDenied, match="de koppeling is niet vastgelegd"):
-            continuity_region.record_coupling("need-d", "offer-p", url=store_url, key=given)
+            continuity_matching.record_coupling("need-d", "offer-p", url=store_url, key=given)
     assert continuity_region.picture(demo=False, url=store_url).couplings.empty
-    continuity_region.record_coupling("need-d", "offer-p", url=store_url, key="regio-geheim")
+    continuity_matching.record_coupling("need-d", "offer-p", url=store_url, key="regio-geheim")
     assert len(continuity_region.picture(demo=False, url=store_url).couplings) == 1
 
 

@@ -136,14 +136,12 @@ def test_a_whole_session_from_creation_to_report(warehouse_file, store_url):
     cards = {card.text: card for card in board.cards(facilitator)}
     banenpool, omscholen = cards["Banenpool voor de hele regio"], cards["Samen met werkgevers omscholen"]
     no_exception(piet.run())
-    piet.button(key=f"stip_{omscholen.card_id}").click()
-    no_exception(piet.run())
-    piet.button(key=f"stip_{omscholen.card_id}").click()
+    piet.number_input(key=f"stippen_{omscholen.card_id}").set_value(2)
     no_exception(piet.run())
     no_exception(anoniem.run())
-    anoniem.button(key=f"stip_{banenpool.card_id}").click()
+    anoniem.number_input(key=f"stippen_{banenpool.card_id}").set_value(1)
     no_exception(anoniem.run())
-    anoniem.button(key=f"stip_{omscholen.card_id}").click()
+    anoniem.number_input(key=f"stippen_{omscholen.card_id}").set_value(1)
     no_exception(anoniem.run())
     assert piet.metric[0].value == "1 van 3"
     assert "mijn stippen: 2" in texts(piet)

@@ -108,7 +108,7 @@ def test_registered_initiatives_are_read_back_and_a_duplicate_is_refused(store_u
     assert initiatives.registry(demo=True).is_empty
 
 
-def test_suggestions_rank_by_area_and_capacity_and_never_pair_an_initiative_with_itself(store_url):
+def test_suggestions_rank_by_coverage_then_area_and_never_pair_an_initiative_with_itself(store_url):
     add(store_url, "Vraagt", rows=[("vraag", "voedsel", "Maaltijden", 40), ("aanbod", "voedsel", "Eigen aanbod", 99)],
         neighbourhood="Crabbehof")  # fmt: skip
     add(store_url, "Zelfde wijk", rows=[("aanbod", "voedsel", "Wijkmaaltijden", 30)], neighbourhood="crabbehof")
@@ -120,12 +120,12 @@ def test_suggestions_rank_by_area_and_capacity_and_never_pair_an_initiative_with
     found = initiative_matching.suggestions(initiatives.registry(demo=False), top=None)
     assert set(found["need_name"]) == {"Vraagt"}
     assert "Vraagt" not in set(found["offer_name"]) and "Andere categorie" not in set(found["offer_name"])
-    assert list(found["offer_name"]) == ["Zelfde wijk", "Zelfde gemeente", "Hele regio", "Buurgemeente", "Verderop"]
-    # the same neighbourhood covers three quarters (3 + 2 × 0.75); the same municipality covers all (2 + 2)
-    assert found["score"].tolist() == pytest.approx([4.5, 4.0, 3.5, 3.0, 2.5])
-    assert found.iloc[0]["uitleg"] == (
-        "zelfde categorie (voedsel) · zelfde wijk of kern (crabbehof) (+3,0) · kan 30 van de 40 huishoudens per week "
-        "leveren: 75% (+1,5)"
+    # covering all of the need comes first; place orders the offers that cover as much
+    assert list(found["offer_name"]) == ["Zelfde gemeente", "Hele regio", "Buurgemeente", "Verderop", "Zelfde wijk"]
+    assert found["score"].tolist() == pytest.approx([10.8, 10.6, 10.4, 10.2, 8.5])
+    assert found.iloc[-1]["uitleg"] == (
+        "zelfde categorie (voedsel) · kan 30 van de 40 huishoudens per week leveren: 75% (+7,5) · zelfde wijk of kern "
+        "(crabbehof) (+1,0)"
     )
     assert list(found["rang"]) == [1, 2, 3, 4, 5]
     assert len(initiative_matching.suggestions(initiatives.registry(demo=False), top=2)) == 2
@@ -163,7 +163,7 @@ def test_a_coalition_persists_uses_capacity_and_drops_a_covered_need(store_url):
     ("need_name", "offer_name", "message"),
     [
         ("Beide", "Beide", "niet aan zichzelf"),
-        ("Vraagt", "Geld", "verschillende categorieën"),
+        ("Vraagt", "Geld", "verschillende categorieën die niet verwant zijn"),
         ("Vraagt", "Vraagt", "dit aanbod staat niet in het register"),
         ("Demo", "Beide", "demodata en echte initiatieven"),
     ],

@@ -9,7 +9,7 @@ import types
 import pytest
 from conftest import run_app
 
-from ratc.continuity import region as continuity_region
+from ratc.continuity import matching as continuity_matching
 from ratc.continuity import reports as continuity
 from ratc.core import keys, text
 from ratc.demo import store_content as demo_store
@@ -23,7 +23,7 @@ DUTCH_REFUSAL = "Dit is op deze server uitgeschakeld: er is geen sleutel ingeste
 PROTECTED = {
     "sessie aanmaken": (lambda: session.create_session("Open?", dt.date(2020, 6, 4), ["Werk"]), keys.HANGOUT),
     "melden": (lambda: continuity.save_report(types.SimpleNamespace(area_code="GM0505")), keys.CONTINUITY),
-    "koppeling": (lambda: continuity_region.record_coupling("a", "b"), keys.CONTINUITY),
+    "koppeling": (lambda: continuity_matching.record_coupling("a", "b"), keys.CONTINUITY),
     "initiatief aanmelden": (lambda: initiatives.register(None), keys.INITIATIVES),
     "coalitie": (lambda: initiatives.record_coalition("a", "b"), keys.INITIATIVES),
     "demodata": (lambda: demo_store.load(), keys.CONTINUITY),

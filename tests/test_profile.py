@@ -80,7 +80,8 @@ def test_profile_page_as_an_alderman_opens_it(warehouse_file, periode):
     assert "**Sliedrecht naast de regio en Nederland**" in [markdown.value for markdown in app.markdown]
     assert "title" not in json.loads(app.get("vega_lite_chart")[-1].proto.spec)
     labels = {button.proto.label for button in app.get("download_button")}
-    assert labels == {"PNG", "SVG", "PDF", "CSV", "Excel"}
+    # the chart's exports, and the municipality's factsheet (tests/test_papers.py)
+    assert labels == {"PNG", "SVG", "PDF", "CSV", "Excel", "Factsheet (Word)", "Factsheet (PDF)"}
 
 
 def test_a_domain_narrows_tiles_and_small_multiples_to_its_indicators(query):

@@ -19,6 +19,10 @@ SAMPLE_PARAMS = {
     "as_of_date": dt.date(2020, 12, 31),
     "from_date": dt.date(2019, 1, 1),
     "before_date": dt.date(2020, 3, 1),
+    "week_periods": 13,
+    "month_periods": 4,
+    "quarter_periods": 2,
+    "year_periods": 2,
 }
 
 

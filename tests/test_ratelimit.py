@@ -13,7 +13,7 @@ import pytest
 from conftest import ROOT
 
 from ratc.core import ratelimit, store
-from ratc.hangout import access, board, session, votes
+from ratc.hangout import access, board, people, session, votes
 
 DAY = dt.date(2020, 6, 4)
 TRY_AGAIN = "Probeer het over een minuut opnieuw."
@@ -68,7 +68,7 @@ def test_wrong_join_codes_over_one_connection_meet_a_brake_and_then_the_right_on
 
 
 def test_joins_per_session_code_are_limited_across_connections(created, monkeypatch):
-    monkeypatch.setattr(session, "JOIN_PER_CODE", ratelimit.Limit("join_code", 5, 60, "Te veel aanmeldingen."))
+    monkeypatch.setattr(people, "JOIN_PER_CODE", ratelimit.Limit("join_code", 5, 60, "Te veel aanmeldingen."))
     for number in range(5):
         session.join(created.join_code.lower(), client=f"verbinding-{number}")
     with pytest.raises(ratelimit.RateLimited, match=f"Te veel aanmeldingen. {TRY_AGAIN}"):

@@ -10,6 +10,7 @@ import pandas as pd
 
 from ratc.continuity.reports import (
     LIMITS,
+    MAX_AMOUNT,
     SOLUTIONS,
     STATUSES,
     Bottleneck,
@@ -25,7 +26,7 @@ FIRST_WEEK = "2020-W01"
 FIRST_DAY = dt.date(2019, 1, 1)  # the earliest 'since' of a knelpunt: anything older is a typo
 STATUS_COLUMNS = ["proces", "status", "toelichting"]
 BOTTLENECK_COLUMNS = ["sleutel", "proces", "omschrijving", "sinds", "oplossing", "hulp_nodig", "soort_hulp"]
-OFFER_COLUMNS = ["sleutel", "proces", "soort_hulp", "omschrijving", "capaciteit"]
+OFFER_COLUMNS = ["sleutel", "proces", "soort_hulp", "omschrijving", "aantal", "eenheid", "capaciteit"]
 
 
 def validate(area_code: str, week: str, staff_absence: object, statuses: pd.DataFrame, bottlenecks: pd.DataFrame,
@@ -114,10 +115,23 @@ def _offers(problems: checks.Collector, table: pd.DataFrame, vocabulary: Catalog
         kind = checks.choice(problems, f"{where} · Soort hulp", row["soort_hulp"], vocabulary.help_kinds, number)
         description = checks.block(problems, f"{where} · Omschrijving", row["omschrijving"],
                                    LIMITS["description"], required=True, row=number)  # fmt: skip
-        capacity = checks.line(problems, f"{where} · Capaciteit", row["capaciteit"], LIMITS["capacity"],
+        amount = _amount(problems, f"{where} · Aantal", row["aantal"], number)
+        unit = checks.line(problems, f"{where} · Eenheid", row["eenheid"], LIMITS["unit"], required=False, row=number)
+        capacity = checks.line(problems, f"{where} · Toelichting capaciteit", row["capaciteit"], LIMITS["capacity"],
                                required=False, row=number)  # fmt: skip
-        rows.append(Offer(_key(row["sleutel"], seen), process, kind, description, capacity))
+        rows.append(Offer(_key(row["sleutel"], seen), process, kind, description, capacity, amount, unit))
     return tuple(rows)
+
+
+def _amount(problems: checks.Collector, field: str, value: object, row: int) -> int | None:
+    """How many people or units an offer has: a whole number from 1 (couplings use them up)."""
+    amount = checks.number(problems, field, value, 1, MAX_AMOUNT, row=row)
+    if amount is None:
+        return None
+    if not float(amount).is_integer():
+        problems.add(field, "vul een heel aantal mensen of eenheden in (bijv. 2).", row)
+        return None
+    return int(amount)
 
 
 def _filled_rows(table: pd.DataFrame | None, columns: list[str]) -> list[dict]:
@@ -163,7 +177,8 @@ def form_tables(previous: StoredReport | None, data_dir: Path | None = None) -> 
     offered = pd.DataFrame(
         [
             {"sleutel": item.key, "proces": item.process_id, "soort_hulp": item.help_kind,
-             "omschrijving": item.description, "capaciteit": item.capacity}
+             "omschrijving": item.description, "aantal": item.amount, "eenheid": item.unit,
+             "capaciteit": item.capacity}
             for item in (report.offers if report else ())
         ],
         columns=OFFER_COLUMNS,

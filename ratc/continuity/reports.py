@@ -22,7 +22,8 @@ STATUSES = {"groen": "Groen", "oranje": "Oranje", "rood": "Rood"}
 STATUS_MEANING = {"groen": "normaal", "oranje": "verminderd", "rood": "kritiek"}
 STATUS_RANK = {"groen": 0, "oranje": 1, "rood": 2}
 SOLUTIONS = {"ja": "Ja", "deels": "Deels", "nee": "Nee"}
-LIMITS = {"reporter": 80, "note": 1000, "status_note": 200, "description": 500, "capacity": 120}
+LIMITS = {"reporter": 80, "note": 1000, "status_note": 200, "description": 500, "capacity": 120, "unit": 40}
+MAX_AMOUNT = 10_000  # people or units in one offer
 VOCABULARY: metadata.Vocabulary = {  # read from data/continuity/
     "processes": ("processes.csv", "process_id", "name"),
     "process_short": ("processes.csv", "process_id", "short_name"),
@@ -78,7 +79,10 @@ OFFERS = sa.Table(
     sa.Column("process_id", sa.String(40), nullable=False),
     sa.Column("help_kind", sa.String(40), nullable=False),
     sa.Column("description", sa.Text, nullable=False),
-    sa.Column("capacity", sa.String(LIMITS["capacity"]), nullable=False),
+    sa.Column("capacity", sa.String(LIMITS["capacity"]), nullable=False),  # what the number means, in words
+    # how many people or units the offer has; couplings use them up (NULL in reports of before: counts as 1)
+    sa.Column("capacity_amount", sa.Integer, nullable=True),
+    sa.Column("capacity_unit", sa.String(LIMITS["unit"]), nullable=True),
 )  # fmt: skip
 COUPLINGS = sa.Table(
     "continuity_couplings",
@@ -90,6 +94,7 @@ COUPLINGS = sa.Table(
     sa.Column("offer_area", sa.String(12), nullable=False),
     sa.Column("process_id", sa.String(40), nullable=False),
     sa.Column("help_kind", sa.String(40), nullable=False),
+    sa.Column("units", sa.Integer, nullable=True),  # of the offer's capacity_amount it uses (NULL before: 1)
     sa.Column("note", sa.Text, nullable=False),
     sa.Column("recorded_by", sa.String(LIMITS["reporter"]), nullable=False),
     sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
@@ -129,13 +134,19 @@ class Bottleneck:
 
 @dataclass(frozen=True)
 class Offer:
-    """What a municipality can offer others for one process: a kind of help, what exactly and how much."""
+    """What a municipality can offer others for one process: a kind of help, what exactly, and how much: a number
+    of people or units (`amount`, e.g. 2) with their word (`unit`, 'medewerkers') and a note ('3 dagen per week').
+
+    `amount` is None only in reports stored before it was asked; such an offer counts as one unit.
+    """
 
     key: str
     process_id: str
     help_kind: str
     description: str
     capacity: str
+    amount: int | None = 1
+    unit: str = ""
 
 
 @dataclass(frozen=True)
@@ -234,7 +245,8 @@ def _insert_report(report: Report, demo: bool, reported_at: dt.datetime | None, 
                 OFFERS.insert(),
                 [
                     {"report_id": report_id, "offer_key": item.key, "process_id": item.process_id,
-                     "help_kind": item.help_kind, "description": item.description, "capacity": item.capacity}
+                     "help_kind": item.help_kind, "description": item.description, "capacity": item.capacity,
+                     "capacity_amount": item.amount, "capacity_unit": item.unit}
                     for item in report.offers
                 ],
             )  # fmt: skip
@@ -285,7 +297,8 @@ def _load(connection: sa.Connection, row: sa.RowMapping) -> StoredReport:
             for item in stuck
         ),
         offers=tuple(
-            Offer(item["offer_key"], item["process_id"], item["help_kind"], item["description"], item["capacity"])
+            Offer(item["offer_key"], item["process_id"], item["help_kind"], item["description"], item["capacity"],
+                  item["capacity_amount"], item["capacity_unit"] or "")
             for item in offered
         ),
         reporter=row["reporter"],

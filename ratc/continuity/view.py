@@ -10,7 +10,8 @@ from pathlib import Path
 import altair as alt
 import pandas as pd
 
-from ratc.continuity.region import CHANGES, Picture, escalations, matches, matrix, needs, open_bottlenecks, picture
+from ratc.continuity.matching import capacity_text, matches
+from ratc.continuity.region import CHANGES, Picture, escalations, matrix, needs, open_bottlenecks, picture
 from ratc.continuity.reports import SOLUTIONS, STATUS_MEANING, catalogue
 from ratc.core import charts, export, fmt, periods
 
@@ -270,13 +271,15 @@ def need_options(view: Picture, data_dir: Path | None = None) -> dict[str, str]:
 
 
 def offer_options(view: Picture, bottleneck_key: str, data_dir: Path | None = None) -> dict[str, str]:
-    """The uncoupled offers for one need, best first: key and 'rank. Municipality: offer (score)'."""
+    """The uncoupled offers for one need, best first: key and 'rank. Municipality: offer (nog 1 van 2 medewerkers
+    vrij; week 20 2020; score 3,9)'."""
     vocabulary = catalogue(data_dir)
     found = matches(view, data_dir)
     found = found[(found["bottleneck_key"] == bottleneck_key) & ~found["is_gekoppeld"].astype(bool)]
     return {
         row.offer_key: _shorten(f"{row.rang}. {vocabulary.municipalities[row.offer_area]}: {row.offer_description} "
-                                f"(score {fmt.number(row.score, 1)})", 160)
+                                f"(nog {row.capaciteit_over} van {capacity_text(row.capaciteit_aantal, row.eenheid)} "
+                                f"vrij; {week_label(row.offer_week)}; score {fmt.number(row.score, 1)})", 200)
         for row in found.itertuples()
     }  # fmt: skip
 
@@ -322,7 +325,10 @@ def offers_table(view: Picture, bottleneck_key: str, data_dir: Path | None = Non
         "Rang": found["rang"].astype("int64"),
         "Aanbieder": found["offer_area"].map(vocabulary.municipalities),
         "Aanbod": found["offer_description"],
-        "Capaciteit": found["capacity"].replace("", "–"),
+        "Capaciteit": [capacity_text(amount, unit, note) for amount, unit, note in
+                       zip(found["capaciteit_aantal"], found["eenheid"], found["capacity"], strict=True)],
+        "Nog vrij": found["capaciteit_over"].astype("int64"),
+        "Melding": [week_label(week) for week in found["offer_week"]],
         "Score": [fmt.number(score, 1) for score in found["score"]],
         "Waarom": found["uitleg"],
         "Gekoppeld": ["ja" if coupled else "" for coupled in found["is_gekoppeld"]],
@@ -339,6 +345,7 @@ def couplings_table(view: Picture, data_dir: Path | None = None) -> pd.DataFrame
         "Helpende gemeente": frame["offer_area"].map(vocabulary.municipalities),
         "Proces": frame["process_id"].map(vocabulary.processes),
         "Soort hulp": frame["help_kind"].map(vocabulary.help_kinds),
+        "Aantal": frame["units"].fillna(1).astype("int64"),
         "Notitie": frame["note"],
         "Door": frame["recorded_by"],
     })  # fmt: skip

@@ -20,6 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from ratc.continuity import form
+from ratc.continuity import matching as continuity_matching
 from ratc.continuity import region as continuity_region
 from ratc.continuity import reports as continuity
 from ratc.core import keys, paths, periods
@@ -181,6 +182,7 @@ def _report(
                 continue
             offered.append({"sleutel": _key("aanbod", area_code, process, template["help_kind"]), "proces": process,
                             "soort_hulp": template["help_kind"], "omschrijving": template["description"],
+                            "aantal": template["amount"], "eenheid": template["unit"],
                             "capaciteit": template["capacity"]})  # fmt: skip
     absence = _between(ABSENCE_PCT, week) * load_factor + 1.2 * _jitter("absence", area_code, week)
     return form.validate(
@@ -208,10 +210,10 @@ def _reported_at(week: int) -> dt.datetime:
 def _demo_couplings(url: str | None, folder: Path, key: keys.Key) -> int:
     """Record the best offer for the first three needs, as a regional meeting might have."""
     view = continuity_region.picture(demo=True, url=url)
-    found = continuity_region.matches(view, folder)
+    found = continuity_matching.matches(view, folder)
     best = found[found["rang"] == 1].head(3)
     for row in best.itertuples():
-        continuity_region.record_coupling(row.bottleneck_key, row.offer_key, "Afgesproken in het RAT-C-overleg.",
+        continuity_matching.record_coupling(row.bottleneck_key, row.offer_key, "Afgesproken in het RAT-C-overleg.",
                                           "Demodata", url=url, recorded_at=_reported_at(LAST_WEEK),
                                           key=key)  # fmt: skip
     return len(best)

@@ -2,7 +2,8 @@
 
 A facilitator holds the session's facilitator key (only its SHA-256 is stored; compared in constant time). A
 participant joined with the session's join code and holds a participant key of their own; that gives add-and-vote
-rights in that one session.
+rights in that one session. A participant is a person for the length of the session: rejoining with their personal
+code (`ratc.hangout.people`) gives their row a new key, so the pass of the device they left stops working.
 """
 
 from __future__ import annotations
@@ -50,6 +51,8 @@ class Participant:
     participant_id: str
     key: str = field(repr=False)
     name: str = ""
+    # the personal code, held only in the pass handed out at a first join so the page can show it once
+    rejoin_code: str = field(default="", repr=False, compare=False)
 
 
 Pass = Facilitator | Participant
@@ -88,13 +91,19 @@ def authorise(connection: sa.Connection, who: object, facilitator_only: bool = F
         raise AccessDenied("Doe eerst mee aan de sessie met de sessiecode.")
     row = _session_row(connection, who.session_id)
     member = connection.execute(
-        sa.select(PARTICIPANTS.c.key_hash).where(
+        sa.select(PARTICIPANTS.c.key_hash, PARTICIPANTS.c.merged_into).where(
             PARTICIPANTS.c.participant_id == who.participant_id, PARTICIPANTS.c.session_id == who.session_id
         )
-    ).scalar_one_or_none()
+    ).one_or_none()
     code_ok = row is not None and hmac.compare_digest(normalise_code(who.join_code), row.join_code)
-    if not code_ok or member is None or not key_matches(who.key, member):
+    if not code_ok or member is None:
         raise AccessDenied("U doet niet mee aan deze sessie. Doe mee met de sessiecode van deze sessie.")
+    if member.merged_into is not None:
+        raise AccessDenied("De facilitator heeft uw deelname samengevoegd met een andere. Doe opnieuw mee met de "
+                           "sessiecode en uw persoonlijke code.")  # fmt: skip
+    if not key_matches(who.key, member.key_hash):
+        raise AccessDenied("U doet nu op een ander apparaat of in een ander venster mee. Doe hier opnieuw mee met de "
+                           "sessiecode en uw persoonlijke code om hier verder te gaan.")  # fmt: skip
     if row.phase == "gesloten":
         raise AccessDenied("Deze sessie is gesloten.")
     return row
@@ -107,6 +116,14 @@ def lock_session(connection: sa.Connection, session_id: str) -> None:
     (BEGIN IMMEDIATE in `ratc.core.store`).
     """
     connection.execute(sa.select(SESSIONS.c.session_id).where(SESSIONS.c.session_id == session_id).with_for_update())
+
+
+def session_by_code(connection: sa.Connection, join_code: str) -> sa.Row | None:
+    """The stored session row with this join code."""
+    code = normalise_code(join_code)
+    if not code:
+        return None
+    return connection.execute(sa.select(SESSIONS).where(SESSIONS.c.join_code == code)).one_or_none()
 
 
 def _session_row(connection: sa.Connection, session_id: str) -> sa.Row | None:

@@ -1,13 +1,14 @@
-"""The session report as a Word document (DOCX): headings, the views and the 2×2 as pictures, tables in one style."""
+"""The session report as a Word document (DOCX): headings, the views and the 2×2 as pictures, tables in one style
+(`ratc.core.docx_style`, shared with the papers)."""
 
 from __future__ import annotations
 
 import io
 
 from docx import Document
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.shared import Cm, Pt, RGBColor
+from docx.shared import Cm, Pt
 
+from ratc.core import docx_style
 from ratc.hangout import views
 from ratc.hangout.report import (
     DEFAULT_INTRODUCTION,
@@ -36,7 +37,7 @@ def to_docx(report: Report) -> bytes:
     document.add_heading(f"Verslag hang-out: {info.title}", level=0)
     document.add_paragraph(subtitle(report))
     if report.is_demo:
-        _note(
+        docx_style.note(
             document,
             "Demodata: cijfers in dit verslag zijn gegenereerd voor demonstratie en training; elke "
             "grafiek met demodata zegt het in haar bronregel.",
@@ -49,7 +50,7 @@ def to_docx(report: Report) -> bytes:
     document.add_heading("Deelnemers", level=1)
     named, anonymous = participant_lines(report)
     if named:
-        _table(document, ["Naam", "Rol"], named)
+        docx_style.table(document, ["Naam", "Rol"], named)
     document.add_paragraph(participant_sentence(len(report.participants), anonymous))
 
     for section in report.themes:
@@ -63,11 +64,11 @@ def to_docx(report: Report) -> bytes:
             if view.png:
                 document.add_picture(io.BytesIO(view.png), width=Cm(IMAGE_WIDTH_CM))  # its source line is in it
             else:
-                _note(document, f"Deze weergave kon niet worden getekend: {view.problem}")
+                docx_style.note(document, f"Deze weergave kon niet worden getekend: {view.problem}")
             if view.pinned.note:
                 document.add_paragraph(view.pinned.note)
             if view.rendered:
-                _table(document, ["Instelling", "Waarde"], [list(item) for item in view.rendered.settings])
+                docx_style.table(document, ["Instelling", "Waarde"], [list(item) for item in view.rendered.settings])
                 _headline_docx(document, view.rendered)
         document.add_heading("Kaarten", level=2)
         if not section.groups:
@@ -75,12 +76,12 @@ def to_docx(report: Report) -> bytes:
         for group in section.groups:
             if group.name or len(section.groups) > 1:
                 document.add_heading(group_title(group), level=3)
-            _table(document, ["Stippen", "Soort", "Kaart"], card_rows(report, group), widths=(2, 4, 10))
+            docx_style.table(document, ["Stippen", "Soort", "Kaart"], card_rows(report, group), widths=(2, 4, 10))
         if section.placement_png:
             document.add_heading("Impact × invloed", level=2)
             document.add_picture(io.BytesIO(section.placement_png), width=Cm(12))
             table = section.placement_table
-            _table(document, ["Nr.", "Kaart", "Kwadrant", "Impact", "Invloed"], placement_rows(table))
+            docx_style.table(document, ["Nr.", "Kaart", "Kwadrant", "Impact", "Invloed"], placement_rows(table))
         if section.actions:
             document.add_heading("Afgesproken bij dit thema", level=2)
             for action in section.actions:
@@ -89,7 +90,7 @@ def to_docx(report: Report) -> bytes:
     document.add_heading("Afgesproken acties", level=1)
     rows = action_rows(report)
     if rows:
-        _table(document, ["Actie", "Eigenaar", "Uiterlijk", "Thema"], rows, widths=(8, 4, 2.5, 2.5))
+        docx_style.table(document, ["Actie", "Eigenaar", "Uiterlijk", "Thema"], rows, widths=(8, 4, 2.5, 2.5))
     else:
         document.add_paragraph("Er zijn geen acties vastgelegd.")
 
@@ -99,7 +100,9 @@ def to_docx(report: Report) -> bytes:
             document.add_heading(practice.label, level=3)
             document.add_paragraph(practice.description)
             details = [("Thema", practice.theme), ("Contact", practice.contact), ("Link", practice.link)]
-            _table(document, ["", ""], [[label, value] for label, value in details if value], show_header=False)
+            docx_style.table(
+                document, ["", ""], [[label, value] for label, value in details if value], show_header=False
+            )
     document.add_paragraph(colophon(report)).runs[0].italic = True
     buffer = io.BytesIO()
     document.save(buffer)
@@ -110,34 +113,6 @@ def _headline_docx(document, rendered: views.Rendered) -> None:
     """Headline numbers under a view: the scenario's table, or the figure's one-sentence description."""
     table = headline_table(rendered)
     if table is not None:
-        _table(document, *table)
+        docx_style.table(document, *table)
     elif rendered.figure is not None:
         document.add_paragraph(f"Kern: {rendered.figure.description}")
-
-
-def _table(document, header: list[str], rows: list[list[str]], widths=None, show_header: bool = True):
-    """A Word table with a bold header row (or none)."""
-    table = document.add_table(rows=1 if show_header else 0, cols=len(header))
-    table.style = "Table Grid"
-    table.alignment = WD_TABLE_ALIGNMENT.LEFT
-    if show_header:
-        for cell, title in zip(table.rows[0].cells, header, strict=True):
-            cell.text = title
-            cell.paragraphs[0].runs[0].bold = True
-    for row in rows:
-        cells = table.add_row().cells
-        for cell, value in zip(cells, row, strict=True):
-            cell.text = value
-    if widths:
-        for row in table.rows:
-            for cell, width in zip(row.cells, widths, strict=True):
-                cell.width = Cm(width)
-    document.add_paragraph()
-    return table
-
-
-def _note(document, message: str) -> None:
-    """A highlighted note paragraph."""
-    run = document.add_paragraph().add_run(message)
-    run.bold = True
-    run.font.color.rgb = RGBColor(0x9A, 0x34, 0x12)

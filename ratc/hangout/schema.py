@@ -59,8 +59,14 @@ PARTICIPANTS = sa.Table(
               nullable=False, index=True),
     sa.Column("name", sa.String(LIMITS["name"]), nullable=False, default=""),
     sa.Column("role", sa.String(LIMITS["role"]), nullable=False, default=""),
-    sa.Column("key_hash", sa.String(64), nullable=False),
+    sa.Column("key_hash", sa.String(64), nullable=False),  # of the key this browser session holds (rotated on rejoin)
     sa.Column("joined_at", sa.DateTime(timezone=True), nullable=False),
+    # a person for the length of the session: their personal code (SHA-256 with the session id) brings them back;
+    # their name, casefolded, is theirs in this session (NULL without a name and after a merge)
+    sa.Column("rejoin_hash", sa.String(64), nullable=True),
+    sa.Column("name_key", sa.String(3 * LIMITS["name"]), nullable=True),
+    sa.Column("merged_into", sa.String(32), nullable=True),  # the row this one was merged into by the facilitator
+    sa.Index("ux_hangout_participants_name", "session_id", "name_key", unique=True),
 )  # fmt: skip
 VIEWS = sa.Table(
     "hangout_views",

@@ -1,4 +1,5 @@
-"""Hang-out sessions: creating, opening and joining one, its themes, participants, rounds and the view on screen.
+"""Hang-out sessions: creating and opening one, its themes, rounds and the view on screen; joining and the
+participants are in `ratc.hangout.people` (`join` and `participants` are importable from here too).
 
 Every operation checks who asks (`ratc.hangout.access`) and cleans its input against the limits in
 `ratc.hangout.schema`, with a Dutch message that names the field; the store writes each operation all-or-nothing.
@@ -15,23 +16,22 @@ import sqlalchemy as sa
 from ratc.core import keys, ratelimit, store
 from ratc.hangout import practices
 from ratc.hangout.access import (
-    JOIN_PER_CODE,
-    JOIN_PER_CONNECTION,
     OPEN_PER_CONNECTION,
     AccessDenied,
     Facilitator,
-    Participant,
     Pass,
     authorise,
     hash_key,
     key_matches,
     lock_session,
-    normalise_code,
     owned_row,
+    session_by_code,
     stamp,
 )
+
+# joining and the participants are people's business (ratc.hangout.people); every caller knows them here
+from ratc.hangout.people import join, participants  # noqa: F401
 from ratc.hangout.schema import (
-    PARTICIPANTS,
     SESSIONS,
     THEMES,
     VIEWS,
@@ -149,7 +149,7 @@ def open_as_facilitator(join_code: str, key: str, *, client: str | None = None) 
     if client is not None:
         ratelimit.take(OPEN_PER_CONNECTION, client)
     with store.read() as connection:
-        row = _session_by_code(connection, join_code)
+        row = session_by_code(connection, join_code)
         if row is None or not key_matches(key, row.facilitator_key_hash):
             raise AccessDenied("Deze combinatie van sessiecode en facilitatorsleutel klopt niet.")
     return Facilitator(row.session_id, key)
@@ -158,35 +158,8 @@ def open_as_facilitator(join_code: str, key: str, *, client: str | None = None) 
 def find(join_code: str) -> Session | None:
     """The session with this join code (what a participant sees before joining), or None."""
     with store.read() as connection:
-        row = _session_by_code(connection, join_code)
+        row = session_by_code(connection, join_code)
     return _session(row) if row is not None else None
-
-
-def join(join_code: str, name: str = "", role: str = "", *, client: str | None = None) -> Participant:
-    """Join a session with its code, optionally with a name and role; returns the participant's pass.
-
-    Every attempt counts, right or wrong, before the code is looked up: at most JOIN_PER_CODE a minute per code
-    and, for the browser connection named by `client`, JOIN_PER_CONNECTION (ratelimit.RateLimited, in Dutch).
-    """
-    name = clean_field_line(name, "name", "Naam")
-    role = clean_field_line(role, "role", "Rol")
-    with store.begin() as connection:
-        if client is not None:
-            ratelimit.take(JOIN_PER_CONNECTION, client, connection)
-        ratelimit.take(JOIN_PER_CODE, normalise_code(join_code), connection)
-    key = store.new_key()
-    participant_id = store.new_id()
-    with store.begin() as connection:
-        row = _session_by_code(connection, join_code)
-        if row is None:
-            raise AccessDenied("Er is geen sessie met deze code. Controleer de code (zes tekens) en probeer opnieuw.")
-        if row.phase == "gesloten":
-            raise AccessDenied("Deze sessie is gesloten; meedoen kan niet meer.")
-        connection.execute(
-            PARTICIPANTS.insert().values(participant_id=participant_id, session_id=row.session_id, name=name,
-                                         role=role, key_hash=hash_key(key), joined_at=stamp())
-        )  # fmt: skip
-    return Participant(row.session_id, row.join_code, participant_id, key, name)
 
 
 def session(who: Pass) -> Session:
@@ -226,18 +199,6 @@ def add_theme(facilitator: Facilitator, name: str, description: str = "") -> str
         connection.execute(THEMES.insert().values(theme_id=theme_id, session_id=facilitator.session_id,
                                                   position=position, name=name, description=description))  # fmt: skip
     return theme_id
-
-
-def participants(who: Pass) -> list[tuple[str, str]]:
-    """Name and role of everyone who joined, in order of joining (names may be empty)."""
-    with store.read() as connection:
-        authorise(connection, who)
-        rows = connection.execute(
-            sa.select(PARTICIPANTS.c.name, PARTICIPANTS.c.role)
-            .where(PARTICIPANTS.c.session_id == who.session_id)
-            .order_by(PARTICIPANTS.c.joined_at, PARTICIPANTS.c.participant_id)
-        )
-        return [(row.name, row.role) for row in rows]
 
 
 def set_phase(facilitator: Facilitator, phase: str) -> None:
@@ -280,14 +241,6 @@ def delete_session(facilitator: Facilitator) -> None:
             .values(session_id=None)
         )
         connection.execute(SESSIONS.delete().where(SESSIONS.c.session_id == facilitator.session_id))
-
-
-def _session_by_code(connection: sa.Connection, join_code: str) -> sa.Row | None:
-    """The stored session row with this join code."""
-    code = normalise_code(join_code)
-    if not code:
-        return None
-    return connection.execute(sa.select(SESSIONS).where(SESSIONS.c.join_code == code)).one_or_none()
 
 
 def _session(row: sa.Row) -> Session:
@@ -335,7 +288,7 @@ def _free_code(connection: sa.Connection) -> str:
     """A join code no other session has."""
     for _ in range(20):
         code = store.short_code()
-        if _session_by_code(connection, code) is None:
+        if session_by_code(connection, code) is None:
             return code
     raise store.StoreUnavailable("Er kon geen vrije sessiecode worden gevonden; probeer het opnieuw.")
 

@@ -103,6 +103,79 @@ def _vote(participant: Participant, card_id: str, token: str | None) -> int:
         return session_row.dots_per_participant - used - 1
 
 
+@dataclass(frozen=True)
+class Dots:
+    """A participant's dots on one card after `set_votes`: how many they asked for there, how many are there now,
+    how many they have left, and the session's limit."""
+
+    wanted: int
+    on_card: int
+    left: int
+    limit: int
+
+    @property
+    def stored(self) -> bool:
+        """Whether every dot asked for is on the card."""
+        return self.on_card == self.wanted
+
+    def why(self) -> str:
+        """Why not every dot asked for was set, in Dutch ('' when they were)."""
+        if self.stored:
+            return ""
+        missing = self.wanted - self.on_card
+        return (
+            f"{missing} {'stip is' if missing == 1 else 'stippen zijn'} niet gezet: u heeft al uw {self.limit} "
+            f"stippen gebruikt (op deze kaart staan er nu {self.on_card}). Haal er op een andere kaart een weg om "
+            "hier meer te zetten."
+        )
+
+
+def set_votes(participant: Participant, card_id: str, wanted: int) -> Dots:
+    """Put exactly `wanted` of the participant's dots on a card, as far as their dots reach; where they are after.
+
+    The page sends the number the person chose, not a click: clicks the browser sends faster than the page redraws
+    all count, and sending the same number again changes nothing. Dots that do not fit are not set, and the
+    result says why (`Dots.why`). Counts as one write of VOTE_WRITES when something changes.
+    """
+    if not isinstance(wanted, int) or isinstance(wanted, bool) or wanted < 0:
+        raise InvalidInput("Stippen: kies een aantal van 0 of meer.")
+    with store.begin() as connection:
+        session_row = authorise(connection, participant)
+        if session_row.phase != "stemmen":
+            raise AccessDenied("Stemmen kan nu niet: de facilitator heeft de stemronde niet geopend.")
+        card = owned_row(connection, CARDS, CARDS.c.card_id, card_id, participant.session_id, "Kaart", lock=True)
+        connection.execute(
+            sa.select(PARTICIPANTS.c.participant_id)
+            .where(PARTICIPANTS.c.participant_id == participant.participant_id)
+            .with_for_update()
+        )
+        mine = (
+            connection.execute(
+                sa.select(VOTES.c.vote_id)
+                .where(VOTES.c.card_id == card_id, VOTES.c.participant_id == participant.participant_id)
+                .order_by(VOTES.c.cast_at.desc(), VOTES.c.vote_id)
+            )
+            .scalars()
+            .all()
+        )
+        used, limit = _dots_used(connection, participant.participant_id), session_row.dots_per_participant
+        if wanted > len(mine) and card.merged_into is not None:
+            raise InvalidInput("Kaart: deze kaart is samengevoegd met een andere; stem op die kaart.")
+        added = max(0, min(wanted - len(mine), limit - used))
+        removed = mine[: max(0, len(mine) - wanted)]  # the newest go first
+        if added or removed:
+            ratelimit.take(VOTE_WRITES, participant.participant_id, connection)
+        if removed:
+            connection.execute(VOTES.delete().where(VOTES.c.vote_id.in_(removed)))
+        for _ in range(added):
+            connection.execute(
+                VOTES.insert().values(vote_id=store.new_id(), card_id=card_id,
+                                      participant_id=participant.participant_id, cast_at=stamp())
+            )  # fmt: skip
+        on_card = len(mine) + added - len(removed)
+        return Dots(wanted, on_card, limit - (used + added - len(removed)), limit)
+
+
 def unvote(participant: Participant, card_id: str) -> int:
     """Take one of the participant's dots off a card; returns the dots left."""
     with store.begin() as connection:
@@ -140,8 +213,10 @@ def vote_progress(who: Pass) -> tuple[int, int, int]:
     """Dots cast so far, dots available in all, and how many people voted (without saying on what)."""
     with store.read() as connection:
         session_row = authorise(connection, who)
-        joined = connection.execute(
-            sa.select(sa.func.count()).select_from(PARTICIPANTS).where(PARTICIPANTS.c.session_id == who.session_id)
+        joined = connection.execute(  # people, not joins: a merged row is part of another person
+            sa.select(sa.func.count())
+            .select_from(PARTICIPANTS)
+            .where(PARTICIPANTS.c.session_id == who.session_id, PARTICIPANTS.c.merged_into.is_(None))
         ).scalar_one()
         cast, voters = connection.execute(
             sa.select(sa.func.count(), sa.func.count(sa.distinct(VOTES.c.participant_id)))

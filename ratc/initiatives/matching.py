@@ -1,5 +1,6 @@
-"""Matching in the initiatives registry: each open need with the offers of other initiatives in the same category,
-ranked by how close they are and how much of the need they can cover, with a score a person can check."""
+"""Matching in the initiatives registry: each open need with the offers of other initiatives in the same or a
+related category, ranked first by how much of the need they can cover and then by how close they are, with a
+score a person can check. The weights are data (`ratc.initiatives.weights`)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,9 @@ import numpy as np
 import pandas as pd
 
 from ratc.core import fmt, metadata, neighbours
+from ratc.initiatives import weights as matching_weights
 from ratc.initiatives.registry import Registry, catalogue
 
-# Points for where an offer is, seen from the need (closer is better); coverage adds up to COVERAGE_POINTS.
-AREA_POINTS = {"wijk": 3.0, "gemeente": 2.0, "regio_aanbod": 1.5, "regio_vraag": 1.0, "buren": 1.0, "regio": 0.5}
 AREA_PHRASES = {
     "wijk": "zelfde wijk of kern",
     "gemeente": "zelfde gemeente",
@@ -21,7 +21,6 @@ AREA_PHRASES = {
     "buren": "buurgemeente",
     "regio": "elders in de regio",
 }
-COVERAGE_POINTS = 2.0
 COLUMNS = ["need_item_id", "offer_item_id", "category_id", "need_initiative", "offer_initiative", "need_name",
            "offer_name", "need_area", "offer_area", "need_description", "offer_description", "need_remaining",
            "offer_remaining", "voorstel", "score", "rang", "uitleg"]  # fmt: skip
@@ -29,12 +28,14 @@ COLUMNS = ["need_item_id", "offer_item_id", "category_id", "need_initiative", "o
 
 def suggestions(registry: Registry, top: int | None = 5, need_item_id: str | None = None,
                 data_dir: Path | None = None) -> pd.DataFrame:  # fmt: skip
-    """For every need with something left (or just one need): offers of other initiatives in its category, best first.
+    """For every need with something left (or just one need): offers of other initiatives in its category or a
+    related one (`related_categories.csv`), best first.
 
-    Score = where (same neighbourhood 3, same municipality 2, region-wide offer 1.5, region-wide need 1,
-    neighbouring municipality 1, elsewhere 0.5) + 2 × the share of what is left of the need that the offer can
-    still cover. Pairs already in a coalition, used-up offers and covered needs are left out. `top` keeps the
-    best so many per need.
+    Score = coverage × the share of what is left of the need that the offer can still cover (× the relation's
+    weight for a related category) + the points of where the offer is, seen from the need (same neighbourhood,
+    same municipality, region-wide offer, region-wide need, neighbouring municipality, elsewhere); the numbers are
+    in `data/initiatives/matching_weights.csv`, where coverage outweighs place. Pairs already in a coalition,
+    used-up offers and covered needs are left out. `top` keeps the best so many per need.
     """
     key = ("suggestions", top, need_item_id)
     if data_dir is None and key in registry.memo:
@@ -48,7 +49,7 @@ def suggestions(registry: Registry, top: int | None = 5, need_item_id: str | Non
 def _suggestions(registry: Registry, top: int | None, need_item_id: str | None, data_dir: Path | None) -> pd.DataFrame:
     """`suggestions`, computed on integer codes (thousands of initiatives make hundreds of thousands of pairs),
     explained in words only for the pairs that are kept."""
-    vocabulary = catalogue(data_dir)
+    vocabulary, weights = catalogue(data_dir), matching_weights.load(data_dir)
     items = registry.items[registry.items["remaining"] > 0].reset_index(drop=True)
     wanted = items.index[
         (items["direction"] == "vraag") & ((items["item_id"] == need_item_id) | (need_item_id is None))
@@ -56,12 +57,15 @@ def _suggestions(registry: Registry, top: int | None, need_item_id: str | None, 
     offered = items.index[items["direction"] == "aanbod"]
     if wanted.empty or offered.empty:
         return pd.DataFrame(columns=COLUMNS)
-    category = pd.factorize(items["category_id"])[0]
+    category, category_names = pd.factorize(items["category_id"])
     initiative = pd.factorize(items["initiative_id"])[0]
-    pairs = pd.DataFrame({"need": wanted, "category": category[wanted]}).merge(
-        pd.DataFrame({"offer": offered, "category": category[offered]}), on="category"
+    relations = _relations(weights, list(category_names))
+    pairs = (
+        pd.DataFrame({"need": wanted, "need_category": category[wanted]})
+        .merge(relations, on="need_category")
+        .merge(pd.DataFrame({"offer": offered, "offer_category": category[offered]}), on="offer_category")
     )
-    need, offer = pairs["need"].to_numpy(), pairs["offer"].to_numpy()
+    need, offer, relation = pairs["need"].to_numpy(), pairs["offer"].to_numpy(), pairs["weight"].to_numpy()
     keep = initiative[need] != initiative[offer]
     if not registry.coalitions.empty:
         position = {item: number for number, item in enumerate(items["item_id"])}
@@ -69,27 +73,27 @@ def _suggestions(registry: Registry, top: int | None, need_item_id: str | None, 
                  zip(registry.coalitions["need_item_id"], registry.coalitions["offer_item_id"], strict=True)
                  if a in position and b in position]  # fmt: skip
         keep &= ~np.isin(need * len(items) + offer, taken)
-    need, offer = need[keep], offer[keep]
+    need, offer, relation = need[keep], offer[keep], relation[keep]
     if not len(need):
         return pd.DataFrame(columns=COLUMNS)
     remaining = items["remaining"].to_numpy(dtype=float)
     place = _places(items, need, offer)
     covered = np.minimum(remaining[need], remaining[offer])
     share = covered / remaining[need]
-    score = np.round(pd.Series(place).map(AREA_POINTS).to_numpy() + COVERAGE_POINTS * share, 2)
+    score = np.round(weights.coverage * share * relation + pd.Series(place).map(weights.place).to_numpy(), 2)
     # best first within each need; needs in the order of their initiative's name
     need_order = np.empty(len(items), dtype=int)
     need_order[items.loc[wanted].sort_values(["name", "position"]).index] = np.arange(len(wanted))
     name_rank = items["name"].str.casefold().rank(method="dense").to_numpy()
     order = np.lexsort((name_rank[offer], -remaining[offer], -score, need_order[need]))
-    need, offer, place, covered, share, score = (
-        values[order] for values in (need, offer, place, covered, share, score)
+    need, offer, place, covered, share, score, relation = (
+        values[order] for values in (need, offer, place, covered, share, score, relation)
     )
     starts = np.r_[True, need[1:] != need[:-1]]
     rank = np.arange(len(need)) - np.maximum.accumulate(np.where(starts, np.arange(len(need)), 0)) + 1
     kept = rank <= top if top is not None else np.ones(len(need), dtype=bool)
-    need, offer, place, covered, share, score, rank = (
-        values[kept] for values in (need, offer, place, covered, share, score, rank)
+    need, offer, place, covered, share, score, relation, rank = (
+        values[kept] for values in (need, offer, place, covered, share, score, relation, rank)
     )
     needs, offers = items.iloc[need].reset_index(drop=True), items.iloc[offer].reset_index(drop=True)
     frame = pd.DataFrame({
@@ -101,11 +105,19 @@ def _suggestions(registry: Registry, top: int | None, need_item_id: str | None, 
         "offer_remaining": offers["remaining"].astype(float), "voorstel": covered, "score": score, "rang": rank,
     })  # fmt: skip
     frame["uitleg"] = [
-        _explain(vocabulary, *values)
-        for values in zip(frame["category_id"], place, offers["neighbourhood"], covered, frame["need_remaining"],
-                          share, strict=True)
+        _explain(vocabulary, weights, *values)
+        for values in zip(frame["category_id"], offers["category_id"], relation, place, offers["neighbourhood"],
+                          covered, frame["need_remaining"], share, strict=True)
     ]  # fmt: skip
     return frame[COLUMNS]
+
+
+def _relations(weights: matching_weights.Weights, names: list[str]) -> pd.DataFrame:
+    """Per need category code, the offer category codes that can serve it, with how much they count."""
+    rows = [(code, code, 1.0) for code in range(len(names))]
+    rows += [(names.index(need), names.index(offer), weight) for (need, offer), weight in weights.related.items()
+             if need in names and offer in names]  # fmt: skip
+    return pd.DataFrame(rows, columns=["need_category", "offer_category", "weight"])
 
 
 def _places(items: pd.DataFrame, need: np.ndarray, offer: np.ndarray) -> np.ndarray:
@@ -129,13 +141,17 @@ def _places(items: pd.DataFrame, need: np.ndarray, offer: np.ndarray) -> np.ndar
     )
 
 
-def _explain(vocabulary, category: str, place: str, offer_place: str, covered: float, needed: float,
-             share: float) -> str:  # fmt: skip
-    """Why a pair scores what it does, in Dutch: category, place (+points), coverage (+points)."""
+def _explain(vocabulary, weights: matching_weights.Weights, category: str, offer_category: str, relation: float,
+             place: str, offer_place: str, covered: float, needed: float, share: float) -> str:  # fmt: skip
+    """Why a pair scores what it does, in Dutch: category, coverage (+points), then place (+points)."""
+    if offer_category == category:
+        kind = f"zelfde categorie ({vocabulary.categories[category].lower()})"
+    else:
+        kind = (f"verwante categorie: {vocabulary.categories[offer_category].lower()} voor "
+                f"{vocabulary.categories[category].lower()} (telt voor {fmt.number(100 * relation, 0)}%)")  # fmt: skip
     where = AREA_PHRASES[place] + (f" ({offer_place})" if place == "wijk" else "")
     return (
-        f"zelfde categorie ({vocabulary.categories[category].lower()}) · {where} "
-        f"(+{fmt.number(AREA_POINTS[place], 1)}) · kan {fmt.number(covered, 0)} van de {fmt.number(needed, 0)} "
-        f"{vocabulary.units[category]} leveren: {fmt.number(100 * share, 0)}% "
-        f"(+{fmt.number(COVERAGE_POINTS * share, 1)})"
+        f"{kind} · kan {fmt.number(covered, 0)} van de {fmt.number(needed, 0)} {vocabulary.units[category]} "
+        f"leveren: {fmt.number(100 * share, 0)}% (+{fmt.number(weights.coverage * share * relation, 1)}) · {where} "
+        f"(+{fmt.number(weights.place[place], 1)})"
     )

@@ -2,8 +2,9 @@
 per category, and the coalitions recorded between a need and an offer, kept in the shared store.
 
 Capacity is counted in the category's unit (`data/initiatives/categories.csv`: households per week, euro,
-volunteers …). A coalition commits an amount of an offer to a need; what is left of both is what the
-matching (`ratc.initiative_matching`) still works with.
+volunteers …). A coalition commits an amount of an offer to a need of its category or a related one (one unit
+for one unit: `ratc.initiatives.weights`); what is left of both is what the matching
+(`ratc.initiatives.matching`) still works with.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from ratc.core import checks, fmt, keys, metadata, store
+from ratc.initiatives import weights
 
 DIRECTIONS = {"aanbod": "Biedt", "vraag": "Vraagt"}
 REGION_LABEL = "Hele regio"
@@ -346,8 +348,9 @@ def _check_pair(problems: checks.Collector, need: sa.RowMapping | None, offer: s
         return
     if need["initiative_id"] == offer["initiative_id"]:
         problems.add("Coalitie", "een initiatief kan niet aan zichzelf worden gekoppeld.")
-    if need["category_id"] != offer["category_id"]:
-        problems.add("Coalitie", "vraag en aanbod horen bij verschillende categorieën.")
+    if weights.load().relation(need["category_id"], offer["category_id"]) is None:
+        problems.add("Coalitie", "vraag en aanbod horen bij verschillende categorieën die niet verwant zijn "
+                                 "(data/initiatives/related_categories.csv).")  # fmt: skip
     if need["is_demo"] != offer["is_demo"]:
         problems.add("Coalitie", "demodata en echte initiatieven worden niet aan elkaar gekoppeld.")
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from ratc.core import export, fmt, metadata
+from ratc.initiatives import weights as matching_weights
 from ratc.initiatives.matching import suggestions
 from ratc.initiatives.registry import DIRECTIONS, Registry, catalogue
 
@@ -157,6 +158,21 @@ def suggestion_table(registry: Registry, need_item_id: str, data_dir: Path | Non
         "Score": [fmt.number(score, 1) for score in found["score"]],
         "Waarom": found["uitleg"],
     }).reset_index(drop=True)  # fmt: skip
+
+
+def weights_tables(data_dir: Path | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """How the score is made, in Dutch: the points per parameter and the related categories, each explained."""
+    weights = matching_weights.load(data_dir)
+    categories = catalogue(data_dir).categories
+    points = weights.table.rename(columns={"naam": "Wat", "waarde": "Punten", "uitleg": "Uitleg"})
+    points["Punten"] = [fmt.number(float(value), 1, trim=True) for value in points["Punten"]]
+    related = pd.DataFrame({
+        "Vraag": weights.related_table["vraag_categorie"].map(categories),
+        "Aanbod": weights.related_table["aanbod_categorie"].map(categories),
+        "Telt voor": [f"{fmt.number(100 * float(value), 0)}%" for value in weights.related_table["gewicht"]],
+        "Uitleg": weights.related_table["uitleg"],
+    })  # fmt: skip
+    return points[["Wat", "Punten", "Uitleg"]], related
 
 
 def offer_options(registry: Registry, need_item_id: str, data_dir: Path | None = None) -> dict[str, str]:

@@ -95,7 +95,7 @@ def tile_board(
 def area_signals(query: Query, chosen: Context, area_code: str | None = None, limit: int = 8) -> list[signals.Signal]:
     """Signals for the whole region (one per indicator), or all of one municipality's; strongest evidence first."""
     return signals.find_signals(
-        query("latest_value_by_area", as_of_date=chosen.as_of_date),
+        query("recent_window_by_area", as_of_date=chosen.as_of_date, **signals.window_params()),
         query("pre_crisis_sums_by_area", before_date=signal_statistics.CRISIS_START),
         query("indicator_catalog"),
         query("area_list"),
@@ -110,8 +110,8 @@ def signals_caption(area_name: str | None = None) -> str:
     one_in = round(1 / signal_statistics.FALSE_DISCOVERY_RATE)
     chance = f"Van de signalen is naar verwachting hooguit 1 op de {one_in} toch toeval"
     rule = (
-        "anders verloopt dan in de rest van de regio, in beide laatste perioden en sterker dan de gewone "
-        "schommelingen van vóór de crisis kunnen verklaren"
+        "anders verloopt dan in de rest van de regio, over de laatste vier maanden (of twee kwartalen) en ook in de "
+        "laatste periode zelf, en sterker dan de gewone schommelingen van vóór de crisis kunnen verklaren"
     )
     if area_name is None:
         return (

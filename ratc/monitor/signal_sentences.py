@@ -1,7 +1,9 @@
 """A signal in plain Dutch: the municipality's change since the baseline beside the rest of the region's.
 
 Percentages are rounded half away from zero (−2,5% is 3%, not Python's half-to-even 2%), and every word follows
-the rounded figure a reader sees: a change shown as 0% is 'gelijk', never 'steeg met 0%'.
+the rounded figure a reader sees: a change shown as 0% is 'gelijk', never 'steeg met 0%'. A signal says the
+municipality moved differently from the rest of the region, so where whole percentages would read the same
+('+12%' beside '+12%') both are shown with one decimal, or two, until they differ; equal changes stay whole.
 """
 
 from __future__ import annotations
@@ -15,15 +17,29 @@ from ratc.warehouse import baseline
 REST = "de rest van de regio"
 
 
-def rounded_percent(fraction: float) -> int:
-    """A fraction as a whole percentage, half away from zero: 0.025 -> 3, -0.025 -> -3, 0.145 -> 15."""
-    return int(fmt.half_away(fraction * 100))
+MAX_DECIMALS = 2
+
+
+def rounded_percent(fraction: float, decimals: int = 0) -> float:
+    """A fraction as a percentage, half away from zero: 0.025 -> 3, -0.025 -> -3, 0.145 -> 15; 0.1234 -> 12.3 at 1."""
+    rounded = fmt.half_away(fraction * 100, decimals)
+    return int(rounded) if decimals == 0 else rounded
+
+
+def decimals_to_tell_apart(change: float, rest_change: float) -> int:
+    """The fewest decimals (up to two) at which the two changes, rounded as shown, differ; 0 when they never do."""
+    for decimals in range(MAX_DECIMALS + 1):
+        if rounded_percent(change, decimals) != rounded_percent(rest_change, decimals):
+            return decimals
+    return 0
 
 
 def sentence(area_name: str, indicator: Mapping, period_key: str, change: float, rest_change: float) -> str:
     """'In Sliedrecht steeg het aantal WW-uitkeringen sinds februari 2020 met 23%, sterker dan in de rest van de
     regio (+15%).'"""
-    percent = rounded_percent(change)
+    decimals = decimals_to_tell_apart(change, rest_change)
+    percent = rounded_percent(change, decimals)
+    shown = fmt.number(abs(percent), decimals)
     subject = indicator["subject"]
     if indicator["is_seasonal"]:
         period = parse_period(period_key, indicator["frequency"])
@@ -32,20 +48,21 @@ def sentence(area_name: str, indicator: Mapping, period_key: str, change: float,
             opening = f"In {area_name} lag {subject} in {period.long_label} even hoog als in {same}"
         else:
             higher = "hoger" if percent > 0 else "lager"
-            opening = f"In {area_name} lag {subject} in {period.long_label} {abs(percent)}% {higher} dan in {same}"
+            opening = f"In {area_name} lag {subject} in {period.long_label} {shown}% {higher} dan in {same}"
     else:
         since = baseline.since_phrase(indicator["frequency"], False)
         if percent == 0:
             opening = f"In {area_name} bleef {subject} {since} gelijk"
         else:
             verb = "steeg" if percent > 0 else "daalde"
-            opening = f"In {area_name} {verb} {subject} {since} met {abs(percent)}%"
-    return f"{opening}, {comparison(percent, rounded_percent(rest_change), indicator['is_seasonal'])}."
+            opening = f"In {area_name} {verb} {subject} {since} met {shown}%"
+    rest_percent = rounded_percent(rest_change, decimals)
+    return f"{opening}, {comparison(percent, rest_percent, indicator['is_seasonal'], decimals)}."
 
 
-def comparison(percent: int, rest_percent: int, is_seasonal: bool = False) -> str:
+def comparison(percent: float, rest_percent: float, is_seasonal: bool = False, decimals: int = 0) -> str:
     """How the municipality's rounded change relates to the rest of the region's, in words."""
-    shown = fmt.signed_percent(rest_percent / 100)
+    shown = fmt.signed_percent(rest_percent / 100, decimals)
     if rest_percent == 0:
         level = "even hoog lag" if is_seasonal else "gelijk bleef"
         if percent == 0:

@@ -46,19 +46,23 @@ def main_figure(projection: Projection, indicator: str, area_code: str, hide_out
     return charts.Figure(spec, pd.DataFrame(rows, columns=COLUMNS), meta, description, _table(rows))
 
 
-def compare_figure(pinned: Sequence[tuple[str, Projection]], indicator: str, area_code: str) -> charts.Figure:
-    """Pinned scenarios (name, projection) on one chart for one area, with the observed series and no crisis."""
+def compare_figure(
+    pinned: Sequence[tuple[str, Projection]], indicator: str, area_code: str, band: bool = False
+) -> charts.Figure:
+    """Pinned scenarios (name, projection) on one chart for one area, with the observed series and no crisis; on
+    screen without bands (four bands on top of each other are a blur there), with `band` for a paper."""
     first = pinned[0][1]
     rows = series_rows(first, indicator, area_code, pinned)
     names = [name for name, _ in pinned]
     meta = _meta(first, indicator, area_code, f"{len(names)} scenario's vergeleken")
-    layout = _layout(first, indicator, names, COMPARE_WIDTH, band=False)  # four bands on top of each other: a blur
+    layout = _layout(first, indicator, names, COMPARE_WIDTH, band=band)
     spec = _with_data(_template(layout, meta), rows, names, layout)
     area = first.observed.names[area_code]
+    bands = "met de band van elk scenario" if band else "zonder banden; die staan bij elk scenario afzonderlijk"
     description = (
         f"{first.observed.indicators[indicator]['name']} in {area}: waargenomen tot en met "
         f"{periods.parse_period(first.observed.start, 'maand').label}, daarna {', '.join(names)} en zonder crisis "
-        "(zonder banden; die staan bij elk scenario afzonderlijk)."
+        f"({bands})."
     )
     return charts.Figure(spec, pd.DataFrame(rows, columns=COLUMNS), meta, description, _table(rows))
 

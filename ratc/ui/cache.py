@@ -10,33 +10,81 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from ratc.core import geo, paths
+from ratc.core import geo, incidents, paths
 from ratc.warehouse import builder as warehouse
 from ratc.warehouse import db, lineage
 
+BUILDING_ELSEWHERE = (
+    "De monitor wordt bijgewerkt met nieuwe bronbestanden. U ziet nog de vorige versie; over een minuut toont de "
+    "pagina de nieuwe."
+)
+NOT_BUILT_HERE = (
+    "Er zijn nieuwere bronbestanden dan deze versie van de monitor. U ziet de huidige versie tot de beheerder de "
+    "nieuwe heeft opgebouwd."
+)
+
 
 def ensure_warehouse() -> Path:
-    """The warehouse file to read, (re)built first with a visible progress bar when missing, stale or broken."""
+    """The warehouse file to read, (re)built first when missing, stale or broken.
+
+    One build at a time (the build lock in ratc.warehouse.builder): the session that takes the lock builds with a
+    progress bar; every other session keeps the current warehouse with a calm notice, and waits only when there is
+    none yet. Where page views may not build (RATC_BUILD_IN_APP=0, a read-only folder) the current one stays.
+    """
     current = warehouse.current_file()
     usable = _usable(current)
     if usable and warehouse.is_current():
         return current
+    if not warehouse.may_build_in_app():
+        if usable:
+            st.info(NOT_BUILT_HERE, icon=":material/update:")
+            return current
+        st.error("De monitor is nog niet opgebouwd. De beheerder bouwt hem met `python -m ratc build`.")
+        st.stop()
     placeholder = st.empty()
     try:
-        with placeholder.status("De monitor wordt opgebouwd uit de bronbestanden …", expanded=True):
-            if current is not None and not usable:
-                st.write("Het bestaande warehouse is beschadigd en wordt opnieuw opgebouwd.")
-            bar = st.progress(0.0, text="Starten")
-            warehouse.build(progress=lambda fraction, message: bar.progress(fraction, text=message))
+        if usable:  # the bar appears only in the session that builds
+            outcome = warehouse.refresh(progress=_lazy_progress(placeholder, broken=False), wait=False)
+        else:
+            with placeholder.status("De monitor wordt opgebouwd uit de bronbestanden …", expanded=True):
+                if current is not None:
+                    st.write("Het bestaande warehouse is beschadigd en wordt opnieuw opgebouwd.")
+                bar = st.progress(0.0, text="Starten (of wachten op een opbouw die al loopt)")
+                outcome = warehouse.refresh(progress=lambda fraction, message: bar.progress(fraction, text=message))
     except (lineage.LedgerError, ValueError, OSError, duckdb.Error) as exc:
         placeholder.empty()
+        reason = _failure(exc)
         if usable:
-            st.warning(f"De bronbestanden konden niet worden verwerkt: {exc} De monitor toont de vorige versie.")
+            st.warning(f"De bronbestanden konden niet worden verwerkt: {reason} De monitor toont de vorige versie.")
             return current
-        st.error(f"De monitor kan niet worden opgebouwd: {exc}")
+        st.error(f"De monitor kan niet worden opgebouwd: {reason}")
         st.stop()
     placeholder.empty()
+    if outcome is warehouse.Outcome.BUSY:
+        st.info(BUILDING_ELSEWHERE, icon=":material/update:")
+        return current
     return warehouse.current_file()
+
+
+def _lazy_progress(placeholder, broken: bool) -> warehouse.Progress:
+    """A progress callback that draws its status box and bar on its first call: only when this session builds."""
+    drawn: list = []
+
+    def report(fraction: float, message: str) -> None:
+        if not drawn:
+            with placeholder.status("De monitor wordt bijgewerkt met nieuwe bronbestanden …", expanded=True):
+                drawn.append(st.progress(0.0, text="Starten"))
+        drawn[0].progress(fraction, text=message)
+
+    return report
+
+
+def _failure(exc: BaseException) -> str:
+    """What to tell a user about a failed build: the ledger's own Dutch sentence, never a database's message."""
+    if isinstance(exc, lineage.LedgerError | ValueError) and not isinstance(exc, duckdb.Error):
+        return str(exc)
+    code = incidents.record("the warehouse build failed", exc)
+    return f"een technische fout bij het opbouwen. {incidents.visitor_message(code)}"
 
 
 def _usable(file: Path | None) -> bool:

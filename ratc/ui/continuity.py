@@ -1,6 +1,6 @@
 """Streamlit parts of the two continuity pages: the regional picture with recording a coupling, and a
 municipality's weekly report form. Each part is one function the page calls; the logic lives in continuity,
-form, continuity_region and continuity_view."""
+form, continuity_region, continuity_matching and continuity_view."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from ratc.continuity import form
+from ratc.continuity import matching as continuity_matching
 from ratc.continuity import region as continuity_region
 from ratc.continuity import reports as continuity
 from ratc.continuity import view as continuity_view
@@ -73,7 +74,9 @@ def help_table(view: continuity_region.Picture) -> None:
     st.caption(
         "Elke open hulpvraag met het beste aanbod van een andere gemeente voor hetzelfde proces en dezelfde soort "
         "hulp. Score: de helper staat zelf op groen (+2) of oranje (+1) voor dat proces, weinig ziekteverzuim (tot +1) "
-        "en een buurgemeente (+1). 'geen aanbod': niemand in de regio biedt deze hulp nu aan."
+        "en een buurgemeente (+1). Niet voorgesteld: een helper die zelf op rood staat voor dat proces, aanbod dat "
+        f"helemaal gekoppeld is, en aanbod uit een melding van meer dan {continuity_matching.MAX_OFFER_AGE_WEEKS} "
+        "weken vóór de nieuwste melding in de regio. 'geen aanbod': niemand in de regio biedt deze hulp nu aan."
     )
     st.dataframe(
         continuity_view.needs_table(view), hide_index=True, width="stretch",
@@ -91,6 +94,14 @@ def coupling_form(view: continuity_region.Picture) -> None:
     offers = continuity_view.offer_options(view, need)
     with st.form("koppeling"):
         offer = st.selectbox("Aanbod (beste eerst)", list(offers), format_func=offers.get, key="koppeling_aanbod")
+        units = st.number_input(
+            "Aantal mensen of eenheden van dit aanbod",
+            min_value=1,
+            value=1,
+            step=1,
+            key="koppeling_aantal",
+            help="Een koppeling gebruikt dit deel van het aanbod op.",
+        )
         note = st.text_input("Afspraak", placeholder="bijv. twee boa's vanaf maandag, contact via de teamleiders",
                              key="koppeling_notitie")  # fmt: skip
         who = st.text_input("Vastgelegd door", key="koppeling_door")
@@ -98,8 +109,8 @@ def coupling_form(view: continuity_region.Picture) -> None:
         if st.form_submit_button(
             "Koppeling vastleggen", type="primary", icon=":material/link:", key="koppeling_opslaan"
         ):
-            forms.save(lambda: continuity_region.record_coupling(need, offer, note, who, key=given), OVERVIEW_FLASH,
-                    "De koppeling is vastgelegd.")  # fmt: skip
+            forms.save(lambda: continuity_matching.record_coupling(need, offer, note, who, key=given, units=units),
+                       OVERVIEW_FLASH, "De koppeling is vastgelegd.")  # fmt: skip
     if not keys.configured(keys.CONTINUITY):
         forms.no_key_notice(keys.CONTINUITY, "koppelingen vastleggen")
 
@@ -160,7 +171,10 @@ def report_form(area: str, previous: continuity.StoredReport | None, given: str 
         statuses = _status_editor(tables["statuses"], vocabulary, version)
         st.markdown("**Knelpunten** · voeg een regel toe met +; een knelpunt dat is opgelost kunt u verwijderen")
         bottlenecks = _bottleneck_editor(tables["bottlenecks"], vocabulary, version)
-        st.markdown("**Wat kunt u andere gemeenten bieden?** · capaciteit of kennis per proces")
+        st.markdown(
+            "**Wat kunt u andere gemeenten bieden?** · per proces: hoeveel mensen of eenheden; elke "
+            "koppeling gebruikt er een deel van op"
+        )
         offers = _offer_editor(tables["offers"], vocabulary, version)
         left, right = st.columns([1, 2])
         reporter = left.text_input("Naam melder", key=f"melden_melder_{version}",
@@ -240,8 +254,11 @@ def _offer_editor(table: pd.DataFrame, vocabulary: continuity.Catalogue, version
             "proces": _process_column(vocabulary, required=True),
             "soort_hulp": _help_kind_column(vocabulary, required=True),
             "omschrijving": st.column_config.TextColumn("Omschrijving", max_chars=500, width="large", required=True),
-            "capaciteit": st.column_config.TextColumn("Capaciteit", max_chars=120,
-                                                      help="bijv. 2 medewerkers, 3 dagen per week"),
+            "aantal": st.column_config.NumberColumn("Aantal", min_value=1, max_value=continuity.MAX_AMOUNT, step=1,
+                                                    required=True, help="Hoeveel mensen of eenheden, bijv. 2"),
+            "eenheid": st.column_config.TextColumn("Eenheid", max_chars=40, help="bijv. medewerkers, laptops"),
+            "capaciteit": st.column_config.TextColumn("Toelichting", max_chars=120,
+                                                      help="bijv. 3 dagen per week, tot 1 juli"),
         },
     )  # fmt: skip
 

@@ -30,6 +30,7 @@ SECTIONS = {
     "agenda": "Agenda & thema's",
     "kaarten": "Kaarten",
     "stemmen": "Stemmen & 2×2",
+    "deelnemers": "Deelnemers",
     "acties": "Acties",
     "verslag": "Verslag",
 }

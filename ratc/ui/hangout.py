@@ -92,6 +92,15 @@ def attempt(action: Callable[..., object], *args: object, **kwargs: object) -> o
     return FAILED
 
 
+def outcome(action: Callable[..., object], *args: object, **kwargs: object) -> tuple[object, str | None]:
+    """Run a store operation: (its result, None), or (FAILED, the Dutch message of why not) without drawing it."""
+    try:
+        return action(*args, **kwargs), None
+    except (schema.InvalidInput, practices.InvalidPractice, views.ViewError, access.AccessDenied,
+            store.StoreUnavailable) as problem:  # fmt: skip
+        return FAILED, str(problem)
+
+
 def show_flash() -> None:
     """Show (once) the success message `form_done` left for the run after it (`forms.flash`, the pages' own key)."""
     forms.flash(FLASH)

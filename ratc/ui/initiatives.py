@@ -82,10 +82,14 @@ def initiative_map(registry: initiatives.Registry, shown: initiative_view.Filter
 def matching(registry: initiatives.Registry) -> None:
     """For a chosen need the offers that fit it, best first, and the form to record a coalition."""
     st.caption(
-        "Per open vraag het aanbod van andere initiatieven in dezelfde categorie, de beste eerst. Score: dichtbij "
-        "(zelfde wijk +3, zelfde gemeente +2, hele regio +1,5 of +1, buurgemeente +1, elders +0,5) plus tot +2 voor "
-        "het deel van de vraag dat het aanbod kan dekken."
+        "Per open vraag het aanbod van andere initiatieven in dezelfde of een verwante categorie (bijv. vervoer voor "
+        "voedsel), de beste eerst. Eerst telt hoeveel van de vraag het aanbod kan dekken, daarna hoe dichtbij het is."
     )
+    with st.expander("Hoe wordt de score berekend?"):
+        points, related = initiative_view.weights_tables()
+        st.dataframe(points, hide_index=True, width="stretch")
+        st.markdown("**Verwante categorieën** · één eenheid aanbod voor één eenheid vraag")
+        st.dataframe(related, hide_index=True, width="stretch")
     need = forms.pick_need(initiative_view.suggestion_options(registry), "Vraag", "coalitie_vraag",
                         "Er is nu geen open vraag met passend aanbod.",
                         lambda chosen: initiative_view.suggestion_table(registry, chosen))  # fmt: skip

@@ -1,6 +1,9 @@
-"""The participant's parts of the Meedoen page: join, follow the facilitator's round, write cards, vote and place."""
+"""The participant's parts of the Meedoen page: join (or join again with the personal code), follow the
+facilitator's round, write cards, vote and place."""
 
 from __future__ import annotations
+
+import dataclasses
 
 import streamlit as st
 
@@ -10,22 +13,53 @@ from ratc.ui import forms
 from ratc.ui import hangout as sui
 
 SEEN = "_hangout_seen"  # the round and reveal state this page was drawn for
+PERSONAL_CODE = "_hangout_personal_code"  # shown once after a first join, until the person says they noted it
+DOT_NOTE = "_hangout_dot_note"  # (card id, Dutch sentence) for the dots a change could not set
 
 
 def join_form(code_in_url: str) -> None:
-    """Join with the session code (prefilled from the link), an optional name and role."""
+    """Join with the session code (prefilled from the link), an optional name and role, or come back with the
+    personal code a first join showed."""
     with st.form("meedoen"):
         code = st.text_input("Sessiecode", value=code_in_url, max_chars=12, key="meedoen_code",
                              placeholder="bijv. K7M2QX")  # fmt: skip
         name = st.text_input("Uw naam (optioneel)", key="meedoen_naam")
         role = st.text_input("Rol of organisatie (optioneel)", key="meedoen_rol",
                              placeholder="bijv. wethouder, strateeg gemeente Dordrecht")  # fmt: skip
-        submitted = st.form_submit_button("Meedoen", type="primary", icon=":material/login:")
+        personal = st.text_input(
+            "Persoonlijke code (alleen als u al meedeed)",
+            max_chars=12,
+            key="meedoen_eigen_code",
+            help="De code die u kreeg toen u de eerste keer meedeed. Daarmee gaat u verder als "
+            "dezelfde deelnemer, met de stippen die u nog had, ook op een ander apparaat.",
+        )
+        submitted = st.form_submit_button("Meedoen", type="primary", icon=":material/login:")  # fmt: skip
     if submitted:
-        joined = sui.attempt(session.join, code, name, role, client=forms.connection_id())
+        joined = sui.attempt(session.join, code, name, role, client=forms.connection_id(), rejoin_code=personal)
         if joined is not sui.FAILED:
-            st.session_state[sui.PARTICIPANT] = joined
+            if joined.rejoin_code:
+                st.session_state[PERSONAL_CODE] = joined.rejoin_code
+            else:
+                forms.flash(sui.FLASH, "Welkom terug: u doet weer mee als dezelfde deelnemer, met uw kaarten en de "
+                                       "stippen die u nog had.")  # fmt: skip
+            st.session_state[sui.PARTICIPANT] = dataclasses.replace(joined, rejoin_code="")  # the page keeps no copy
             st.query_params["code"] = joined.join_code
+            st.rerun()
+
+
+def personal_code_notice() -> None:
+    """The personal code of a first join, until the person says they noted it: it is not shown again."""
+    code = st.session_state.get(PERSONAL_CODE)
+    if not code:
+        return
+    with st.container(border=True):
+        st.markdown(
+            f"**Uw persoonlijke code: `{code}`** · Schrijf hem op. Wordt de verbinding verbroken of herlaadt u de "
+            "pagina, doe dan opnieuw mee met de sessiecode en deze code: u bent dan dezelfde deelnemer, met uw "
+            "kaarten en de stippen die u nog had, ook op een ander apparaat. De code wordt niet nog eens getoond."
+        )
+        if st.button("Ik heb hem genoteerd", icon=":material/check:", key="meedoen_code_genoteerd"):
+            st.session_state.pop(PERSONAL_CODE, None)
             st.rerun()
 
 
@@ -33,6 +67,7 @@ def leave_button() -> None:
     """Leave the session on this device (e.g. after it was closed)."""
     if st.button("Andere sessie kiezen", icon=":material/logout:", key="meedoen_verlaten"):
         st.session_state.pop(sui.PARTICIPANT, None)
+        st.session_state.pop(PERSONAL_CODE, None)
         st.query_params.pop("code", None)
         st.rerun()
 
@@ -93,11 +128,15 @@ def board_so_far(participant: access.Participant, view_titles: dict[str, str]) -
 
 
 def vote(participant: access.Participant, info: session.Session) -> None:
-    """Spend dots: + and − per card; only your own dots are shown until the facilitator reveals the votes."""
+    """Spend dots: the number of your dots per card; only your own dots are shown until the facilitator reveals.
+
+    The page sends the number chosen, not the click, so clicks faster than the page redraws all count; what could
+    not be set is said beside the card (and every change in a short notice).
+    """
     mine = votes.my_votes(participant)
-    used = sum(mine.values())
-    left = info.dots_per_participant - used
+    left = info.dots_per_participant - sum(mine.values())
     st.metric("Stippen over", f"{left} van {info.dots_per_participant}")
+    note = st.session_state.pop(DOT_NOTE, None)
     names = {theme.theme_id: theme.name for theme in session.themes(participant)}
     cards_list = board.cards(participant)
     for theme_id, name in [*names.items(), (None, "Zonder thema")]:
@@ -106,17 +145,45 @@ def vote(participant: access.Participant, info: session.Session) -> None:
             continue
         st.subheader(text.escape_markdown(name))
         for card in theme_cards:
-            card_column, add_column, remove_column = st.columns([6, 1, 1], vertical_alignment="center")
+            card_column, dots_column = st.columns([5, 2], vertical_alignment="center")
             with card_column:
                 sui.show_card(card, own_dots=mine.get(card.card_id, 0))
-            if add_column.button("", icon=":material/add_circle:", key=f"stip_{card.card_id}", disabled=left <= 0,
-                                 help="Een stip op deze kaart"):  # fmt: skip
-                # the token is what the person saw: a click on a page that has not changed yet is the same vote
-                seen = f"{card.card_id}:{mine.get(card.card_id, 0)}:{used}"
-                sui.then_rerun(votes.vote, participant, card.card_id, token=seen)
-            if remove_column.button("", icon=":material/remove_circle:", key=f"stip_weg_{card.card_id}",
-                                    disabled=not mine.get(card.card_id), help="Een stip eraf"):  # fmt: skip
-                sui.then_rerun(votes.unvote, participant, card.card_id)
+            key = f"stippen_{card.card_id}"
+            st.session_state[key] = mine.get(card.card_id, 0)  # what is stored, also after a refused change
+            dots_column.number_input(
+                "Mijn stippen op deze kaart",
+                min_value=0,
+                max_value=info.dots_per_participant,
+                step=1,
+                key=key,
+                on_change=_set_dots,
+                args=(participant, card.card_id, key),
+            )
+            if note and note[0] == card.card_id:  # fmt: skip
+                card_column.error(text.escape_markdown(note[1]), icon=":material/block:")
+
+
+def dot_note_elsewhere(phase: str) -> None:
+    """A dot that could not be set while the round moved on: its reason at the top, as the cards are gone."""
+    if phase != "stemmen" and DOT_NOTE in st.session_state:
+        st.error(text.escape_markdown(st.session_state.pop(DOT_NOTE)[1]), icon=":material/block:")
+
+
+def _set_dots(participant: access.Participant, card_id: str, key: str) -> None:
+    """Store the number of dots chosen for a card; say in a notice what changed, and beside the card what not."""
+    wanted = st.session_state.get(key)
+    result, problem = sui.outcome(votes.set_votes, participant, card_id, int(wanted or 0))
+    if problem is not None:
+        st.session_state[DOT_NOTE] = (card_id, f"Niet opgeslagen: {problem}")
+        st.toast("Stip niet opgeslagen; de reden staat op de pagina.", icon=":material/block:")
+        return
+    if not result.stored:
+        st.session_state[DOT_NOTE] = (card_id, result.why())
+        missing = result.wanted - result.on_card
+        st.toast(f"{missing} {'stip' if missing == 1 else 'stippen'} niet gezet; de reden staat bij de kaart.",
+                 icon=":material/block:")  # fmt: skip
+    else:
+        st.toast(f"Opgeslagen: {result.on_card} op deze kaart, nog {result.left} over.", icon=":material/check:")
 
 
 def place(participant: access.Participant) -> None:

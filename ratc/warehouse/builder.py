@@ -1,11 +1,19 @@
-"""Build the DuckDB warehouse from the sources in `data/`: idempotent, atomic, and only when the sources changed."""
+"""Build the DuckDB warehouse from the sources in `data/`: idempotent, atomic, and only when the sources changed.
+
+Every build runs under one lock, a file beside the warehouse (`.warehouse.duckdb.lock`) held with flock(2): it
+holds between threads, processes and replicas that share the folder, so two of them never build at once and
+the second finds the warehouse current when the first is done. A build writes a temporary file of its own
+(process id and a random part in its name) and swaps the pointer in one rename.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import enum
 import fcntl
 import hashlib
 import os
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -28,7 +36,18 @@ BUILD_MODULES = (
     "warehouse/lineage.py",
 )
 
+# "0" on replicas that only read the warehouse (docs/DEPLOY.md): a page view then never builds.
+BUILD_IN_APP_VARIABLE = "RATC_BUILD_IN_APP"
+
 Progress = Callable[[float, str], None]
+
+
+class Outcome(enum.Enum):
+    """What `refresh` did: the warehouse was current, it built a new one, or another build was running."""
+
+    CURRENT = "current"
+    BUILT = "built"
+    BUSY = "busy"
 
 
 def fingerprint(data_dir: Path | None = None) -> str:
@@ -66,28 +85,71 @@ def is_current(data_dir: Path | None = None, target: Path | None = None) -> bool
 
 
 def ensure(data_dir: Path | None = None, target: Path | None = None, progress: Progress | None = None) -> bool:
-    """Build the warehouse when it is missing, unreadable or older than its sources; True when it built."""
+    """Build the warehouse when it is missing, unreadable or older than its sources; True when it built.
+
+    When another process is building, this waits for it and then finds the warehouse current.
+    """
+    return refresh(data_dir, target, progress) is Outcome.BUILT
+
+
+def refresh(data_dir: Path | None = None, target: Path | None = None, progress: Progress | None = None,
+            *, wait: bool = True) -> Outcome:  # fmt: skip
+    """Bring the warehouse up to date under the build lock: CURRENT, BUILT, or (only with `wait=False`) BUSY when
+    another thread, process or replica holds the lock; the current file then stays in use."""
     base, pointer = data_dir or paths.data_dir(), target or paths.warehouse_path()
     wanted = fingerprint(base)
     if built_fingerprint(pointer) == wanted:
-        return False
-    with _build_lock(pointer):
-        if built_fingerprint(pointer) == wanted:
-            return False
-        build(base, pointer, progress)
-    return True
+        return Outcome.CURRENT
+    with _build_lock(pointer, wait=wait) as held:
+        if not held:
+            return Outcome.BUSY
+        if built_fingerprint(pointer) == wanted:  # the build we waited for made it
+            return Outcome.CURRENT
+        _build(base, pointer, progress)
+    return Outcome.BUILT
 
 
 def build(data_dir: Path | None = None, target: Path | None = None, progress: Progress | None = None) -> Path:
-    """Build a fresh warehouse file and swap it in atomically; returns the file the pointer now names."""
+    """Build a fresh warehouse file and swap it in atomically, under the build lock; the file the pointer names."""
     base, pointer = data_dir or paths.data_dir(), target or paths.warehouse_path()
+    with _build_lock(pointer, wait=True):
+        return _build(base, pointer, progress)
+
+
+def may_build_in_app(target: Path | None = None) -> bool:
+    """Whether a page view may build: not when RATC_BUILD_IN_APP is 0 or the warehouse folder is read-only."""
+    if os.environ.get(BUILD_IN_APP_VARIABLE, "1").strip().lower() in ("0", "false", "nee", "no"):
+        return False
+    folder = (target or paths.warehouse_path()).parent
+    while not folder.exists() and folder != folder.parent:  # a first build creates the folder
+        folder = folder.parent
+    return os.access(folder, os.W_OK)
+
+
+def _build(base: Path, pointer: Path, progress: Progress | None) -> Path:
+    """`build` itself; the caller holds the build lock."""
     report = progress or (lambda fraction, message: None)
     pointer.parent.mkdir(parents=True, exist_ok=True)
     wanted = fingerprint(base)
     final = pointer.with_name(_versioned_name(pointer, wanted))
-    scratch = final.with_name(f"{final.name}.{os.getpid()}.tmp")
-    scratch.unlink(missing_ok=True)
+    _remove_leftovers(pointer)
+    # unique per build, not per process: sessions of one replica are threads of one process
+    scratch = final.with_name(f"{final.name}.{os.getpid()}-{uuid.uuid4().hex[:8]}.tmp")
+    try:
+        _write(base, scratch, wanted, report)
+        report(0.95, "Nieuwe versie in gebruik nemen")
+        os.replace(scratch, final)
+    finally:
+        for leftover in (scratch, scratch.with_name(scratch.name + ".wal")):
+            leftover.unlink(missing_ok=True)
+    _swap_pointer(pointer, final)
+    _remove_old_versions(pointer, keep=final)
+    report(1.0, "Klaar")
+    return final
 
+
+def _write(base: Path, scratch: Path, wanted: str, report: Progress) -> None:
+    """Read the sources and write every table of the warehouse into the file `scratch`."""
     report(0.05, "Metadata lezen")
     areas, indicators = metadata.read_areas(base), metadata.read_indicators(base)
     records = lineage.read_ledger(base)
@@ -116,13 +178,6 @@ def build(data_dir: Path | None = None, target: Path | None = None, progress: Pr
             report(0.5 + 0.4 * number / len(steps), f"Stap {number} van {len(steps)}: {step.stem}")
             con.execute(step.read_text(encoding="utf-8"))
         con.execute("checkpoint")
-
-    report(0.95, "Nieuwe versie in gebruik nemen")
-    os.replace(scratch, final)
-    _swap_pointer(pointer, final)
-    _remove_old_versions(pointer, keep=final)
-    report(1.0, "Klaar")
-    return final
 
 
 def current_file(target: Path | None = None) -> Path | None:
@@ -199,7 +254,7 @@ def _resolve(pointer: Path) -> Path | None:
 
 def _swap_pointer(pointer: Path, final: Path) -> None:
     """Point the stable warehouse path at the new file in one rename."""
-    temporary = pointer.with_name(f".{pointer.name}.{os.getpid()}.link")
+    temporary = pointer.with_name(f".{pointer.name}.{os.getpid()}-{uuid.uuid4().hex[:8]}.link")
     temporary.unlink(missing_ok=True)
     temporary.symlink_to(final.name)
     os.replace(temporary, pointer)
@@ -212,13 +267,34 @@ def _remove_old_versions(pointer: Path, keep: Path) -> None:
             old.unlink(missing_ok=True)
 
 
+def _remove_leftovers(pointer: Path) -> None:
+    """Delete temporary files of builds that died (the caller holds the lock, so no build is writing them)."""
+    for pattern in (f"{pointer.stem}-*{pointer.suffix}.*.tmp*", f".{pointer.name}.*.link"):
+        for leftover in pointer.parent.glob(pattern):
+            leftover.unlink(missing_ok=True)
+
+
+def lock_path(target: Path | None = None) -> Path:
+    """The lock file beside the warehouse that every build holds."""
+    pointer = target or paths.warehouse_path()
+    return pointer.with_name(f".{pointer.name}.lock")
+
+
 @contextlib.contextmanager
-def _build_lock(pointer: Path) -> Iterator[None]:
-    """Hold an exclusive lock so two processes never build at the same time."""
+def _build_lock(pointer: Path, wait: bool = True) -> Iterator[bool]:
+    """Hold the exclusive build lock; yields False (holding nothing) when `wait` is False and another holds it.
+
+    flock(2) locks belong to an open file, so two threads of one process that each open the file exclude each
+    other as two processes do; the kernel releases the lock when its holder dies.
+    """
     pointer.parent.mkdir(parents=True, exist_ok=True)
-    with open(pointer.with_name(f".{pointer.name}.lock"), "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
+    with open(lock_path(pointer), "a") as handle:
         try:
-            yield
+            fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
