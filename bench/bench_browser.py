@@ -77,6 +77,7 @@ def select(label: str, option: str) -> Callable:
     def choose(page) -> None:
         for attempt in range(3):  # a click just after drawing may land before the box listens
             page.get_by_label(label, exact=True).first.click()
+            page.keyboard.type(option)  # a long list (355 municipalities) shows only the options that match
             try:
                 page.get_by_role("option", name=option, exact=True).first.click(timeout=5_000)
                 return
