@@ -11,12 +11,11 @@ from ratc.ui import hangout as session_ui
 
 chosen = ui.context_in_use()
 
-st.title("Samenhang")
-st.caption(
+ui.page_header(
+    "Samenhang",
     f"Stand per eind {periods.parse_period(chosen.periode, 'maand').long_label} · per gemeente de laatste cijfers "
-    "vergeleken met vóór de crisis. Beweeg over een vakje voor de periode en de waarden."
+    "vergeleken met vóór de crisis. Beweeg over een vakje voor de periode en de waarden.",
 )
-ui.demo_notice()
 
 st.header("Alle gemeenten en indicatoren", divider="orange")
 heatmap = cache.computed(coherence.heatmap_figure, chosen)

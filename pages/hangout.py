@@ -11,6 +11,7 @@ from ratc.ui import people, presentation, rounds
 
 sui.require_store()
 facilitator = sui.facilitator()
+sui.write_resume_cookie()
 if facilitator is None:
     st.title("Hang-out")
     st.caption(

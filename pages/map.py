@@ -14,12 +14,11 @@ chosen = ui.context_in_use()
 month = periods.parse_period(chosen.periode, "maand")
 geometry = cache.map_geometry()
 
-st.title("Kaart")
-st.caption(
+ui.page_header(
+    "Kaart",
     f"Stand per eind {month.long_label} · {geometry.description}. "
-    "Beweeg over een gemeente voor de cijfers; klik erop voor haar profiel."
+    "Beweeg over een gemeente voor de cijfers; klik erop voor haar profiel.",
 )
-ui.demo_notice()
 if geometry.notice:
     st.warning(geometry.notice, icon=":material/warning:")
 

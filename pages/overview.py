@@ -6,16 +6,16 @@ from ratc.core import periods
 from ratc.monitor import coverage, overview
 from ratc.ui import cache
 from ratc.ui import components as ui
+from ratc.ui import tiles as tiles_ui
 
 chosen = ui.context_in_use()
 month = periods.parse_period(chosen.periode, "maand")
 
-st.title("Regio-overzicht Zuid-Holland-Zuid")
-st.caption(
+ui.page_header(
+    "Regio-overzicht Zuid-Holland-Zuid",
     f"Stand per eind {month.long_label} · de {ui.municipality_count_word()} gemeenten samen, "
     "vergeleken met vóór de crisis. Definities en bronnen staan onder de tegels van elk domein."
 )
-ui.demo_notice()
 if chosen.gemeente:
     st.page_link(
         "pages/municipality.py",
@@ -24,11 +24,11 @@ if chosen.gemeente:
         query_params=st.session_state["_context_url"],
     )
 
-cache.shown(ui.show_page_tiles, overview.region_tiles, chosen, ui.domain_choice(key="overzicht_domein"))
+cache.shown(tiles_ui.show_page_tiles, overview.region_tiles, chosen, ui.domain_choice(key="overzicht_domein"))
 
 st.header("Signalen", divider="orange")
 st.caption(overview.signals_caption())
-ui.show_signals(
+tiles_ui.show_signals(
     cache.computed(overview.area_signals, chosen), "pages/municipality.py", empty_text=overview.no_signals_text()
 )
 

@@ -9,8 +9,7 @@ from ratc.ui import scenario as scenario_ui
 chosen = ui.context_in_use()
 inputs = scenario_ui.inputs(chosen)
 
-st.title("Scenario's")
-ui.demo_notice()
+ui.page_header("Scenario's")
 if inputs.observations.missing:  # the model starts from every municipality's figures before the crisis
     ui.empty_state(inputs.observations.missing)
     st.stop()

@@ -12,9 +12,10 @@ from ratc.ui import components as ui
 
 today = dt.date.today()
 
-st.title("Bronnen & imports")
-st.caption("Elk cijfer in de monitor is terug te voeren op een definitie, een bron, een periode en een import.")
-ui.demo_notice()
+ui.page_header(
+    "Bronnen & imports",
+    "Elk cijfer in de monitor is terug te voeren op een definitie, een bron, een periode en een import.",
+)
 
 st.header("Aanleverstatus", divider="orange")
 status = cache.computed(sources.delivery_matrix, today)

@@ -11,12 +11,11 @@ from ratc.ui import hangout as session_ui
 chosen = ui.context_in_use()
 municipalities = ui.choices_in_use().municipalities
 
-st.title("Trends")
-st.caption(
+ui.page_header(
+    "Trends",
     f"Stand per eind {periods.parse_period(chosen.periode, 'maand').long_label} · de verticale lijnen zijn "
-    "landelijke maatregelen; beweeg erover voor de toelichting."
+    "landelijke maatregelen; beweeg erover voor de toelichting.",
 )
-ui.demo_notice()
 ui.indicator_picker(chosen)
 chosen_municipalities = st.multiselect(
     "Gemeenten",
@@ -49,11 +48,6 @@ with range_column:
     )  # fmt: skip
 
 figure, note = cache.computed(trends.trend_figure, chosen, tuple(chosen_municipalities), measure, preset)
-if figure is None:
-    ui.empty_state(note)
-else:
-    if note:
-        st.caption(f":material/info: {note}")
-    ui.figure_block(figure, key="trend")
+if ui.figure_or_note(figure, note, key="trend"):
     session_ui.pin_control("trends", {"gemeenten": ",".join(chosen_municipalities), "maat": measure, "bereik": preset},
                            figure.meta.title, key="trend")  # fmt: skip

@@ -1,7 +1,7 @@
 -- Every indicator of the monitor's five domains with its definition, in display order (no reference series).
 -- is_demo: its figures are demo data (an indicator is demo or real as a whole); false while it has no figures.
 -- params: none
--- returns: indicator_id, name, short_name, domain_id, domain_name, domain_order, unit, source, frequency, polarity, is_count, is_stock, numerator_id, per_10k, is_seasonal, has_baseline, decimals, subject, definition, first_period_date, last_period_date, is_demo
+-- returns: indicator_id, name, short_name, domain_id, domain_name, domain_order, unit, source, frequency, polarity, is_count, is_stock, numerator_id, scale, per_10k, is_seasonal, has_baseline, decimals, subject, definition, first_period_date, last_period_date, is_demo
 with coverage as (
     select
         indicator_id,
@@ -26,6 +26,7 @@ select
     indicators.is_count,
     indicators.is_stock,
     indicators.numerator_id,
+    indicators.scale,
     indicators.per_10k,
     indicators.is_seasonal,
     indicators.has_baseline,

@@ -42,6 +42,25 @@ VIEWPORT = {"width": 1280, "height": 720}
 START_TIMEOUT_S = 60
 UI_TIMEOUT_MS = 60_000
 KPI_INDICATOR = "ww_uitkeringen"  # "Lopende WW-uitkeringen"
+# An id from the code where Dutch words belong: an indicator or scenario id, a municipality code, "toon: …".
+CODE_ID = re.compile(r"\b[a-z]+_[a-z0-9_]+\b|\bcpb\d\b|\bGM\d{4}\b|\b(?:scenario|toon|maat|bereik|gemeente)\s*[:=]")
+# Presentation mode as a slide: its titles, its text, the computed font sizes of the chart's SVG text, and any
+# chart text that crosses the border of its column.
+SLIDE = """() => {
+    const main = document.querySelector('[data-testid="stMain"]');
+    const texts = [...main.querySelectorAll('.vega-embed svg text')].filter(t => t.textContent.trim()
+        && t.getBoundingClientRect().width > 0 && getComputedStyle(t).opacity !== '0');
+    const outside = [];
+    for (const t of texts) {
+        const column = t.closest('[data-testid="stColumn"]');
+        const box = t.getBoundingClientRect(), border = column ? column.getBoundingClientRect() : null;
+        if (border && (box.right > border.right + 1 || box.left < border.left - 1)) outside.push(t.textContent);
+    }
+    const words = main.cloneNode(true);  // the text without the names of Material icons ('arrow_back')
+    words.querySelectorAll('[data-testid="stIconMaterial"]').forEach(icon => icon.remove());
+    return {titles: main.querySelectorAll('h1, h2').length, text: words.textContent, outside: outside,
+            fonts: texts.map(t => parseFloat(getComputedStyle(t).fontSize))};
+}"""
 
 
 def _unavailable(reason: str) -> None:
@@ -285,6 +304,15 @@ def test_facilitator_runs_a_session_with_a_scenario_and_the_strategist_takes_the
     expect(screen.get_by_text("Bewaar uw facilitatorsleutel.")).to_have_count(0)
     _wait_until_idle(screen)
 
+    # a reload keeps the facilitator signed in, and no secret is on the screen or in the link others see
+    screen.reload()
+    expect(screen.get_by_role("heading", level=1, name="Hang-out werk en inkomen")).to_be_visible()
+    _wait_until_idle(screen)
+    assert screen.get_by_label("Facilitatorsleutel").count() == 0
+    token = next(cookie["value"] for cookie in facilitator_context.cookies() if cookie["name"] == "ratc_facilitator")
+    shown = screen.locator("body").inner_text()
+    assert token not in screen.url and token not in shown and "code=" + code in screen.url
+
     # a scenario goes on the agenda by its share link
     screen.get_by_text("Weergave toevoegen met een link uit de monitor").click()
     link = screen.get_by_role("textbox", name="Link", exact=True)
@@ -293,6 +321,8 @@ def test_facilitator_runs_a_session_with_a_scenario_and_the_strategist_takes_the
     _wait_until_idle(screen)
     screen.get_by_role("button", name="Vastzetten").click()
     expect(screen.get_by_text(re.compile("CPB-scenario 3")).first).to_be_visible()
+    screen.get_by_test_id("stButtonGroup").get_by_text("Kaarten", exact=True).click()  # refreshes by itself
+    _wait_until_idle(screen)
 
     participant_context = browser.new_context(viewport={"width": 390, "height": 844}, locale="nl-NL")
     participant_context.set_default_timeout(UI_TIMEOUT_MS)
@@ -309,14 +339,23 @@ def test_facilitator_runs_a_session_with_a_scenario_and_the_strategist_takes_the
     _wait_until_idle(phone)
     _assert_no_error_boxes(phone)
     _screenshot(phone, "journey-participant.png")
+    # the card appears on the facilitator's Kaarten tab by itself, without pressing anything
+    expect(screen.get_by_text("Hoeveel jongeren komen in de bijstand").first).to_be_visible(timeout=15_000)
 
     screen.get_by_role("button", name="Presenteren").click()
     expect(screen.get_by_test_id("stVegaLiteChart").first).to_be_visible()
+    phone.get_by_label("Uw kaart").fill("Wat doen werkgevers met de NOW?")
+    phone.get_by_role("button", name="Kaart plaatsen").click()
     # the card written on the phone appears on the shared screen by itself (live refresh)
-    expect(screen.get_by_text("Hoeveel jongeren komen in de bijstand").first).to_be_visible(timeout=15_000)
+    expect(screen.get_by_text("Wat doen werkgevers met de NOW?").first).to_be_visible(timeout=15_000)
     _wait_until_idle(screen)
     _assert_no_error_boxes(screen)
     _screenshot(screen, "journey-facilitator-presentation.png")
+    slide = screen.evaluate(SLIDE)
+    assert slide["titles"] == 1, f"one title on the slide, not {slide['titles']}"
+    assert not CODE_ID.search(slide["text"]), f"an id from the code on the slide: {CODE_ID.search(slide['text'])}"
+    assert slide["fonts"] and min(slide["fonts"]) >= 14, f"chart text below 14 px: {sorted(set(slide['fonts']))}"
+    assert not slide["outside"], f"chart text crossing its column: {slide['outside']}"
     screen.get_by_role("button", name="Sluiten").click()
     expect(screen.get_by_role("button", name="Presenteren")).to_be_visible()
     _wait_until_idle(screen)
@@ -338,6 +377,7 @@ def test_facilitator_runs_a_session_with_a_scenario_and_the_strategist_takes_the
     body = "\n".join([paragraph.text for paragraph in document.paragraphs] + cells)
     assert "Hang-out werk en inkomen" in body and "Hoeveel jongeren komen in de bijstand" in body
     assert document.inline_shapes, "the report holds the pinned scenario chart as an image"
+    assert not CODE_ID.search(body), f"an id from the code in the report: {CODE_ID.search(body)}"
     participant_context.close()
     facilitator_context.close()
 

@@ -1,6 +1,7 @@
 """Publishing a figure: tables go to the screen as Arrow once, exports get the very rows Altair made."""
 
 import base64
+import datetime as dt
 import json
 import math
 import re
@@ -76,3 +77,32 @@ def test_a_frame_arrow_cannot_hold_is_kept_as_it_is():
     mixed = pd.DataFrame({"x": [1, 2], "label": ["a", 3.5]})
     figure = charts.make_figure(alt.Chart(mixed).mark_point().encode(x="x:Q"), mixed, META, "Punten")
     assert figure.stored_data is mixed and figure.screen_table is mixed
+
+
+def _published(chart: alt.TopLevelMixin) -> dict:
+    meta = charts.ChartMeta("Titel", "Ondertitel", "CBS; UWV", "grafiek")
+    return charts.publication(chart, meta).to_dict(validate=False)
+
+
+def test_on_screen_a_chart_takes_its_containers_width_and_exports_keep_the_print_width():
+    chart = alt.Chart(pd.DataFrame({"x": [1, 2], "y": [3, 4]})).mark_line().encode(x="x:Q", y="y:Q")
+    published = _published(chart.properties(width=charts.WIDTH))
+    shown = charts.on_screen(published)
+    assert shown["width"] == "container" and charts.is_stretched(shown) and "vconcat" not in shown
+    assert "title" not in shown and shown["config"] == published["config"]  # the page writes the title
+    assert published["vconcat"][0]["width"] == charts.WIDTH  # the export is unchanged
+    alt.Chart.from_dict(shown)  # still a valid Vega-Lite spec
+
+
+def test_on_screen_small_multiples_wrap_two_a_row_and_a_matrix_keeps_its_steps():
+    frame = pd.DataFrame({"x": [1, 2], "y": [3, 4], "panel": ["a", "b"]})
+    facet = alt.Chart(frame).mark_line().encode(x="x:Q", y="y:Q").properties(width=120).facet("panel:N", columns=5)
+    assert charts.on_screen(_published(facet))["vconcat"][0]["columns"] == charts.SCREEN_FACET_COLUMNS
+    matrix = alt.Chart(frame).mark_rect().encode(x="panel:N", y="x:O").properties(width=alt.Step(40))
+    assert not charts.is_stretched(charts.on_screen(_published(matrix)))
+
+
+def test_the_source_line_names_the_sources_and_the_processing():
+    sources = charts.source_names(["CBS; UWV", "UWV", "RIVM"])
+    meta = charts.ChartMeta("T", "", sources, "t", made_on=dt.date(2026, 12, 2))
+    assert meta.source_line == "Bron: CBS, UWV, RIVM; bewerking RAT-C Zuid-Holland-Zuid, 2 december 2026."

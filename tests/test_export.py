@@ -67,7 +67,8 @@ def test_svg_holds_title_subtitle_and_source_line(figures, specs, name):
     meta = figures[name].meta
     texts = svg_texts(export.svg(specs[name]))
     assert meta.title in texts and meta.subtitle in texts
-    assert meta.source_line in texts and meta.source_line.startswith("Bron: ")
+    written = "".join("".join(texts).split())  # a long source line wraps: its lines are one text's parts
+    assert "".join(meta.source_line.split()) in written and meta.source_line.startswith("Bron: ")
     assert "25 november 2026" in meta.source_line and "(Demodata)" in meta.source_line
     width = float(ElementTree.fromstring(export.svg(specs[name])).get("width"))
     assert width <= 800, "wider than the main column"
@@ -97,7 +98,7 @@ def test_xlsx_round_trips_and_says_what_it_is(figures, name):
     figure = figures[name]
     content = export.xlsx(figure.frame, figure.meta)
     data = pd.read_excel(io.BytesIO(content), sheet_name="Gegevens")
-    pd.testing.assert_frame_equal(data, figure.frame, check_dtype=False)
+    pd.testing.assert_frame_equal(data, export.rounded(figure.frame, figure.meta.decimals), check_dtype=False)
     about = pd.read_excel(io.BytesIO(content), sheet_name="Verantwoording").set_index("Onderdeel")["Waarde"]
     assert about["Titel"] == figure.meta.title and about["Bron"] == figure.meta.source_line
 
@@ -112,3 +113,10 @@ def test_the_trend_chart_is_drawn_from_exactly_the_exported_frame(figures):
         csv.loc[("GM0505", "2020-04"), "waarde"]
         == figure.frame.set_index(["gebied_code", "periode_code"]).loc[("GM0505", "2020-04"), "waarde"]
     )
+
+
+def test_csv_rounds_figures_to_the_indicators_decimals_and_leaves_text_and_counts():
+    frame = pd.DataFrame({"gebied": ["Dordrecht"], "aantal": [3], "waarde": [332.31615304651086]})
+    text = export.csv(frame, decimals=1).decode("utf-8-sig")
+    assert text.splitlines()[1] == "Dordrecht;3;332,3"
+    assert "332,31615304651086" in export.csv(frame).decode("utf-8-sig")  # without decimals: as it is

@@ -88,3 +88,11 @@ def test_numbers_are_written_as_cldr_writes_dutch(value, decimals):
 def test_dates_are_written_as_cldr_writes_dutch(day):
     assert fmt.date_short(day) == format_date(day, "d MMM y", locale=DUTCH)
     assert fmt.date_long(day) == format_date(day, "d MMMM y", locale=DUTCH)
+
+
+@pytest.mark.parametrize(
+    ("size", "expected"),
+    [(0, "0 bytes"), (999, "999 bytes"), (12_345, "12 kB"), (5_000_011, "5,0 MB"), (12_600_000, "12,6 MB")],
+)
+def test_file_sizes_are_written_in_dutch_units(size, expected):
+    assert fmt.byte_size(size) == expected

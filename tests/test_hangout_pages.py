@@ -297,7 +297,7 @@ def test_a_pinned_scenario_view_restores_every_setting(warehouse_file, store_url
     app.selectbox(key="ctx_gemeente").select("GM0610").run()
     app.selectbox(key=scenario_settings.PRESET_KEY).select("cpb4").run()
     app.selectbox(key="sc_toon").select("bijstand_uitkeringen").run()
-    app.slider(key="sc_gv_GM0610").set_value(1.6).run()
+    app.select_slider(key="sc_gv_GM0610").set_value(1.6).run()
     app.button(key="scenario_pin_knop").click()
     no_exception(app.run())
     assert "Vastgezet op de agenda" in texts(app)

@@ -496,7 +496,7 @@ def test_the_scenario_page_makes_the_paper(warehouse_file, store_url):
     assert not app.exception
     shown = [button.proto.label for button in app.get("download_button")]
     assert "Paper (Word)" in shown and "Paper (PDF)" in shown
-    app.slider(key="sc_bbp2021").set_value(-4.0).run()  # the sliders move, the chosen presets do not: the paper stays
+    app.select_slider(key="sc_bbp2021").set_value(-4.0).run()  # the sliders move, the chosen presets do not
     assert "Paper (Word)" in [button.proto.label for button in app.get("download_button")]
     app.multiselect(key="papers_scenarios").set_value(["huidig", "preset:cpb4"]).run()  # another request
     assert "Paper (Word)" not in [button.proto.label for button in app.get("download_button")]

@@ -2,6 +2,7 @@
 
 import functools
 import json
+import re
 
 import pandas as pd
 import pytest
@@ -46,13 +47,16 @@ def test_every_tile_names_the_rank_and_the_regions_change(query):
     assert ww.comparison_text.startswith("De regio: ") and ww.comparison_text.endswith(ranks["ww_uitkeringen"])
 
 
-def test_comparison_frame_is_per_10000_for_all_three_areas(query, observations):
+def test_comparison_frame_is_per_inhabitants_in_the_unit_the_tiles_use(query, observations):
     frame = profile.comparison_frame(query, DORDRECHT_DEC_2021, "GM0505")
     assert set(frame["gebied"]) == {"Dordrecht", "Zuid-Holland-Zuid", "Nederland"}
-    assert "bijstand_per_1000" not in set(frame["indicator_id"])  # its count is already there per 10,000
+    assert "bijstand_per_1000" not in set(frame["indicator_id"])  # its count is already there per 1,000
     row = frame.query("indicator_id == 'ww_uitkeringen' and gebied == 'Nederland' and period_key == '2020-04'")
     value = observations.query("indicator_id == 'ww_uitkeringen' and area_code == 'NL' and period_key == '2020-04'")
-    assert row["waarde"].item() == pytest.approx(value["value"].item() / POPULATION["NL"] * 10_000)
+    # as the tile 'WW /1.000 inwoners'; COVID-19 per 100.000 and a count without a rate per 10.000
+    assert row["waarde"].item() == pytest.approx(value["value"].item() / POPULATION["NL"] * 1_000)
+    units = dict(zip(frame["indicator_id"], frame["indicator"], strict=False))
+    assert units["covid_meldingen"].endswith(" /100.000") and units["schuldhulp_aanmeldingen"].endswith(" /10.000")
     assert frame["period_start_date"].max().date() <= DORDRECHT_DEC_2021.as_of_date
 
 
@@ -70,12 +74,11 @@ def test_profile_page_as_an_alderman_opens_it(warehouse_file, periode):
     assert app.title[0].value == "Sliedrecht"
     captions = " ".join(caption.value for caption in app.caption)
     assert "rang " in captions and "De regio: " in captions
-    data = chart_data(app)
+    data = chart_data(app, -1)  # the small multiples close the page
     assert set(data["gebied"]) == {"Sliedrecht", "Zuid-Holland-Zuid", "Nederland"}
-    assert (
-        json.loads(app.get("vega_lite_chart")[0].proto.spec)["title"]["text"]
-        == "Sliedrecht naast de regio en Nederland"
-    )
+    # the chart's title stands above it as text that wraps on a phone (ui.show_chart)
+    assert "**Sliedrecht naast de regio en Nederland**" in [markdown.value for markdown in app.markdown]
+    assert "title" not in json.loads(app.get("vega_lite_chart")[-1].proto.spec)
     labels = {button.proto.label for button in app.get("download_button")}
     # the chart's exports, and the municipality's factsheet (tests/test_papers.py)
     assert labels == {"PNG", "SVG", "PDF", "CSV", "Excel", "Factsheet (Word)", "Factsheet (PDF)"}
@@ -87,7 +90,7 @@ def test_a_domain_narrows_tiles_and_small_multiples_to_its_indicators(query):
     assert set(profile.tiles(query, DORDRECHT_DEC_2021, "GM0505", "werk_economie").tiles) == {"Werk & economie"}
     assert len(profile.tiles(query, DORDRECHT_DEC_2021, "GM0505").tiles) == 5
     figure = profile.figure(query, DORDRECHT_DEC_2021, "GM0505", "Dordrecht", "werk_economie")
-    assert {name.removesuffix(" /10.000") for name in figure.data["indicator"]} <= work
+    assert {re.sub(r" /[\d.]+$", "", name) for name in figure.data["indicator"]} <= work
     assert figure.meta.subtitle.startswith("Werk & economie: alle indicatoren")
     assert figure.meta.file_stem == "profiel_dordrecht_werk-economie_dec-2021"
 
@@ -102,7 +105,23 @@ def test_the_page_opens_on_all_domains_for_the_region_and_on_one_with_very_many_
 
 def test_an_alderman_picks_a_domain_and_the_link_keeps_it(warehouse_file):
     app = run_app(warehouse_file, {"gemeente": "GM0505", "domein": "inkomen_schulden"}, "pages/municipality.py")
-    assert [header.value for header in app.subheader] == ["Inkomen & schulden"]
+    domains = [expander for expander in app.expander if expander.label != "Tabel bij deze grafiek"]
+    assert len(domains) == 1 and domains[0].label.startswith("Inkomen & schulden (")
+    assert domains[0].proto.expanded  # one domain chosen: open
     assert app.query_params["domein"] == ["inkomen_schulden"] or app.query_params["domein"] == "inkomen_schulden"
     app.segmented_control(key="profiel_domein").set_value(overview.ALL_DOMAINS).run()
-    assert len(app.subheader) == 5 and "domein" not in app.query_params
+    domains = [expander for expander in app.expander if expander.label != "Tabel bij deze grafiek"]
+    assert len(domains) == 5 and not any(e.proto.expanded for e in domains) and "domein" not in app.query_params
+
+
+def test_the_profile_leads_with_the_chosen_indicator_and_a_handful_of_key_tiles(warehouse_file, query):
+    app = run_app(warehouse_file, {"gemeente": "GM0505", "indicator": "bijstand_uitkeringen"}, "pages/municipality.py")
+    assert app.markdown[0].value.startswith("**Lopende bijstand")  # the alderman's chart's title comes first
+    assert "Dordrecht" in chart_data(app, 0)["gebied"].tolist()
+    downloads = [button.proto.label for button in app.get("download_button")]
+    assert downloads[:5] == ["PNG", "SVG", "PDF", "CSV", "Excel"]  # with its own downloads
+    key = profile.key_tiles(query, DORDRECHT_DEC_2021, "GM0505")
+    assert 1 <= len(key) <= 4 and len({tile.indicator_id for tile in key}) == len(key)
+    assert "ww_uitkeringen" in {tile.indicator_id for tile in key}  # the chosen indicator is among them
+    domains = [expander for expander in app.expander if expander.label != "Tabel bij deze grafiek"]
+    assert len(domains) == 5 and not any(expander.proto.expanded for expander in domains)  # folded per domain

@@ -618,7 +618,7 @@ def test_scenario_charts_are_valid_vega_lite_and_export_with_their_labels(observ
     texts = ["".join(element.itertext()) for element in root.iter() if element.tag.endswith("}text")]
     assert figure.meta.title in texts and figure.meta.subtitle in texts
     # the source line, wrapped onto two lines beside the sliders, is all there
-    assert " ".join(texts).count(" ".join(figure.meta.source_line.split()[:4])) == 1 and "(Demodata)." in " ".join(
+    assert " ".join(texts).count(" ".join(figure.meta.source_line.split()[:4])) == 1 and "(Demodata);" in " ".join(
         texts
     )
     end = fmt.number(scenario_chart.rounded(projection.paths[("bijstand_uitkeringen", "VR18")]["scenario"][-1]))

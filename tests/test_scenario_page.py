@@ -54,7 +54,7 @@ def test_choosing_a_preset_sets_every_slider_and_the_link(warehouse_file, store_
 def test_moving_a_slider_leaves_the_preset_and_changes_the_outcome(warehouse_file, store_url):
     app = run_app(warehouse_file, {"scenario": "cpb2"}, PAGE)
     before = main_chart(app)
-    app.slider(key="sc_bbp2021").set_value(-4.0).run()
+    app.select_slider(key="sc_bbp2021").set_value(-4.0).run()
     assert app.selectbox(key=scenario_settings.PRESET_KEY).value == scenario_settings.OWN
     assert dict(app.query_params) == {"scenario": "cpb2", "bbp2021": "-4"}  # short: the nearest preset and the change
     after = main_chart(app)

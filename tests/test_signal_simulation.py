@@ -92,7 +92,8 @@ def test_the_pages_show_the_signals_as_sentences_with_what_they_mean(effect_ware
     assert region and region[0].area_code == "GM0505"  # the doubling rests on the strongest evidence
     page = run_app(None, {"periode": "2020-12", "gemeente": "GM0610"}, "pages/municipality.py")
     assert mine[0].sentence in shown_text(page)
-    assert any("Hier telt alleen Sliedrecht mee" in caption.value for caption in page.caption)
+    # what a signal means, in the tooltip of the profile's heading 'Waar wijkt Sliedrecht af?'
+    assert any("Hier telt alleen Sliedrecht mee" in header.proto.help for header in page.header)
     page = run_app(None, {"periode": "2020-12"})
     assert all(signal.sentence in shown_text(page) for signal in region)
     assert any("hooguit 1 op de 20 toch toeval" in caption.value for caption in page.caption)

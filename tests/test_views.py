@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 import sys
 import types
 
@@ -125,7 +126,7 @@ def test_scenario_views_are_used_when_the_scenario_module_offers_them(query, mon
     rendered = views.render(query, "scenarios", {"preset": "cpb3"})
     assert rendered.figure is figure and rendered.page_label == "Scenario's"
     assert rendered.headline["Verschil"].tolist() == [1900]
-    assert rendered.settings == [("preset", "cpb3")]
+    assert rendered.settings == []  # a module that cannot say its settings in words shows none, never the ids
     assert views.parse_link("https://x/scenarios?preset=cpb3") == ("scenarios", {"preset": "cpb3"})
     monkeypatch.setitem(sys.modules, "ratc.scenario.model", types.ModuleType("ratc.scenario.model"))  # no views offered
     assert "scenarios" not in views.kinds()
@@ -142,3 +143,15 @@ def test_a_pinned_scenario_shows_its_own_area_rounded_in_dutch(query):
     row = table[table["Indicator"] == ww["indicator"]].iloc[0]
     assert row["Scenario"] == scenario.fmt.number(scenario.rounded(ww["scenario"]))
     assert row["Verschil"][0] in "+-±"
+
+
+def test_a_pinned_scenario_names_its_settings_in_dutch_words_never_ids(query):
+    params = {"scenario": "cpb3", "toon": "bijstand_uitkeringen", "gemeente": "GM0505", "bbp2020": "-7.0"}
+    settings = dict(views.render(query, "scenarios", params).settings)
+    assert settings["Scenario"] == "Eigen instellingen"  # one slider moved: no longer the CPB's scenario
+    assert settings["Getoond"] == "Lopende bijstandsuitkeringen" and settings["Gebied"] == "Dordrecht"
+    assert settings["Bbp 2020"] == "-7,0% groei" and settings["Herstel"].startswith("U")
+    preset = dict(views.render(query, "scenarios", {"scenario": "cpb3"}).settings)
+    assert preset["Scenario"] == "CPB-scenario 3 (6 maanden, zwaarder)" and preset["Gebied"] == "Zuid-Holland-Zuid"
+    words = " ".join(f"{label} {value}" for label, value in [*settings.items(), *preset.items()])
+    assert not re.search(r"\b[a-z]+_[a-z0-9_]+\b|\bcpb\d\b|\bGM\d{4}\b", words), words

@@ -94,7 +94,7 @@ def matrix_chart(frame: pd.DataFrame) -> alt.HConcatChart:
                                                            labelFontSize=12))  # fmt: skip
     x = alt.X("proces_kort:N", sort=columns, title=None,
               axis=alt.Axis(orient="top", labelAngle=-40, labelAlign="left", domain=False, ticks=False,
-                            labelFontSize=12, labelLimit=140))  # fmt: skip
+                            labelFontSize=12, labelLimit=0))  # fmt: skip
     legend_order = [legend_label(status) for status in STATUS_COLOURS] + [NO_REPORT]
     colour = alt.Color(
         "legenda:N",

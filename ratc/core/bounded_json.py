@@ -26,7 +26,7 @@ def loads(content: bytes, max_bytes: int, max_depth: int = 20, max_digits: int =
     """
     if len(content) > max_bytes:
         raise BoundedJsonError(
-            f"Het bestand is te groot ({fmt.number(len(content))} bytes); hoogstens {fmt.number(max_bytes)} bytes."
+            f"Het bestand is te groot ({fmt.byte_size(len(content))}); hoogstens {fmt.byte_size(max_bytes)}."
         )
     try:
         document = bytes(content).decode("utf-8-sig")

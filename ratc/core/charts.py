@@ -5,6 +5,9 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
+import re
+import textwrap
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import altair as alt
@@ -19,9 +22,24 @@ WORSE, BETTER, NEUTRAL, REFERENCE = "#D55E00", "#0072B2", "#8C8C8C", "#4D4D4D"
 # Diverging scale for change where a rise is bad: blue (better) .. light grey .. vermillion (worse).
 DIVERGING = ["#0072B2", "#8FBEDC", "#F2F2F2", "#F0B27A", "#D55E00"]
 SEQUENTIAL = ["#E8F1F8", "#B3D3EA", "#6AA9D6", "#2F7FBF", "#0B4F8A"]
+# One visual grammar for the areas compared on every chart: colour and dash of a municipality, the region, the
+# province and the Netherlands. A chart of several municipalities gives the others PALETTE's next colours.
+AREA_STYLES = {
+    "gemeente": (PALETTE[0], [1, 0]),
+    "regio": ("#1F2933", [7, 4]),
+    "provincie": ("#52606D", [8, 3, 2, 3]),
+    "land": (NEUTRAL, [2, 3]),
+}
 FONT = "Helvetica, Arial, sans-serif"
-WIDTH = 720
+WIDTH = 720  # the print width of exports; on screen a chart takes its container's width (`on_screen`)
 HEIGHT = 320
+SLIDE_FONT = 16  # presentation mode: no text under 14 px on a 1280×720 shared screen, with a margin
+SLIDE_HEIGHT = 360
+SLIDE_PADDING = {"left": 16, "top": 12, "right": 80, "bottom": 12}
+FONT_KEYS = frozenset({"fontSize", "labelFontSize", "titleFontSize", "subtitleFontSize"})
+# Small multiples on screen: two panels a row fit a phone's 390 px column (a facet cannot reflow in the browser).
+SCREEN_FACET_COLUMNS = 2
+SOURCE_LINE_CHARS = 110  # of the 11 px source line in a 720 px chart
 
 LOCALE = {
     "number": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["€ ", ""]},
@@ -53,15 +71,17 @@ class ChartMeta:
     made_on: dt.date | None = None
     # when only some parts of a chart are demo (panels, rows): their names
     demo_parts: tuple[str, ...] = ()
+    # decimals of the figures in exports (CSV, Excel): the indicator's, else two
+    decimals: int = 2
 
     @property
     def source_line(self) -> str:
-        """'Bron: CBS / UWV (Demodata). RAT-C Zuid-Holland-Zuid, 25 november 2026.'"""
+        """'Bron: CBS, UWV (Demodata); bewerking RAT-C Zuid-Holland-Zuid, 25 november 2026.' (citable as it is)"""
         demo = ""
         if self.is_demo:
             demo = f" (Demodata: {', '.join(self.demo_parts)})" if self.demo_parts else " (Demodata)"
         made_on = self.made_on or dt.date.today()
-        return f"Bron: {self.source}{demo}. RAT-C Zuid-Holland-Zuid, {fmt.date_long(made_on)}."
+        return f"Bron: {self.source}{demo}; bewerking RAT-C Zuid-Holland-Zuid, {fmt.date_long(made_on)}."
 
     @property
     def demo_note(self) -> str:
@@ -71,6 +91,18 @@ class ChartMeta:
         if self.demo_parts:
             return f"Demodata in deze grafiek: {fmt.listing(self.demo_parts)}; de andere cijfers zijn echt."
         return "Deze grafiek toont demodata."
+
+
+def source_names(sources: Iterable[object]) -> str:
+    """The organisations behind a chart of several indicators, each once: 'CBS, UWV, RIVM, gemeenten'.
+
+    An indicator's source names its statistic too ('CBS (Bijstandsuitkeringenstatistiek)'); Bronnen & imports
+    says that per indicator, a chart of twenty indicators names who the figures come from.
+    """
+    parts = (part for source in sources for part in re.split(r"[;/]", str(source)))
+    names = (re.sub(r"\s*\(.*\)\s*$", "", part).strip() for part in parts)
+    names = ("gemeenten" if name == "Gemeente" else name for name in names)
+    return ", ".join(dict.fromkeys(name for name in names if name and name.lower() not in ("nan", "none")))
 
 
 def house_config() -> dict:
@@ -100,11 +132,58 @@ def house_config() -> dict:
 
 def publication(chart: alt.TopLevelMixin, meta: ChartMeta) -> alt.VConcatChart:
     """The chart with its title and subtitle above and the source line and date below, in the house style."""
-    footer = alt.TitleParams(meta.source_line, orient="bottom", anchor="start", fontSize=11, fontWeight=400,
+    lines = textwrap.wrap(meta.source_line, SOURCE_LINE_CHARS)  # a long line would widen the chart
+    footer = alt.TitleParams(lines, orient="bottom", anchor="start", fontSize=11, fontWeight=400,
                              color="#52606D", offset=14)  # fmt: skip
     framed = alt.vconcat(chart.properties(title=footer))
     header = alt.TitleParams(meta.title, subtitle=[meta.subtitle] if meta.subtitle else [])
     return framed.properties(title=header).configure(**house_config())
+
+
+def on_screen(spec: dict) -> dict:
+    """The published spec as a screen shows it: as wide as its container, small multiples two a row.
+
+    Exports keep the fixed print width of `publication`. The title, subtitle and source line go to the page, as
+    text that wraps (`ui.show_chart`); a chart cuts them off on a phone. A single chart (a mark or a layer) then
+    loses the vconcat that carried its source line, so that it can take `width="container"` (Vega-Lite cannot
+    stretch a concatenation). Charts of steps (a matrix of cells) keep their width: the page lets them scroll
+    inside their box.
+    """
+    # the title goes above the chart as text, which wraps on a phone where a chart's title is cut off ("…")
+    top = {key: value for key, value in spec.items() if key != "title"}
+    inner = spec.get("vconcat", [None])[0] if len(spec.get("vconcat", [])) == 1 else None
+    if not isinstance(inner, dict):
+        return top
+    chart = {key: value for key, value in inner.items() if key != "title"}  # the source line: text under it too
+    if "facet" in chart and chart.get("columns", 0) > SCREEN_FACET_COLUMNS:
+        chart["columns"] = SCREEN_FACET_COLUMNS
+    if ("mark" in chart or "layer" in chart) and isinstance(chart.get("width"), int | float):
+        top = {key: value for key, value in top.items() if key != "vconcat"}
+        return {**top, **chart, "width": "container", "autosize": {"type": "fit-x", "contains": "padding"}}
+    return {**top, "vconcat": [chart]}
+
+
+def on_slide(spec: dict) -> dict:
+    """The screen spec for a shared screen (presentation mode): every text at least SLIDE_FONT px, a single chart
+    SLIDE_HEIGHT px tall; the slide shows the title above it."""
+
+    def grown(node: object) -> object:
+        if isinstance(node, dict):
+            return {key: max(value, SLIDE_FONT) if key in FONT_KEYS and isinstance(value, int | float)
+                    else grown(value) for key, value in node.items()}  # fmt: skip
+        return [grown(item) for item in node] if isinstance(node, list) else node
+
+    shown = grown(on_screen(spec))
+    if is_stretched(shown) and isinstance(shown.get("height"), int | float):
+        shown["height"] = max(shown["height"], SLIDE_HEIGHT)
+    # room for labels at a line's end, which the chart's width does not count, inside the slide's column
+    shown["padding"] = SLIDE_PADDING
+    return shown
+
+
+def is_stretched(spec: dict) -> bool:
+    """Whether a screen spec takes its container's width (else it keeps its own and may need to scroll)."""
+    return spec.get("width") == "container"
 
 
 @dataclass(frozen=True)

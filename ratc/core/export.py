@@ -30,9 +30,17 @@ def pdf(spec: dict) -> bytes:
     return vl_convert.vegalite_to_pdf(spec)
 
 
-def csv(frame: pd.DataFrame) -> bytes:
-    """The chart's data as CSV for Dutch spreadsheets: semicolons, decimal comma, UTF-8 with BOM."""
-    return frame.to_csv(index=False, encoding="utf-8-sig", **CSV_OPTIONS).encode("utf-8-sig")
+def csv(frame: pd.DataFrame, decimals: int | None = None) -> bytes:
+    """The chart's data as CSV for Dutch spreadsheets: semicolons, decimal comma, UTF-8 with BOM; figures rounded
+    to `decimals` (the indicator's), so that 332,3 does not arrive as 332,31615304651086."""
+    shown = rounded(frame, decimals) if decimals is not None else frame
+    return shown.to_csv(index=False, encoding="utf-8-sig", **CSV_OPTIONS).encode("utf-8-sig")
+
+
+def rounded(frame: pd.DataFrame, decimals: int) -> pd.DataFrame:
+    """The frame with its decimal columns rounded to `decimals`; counts and text as they are."""
+    columns = frame.select_dtypes(include="floating").columns
+    return frame.assign(**{column: frame[column].round(decimals) for column in columns})
 
 
 def read_csv(content: bytes) -> pd.DataFrame:
@@ -47,7 +55,7 @@ def xlsx(frame: pd.DataFrame, meta: ChartMeta) -> bytes:
     )
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        frame.to_excel(writer, sheet_name="Gegevens", index=False)
+        rounded(frame, meta.decimals).to_excel(writer, sheet_name="Gegevens", index=False)
         about.to_excel(writer, sheet_name="Verantwoording", index=False)
     return buffer.getvalue()
 

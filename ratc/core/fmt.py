@@ -73,6 +73,15 @@ def moment(value: dt.datetime | None) -> str:
     return f"{date_short(local.date())} {local:%H:%M}"
 
 
+def byte_size(size: int) -> str:
+    """A file size as Dutch readers know it: '512 bytes', '12 kB', '5,0 MB' (units of 1.000)."""
+    if size < 1000:
+        return f"{number(size)} bytes"
+    if size < 1_000_000:
+        return f"{number(size / 1000)} kB"
+    return f"{number(size / 1_000_000, 1)} MB"
+
+
 def _isnan(value: float) -> bool:
     """True for a float NaN (pandas' missing value)."""
     return isinstance(value, float) and math.isnan(value)

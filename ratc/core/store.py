@@ -29,6 +29,7 @@ SCHEMA_MODULES = (
     "ratc.core.ratelimit",
     "ratc.scenario.saved",
     "ratc.hangout.schema",
+    "ratc.hangout.resume",
     "ratc.hangout.practices",
     "ratc.continuity.reports",
     "ratc.initiatives.registry",

@@ -253,7 +253,7 @@ def _scenario(query: Query, params: dict[str, str]) -> Rendered:
     display = getattr(module, "headline_display", None)
     headline = display(params, query) if callable(display) else module.headline_table(params, query)
     describe = getattr(module, "view_settings", None)
-    settings = list(describe(params)) if describe else [(name, value) for name, value in sorted(params.items())]
+    settings = list(describe(params, query)) if describe else []  # never the raw ids of a link
     return Rendered("scenarios", "Scenario's", _figure_title(figure, "Scenario"), figure, settings, headline)
 
 

@@ -94,7 +94,8 @@ def heatmap(query: Query, chosen: Context, made_on: dt.date | None = None) -> Fi
     meta = charts.ChartMeta(
         title="Verandering per gemeente en indicator",
         subtitle=f"Laatste periode t/m {month.label} t.o.v. vóór de crisis · rood = ongunstig, blauw = gunstig",
-        source=SOURCE_ALL,
+        source=charts.source_names(catalog.set_index("indicator_id").loc[frame["indicator_id"].unique(), "source"])
+        or SOURCE_ALL,
         file_stem=export.file_stem("samenhang", month.label),
         is_demo=bool(demo.any()),
         made_on=made_on,
@@ -189,7 +190,7 @@ def scatter(
         sources.append("CBS (bevolking)")
     meta = charts.ChartMeta(
         title=f"{x_row['short_name']} en {_in_sentence(y_row['short_name'])} per gemeente",
-        subtitle=f"{what}, laatste periode t/m {month.label} · de stippellijnen zijn de regio Zuid-Holland-Zuid",
+        subtitle=f"{what}, laatste periode t/m {month.label} · de gestreepte lijnen zijn de regio Zuid-Holland-Zuid",
         source="; ".join(dict.fromkeys(sources)),
         file_stem=export.file_stem(f"{x_row['short_name']}-vs-{y_row['short_name']}", month.label),
         is_demo=bool(x_row["is_demo"] or y_row["is_demo"]),
@@ -261,7 +262,7 @@ def describe_scatter(frame: pd.DataFrame, x_row: Mapping, y_row: Mapping) -> str
     direction = "" if abs(r) < 0.3 else (" in dezelfde richting" if r > 0 else " in tegengestelde richting")
     return (
         f"Over de {len(points)} gemeenten hangen {x_name} en {y_name} {strength}{direction} samen "
-        f"(correlatie r = {fmt.number(r, 2)}); de stippellijnen geven de regio aan."
+        f"(correlatie r = {fmt.number(r, 2)}); de gestreepte lijnen geven de regio aan."
     )
 
 

@@ -22,7 +22,12 @@ HIGHLIGHT = charts.PALETTE[1]
 DOMAIN_HEADER = alt.Header(labelAngle=0, labelOrient="top", labelAnchor="start", labelAlign="left",
                            labelBaseline="top", labelPadding=4, labelFontSize=13, labelFontWeight=600,
                            labelColor="#1F2933")  # fmt: skip
-REGION_RULE = {"color": charts.REFERENCE, "strokeDash": [6, 4], "strokeWidth": 1.2}
+# the region as on every chart (charts.AREA_STYLES): its colour and dash
+REGION_RULE = {
+    "color": charts.AREA_STYLES["regio"][0],
+    "strokeDash": charts.AREA_STYLES["regio"][1],
+    "strokeWidth": 1.2,
+}
 # Where a point's name goes: text align, baseline and offset in px, in order of preference.
 LABEL_OFFSETS = {
     "rechts": ("left", "middle", 8, 0),
@@ -51,6 +56,7 @@ def heatmap_chart(frame: pd.DataFrame) -> alt.FacetChart:
         sort=area_names,
         title=None,
         axis=alt.Axis(orient="top", labelAngle=-40, labelAlign="left", labelPadding=4, domain=False, ticks=False,
+                      labelLimit=0,  # never "Hardinxveld-Giessend…": a name is read whole
                       labelFontWeight=alt.ExprRef(f"datum.value == '{_escape(region_name)}' ? 700 : 400")),
     )  # fmt: skip
     y = alt.Y("indicator:N", sort=list(dict.fromkeys(frame["indicator"])), title=None,
@@ -133,10 +139,10 @@ def scatter_chart(
         layers += [
             reference.mark_rule(**REGION_RULE).encode(x=x, tooltip=tooltip),
             reference.mark_rule(**REGION_RULE).encode(y=y, tooltip=tooltip),
-            reference.mark_text(align="left", baseline="top", dx=4, dy=4, fontSize=11, color=charts.REFERENCE)
+            reference.mark_text(align="left", baseline="top", dx=4, dy=4, fontSize=11, color=REGION_RULE["color"])
             .encode(x=x, y=alt.YValue(0), text=alt.TextValue("regio")),
-            reference.mark_text(align="right", baseline="bottom", dx=-4, dy=-4, fontSize=11, color=charts.REFERENCE)
-            .encode(x=alt.XValue(SCATTER_WIDTH), y=y, text=alt.TextValue("regio")),
+            reference.mark_text(align="right", baseline="bottom", dx=-4, dy=-4, fontSize=11, color=REGION_RULE["color"])
+            .encode(x=alt.XValue(alt.ExprRef("width")), y=y, text=alt.TextValue("regio")),
         ]  # fmt: skip
     layers.append(points.mark_point(filled=True, size=90, opacity=1).encode(x=x, y=y, color=colour, tooltip=tooltip))
     for position, (align, baseline, dx, dy) in LABEL_OFFSETS.items():

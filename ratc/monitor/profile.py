@@ -8,8 +8,17 @@ import pandas as pd
 from ratc.core import charts, export, fmt, metadata
 from ratc.core.context import Context
 from ratc.core.periods import parse_period
-from ratc.monitor.overview import ALL_DOMAINS, SPARKLINE_FROM, Query, area_tiles, domain_options, tile_board
-from ratc.monitor.tiles import TileBoard
+from ratc.monitor import trends
+from ratc.monitor.overview import (
+    ALL_DOMAINS,
+    SPARKLINE_FROM,
+    Query,
+    area_signals,
+    area_tiles,
+    domain_options,
+    tile_board,
+)
+from ratc.monitor.tiles import Tile, TileBoard
 
 COLUMNS = [
     "indicator_id",
@@ -22,7 +31,8 @@ COLUMNS = [
     "waarde",
     "is_demo",
 ]
-COMPARISON_COLOURS = {"gemeente": charts.PALETTE[0], "regio": charts.PALETTE[1], "land": charts.NEUTRAL}
+PER_INHABITANTS = 10_000  # a count without a rate of its own is shown per 10.000 inhabitants
+COMPARISON_COLOURS = {kind: charts.AREA_STYLES[kind][0] for kind in ("gemeente", "regio", "land")}
 
 
 def ranks(query: Query, chosen: Context, area_code: str) -> dict[str, str]:
@@ -61,17 +71,23 @@ def comparison_frame(query: Query, chosen: Context, area_code: str, domain: str 
     for code in (area_code, metadata.REGION_CODE, metadata.COUNTRY_CODE):
         series = query("observations_by_area", area_code=code, from_date=SPARKLINE_FROM, as_of_date=chosen.as_of_date)
         frames.append(series.assign(area_code=code))
-    # a computed rate repeats its count, which is shown per 10,000 already
-    shown = catalog[catalog["numerator_id"] == ""]
-    frame = pd.concat(frames, ignore_index=True).merge(shown[["short_name", "per_10k", "domain_order"]],
+    # a computed rate repeats its count, which is shown per inhabitants already: in the rate's own unit (COVID-19
+    # per 100.000, as its tile), else per 10.000
+    rates = catalog[catalog["numerator_id"] != ""]
+    unit = pd.Series(PER_INHABITANTS, index=catalog.index).astype(int)
+    unit.update(pd.Series(rates["scale"].astype(float).astype(int).to_numpy(), index=rates["numerator_id"]))
+    shown = catalog[catalog["numerator_id"] == ""].assign(eenheid=unit)
+    frame = pd.concat(frames, ignore_index=True).merge(shown[["short_name", "per_10k", "domain_order", "eenheid"]],
                                                        left_on="indicator_id", right_index=True)  # fmt: skip
     if frame.empty:  # an empty result's columns come as text: no arithmetic on them
         return pd.DataFrame(columns=[*COLUMNS])
     population = frame["area_code"].map(areas["population_2020"])
-    frame["waarde"] = frame["value"].where(~frame["per_10k"], frame["value"] / population * 10_000)
+    frame["waarde"] = frame["value"].where(~frame["per_10k"], frame["value"] / population * frame["eenheid"])
     frame["gebied"] = frame["area_code"].map(areas["area_name"])
     frame["soort"] = frame["area_code"].map(areas["area_type"])
-    frame["indicator"] = frame["short_name"] + frame["per_10k"].map({True: " /10.000", False: ""})
+    frame["indicator"] = frame["short_name"] + [
+        f" /{fmt.number(unit)}" if per else "" for per, unit in zip(frame["per_10k"], frame["eenheid"], strict=True)
+    ]
     frame["is_demo"] = frame["is_demo"].astype(bool)
     if frame["is_demo"].any() and not frame["is_demo"].all():  # real and demo panels side by side: name the demo
         frame["indicator"] = frame["indicator"].where(~frame["is_demo"], frame["indicator"] + " · demodata")
@@ -85,7 +101,12 @@ def comparison_frame(query: Query, chosen: Context, area_code: str, domain: str 
 
 
 def small_multiples(
-    frame: pd.DataFrame, meta_area: str, chosen: Context, is_demo: bool, domain_name: str | None = None
+    frame: pd.DataFrame,
+    meta_area: str,
+    chosen: Context,
+    is_demo: bool,
+    domain_name: str | None = None,
+    source: str = "CBS, UWV, RIVM en gemeenten",
 ) -> tuple:
     """The small-multiples chart, its metadata and a text description (of one domain when its name is given).
 
@@ -96,7 +117,9 @@ def small_multiples(
         demo_parts = tuple(dict.fromkeys(frame.loc[frame["is_demo"], "indicator"].str.removesuffix(" · demodata")))
     order = list(dict.fromkeys(frame["indicator"]))
     kinds = frame.drop_duplicates("gebied").set_index("soort")["gebied"]
-    names = [kinds[kind] for kind in ("gemeente", "regio", "land") if kind in kinds.index]
+    present = [kind for kind in COMPARISON_COLOURS if kind in kinds.index]
+    names = [kinds[kind] for kind in present]
+    dashes = [charts.AREA_STYLES[kind][1] for kind in present]
     # only the columns the chart draws: with 100 indicators its data is sent (and hashed) on every rerun
     drawn = frame[["indicator", "gebied", "periode", "period_start_date", "waarde"]]
     chart = (
@@ -106,9 +129,9 @@ def small_multiples(
             x=alt.X("period_start_date:T", title=None, axis=alt.Axis(format="%Y", tickCount=3, labelFontSize=10)),
             y=alt.Y("waarde:Q", title=None, axis=alt.Axis(format=",.3~r", tickCount=3, labelFontSize=10)),
             color=alt.Color("gebied:N", title=None, legend=alt.Legend(orient="top"),
-                            scale=alt.Scale(domain=names, range=list(COMPARISON_COLOURS.values()))),
+                            scale=alt.Scale(domain=names, range=[COMPARISON_COLOURS[kind] for kind in present])),
             strokeDash=alt.StrokeDash("gebied:N", legend=None,
-                                      scale=alt.Scale(domain=names, range=[[1, 0], [1, 0], [4, 3]])),
+                                      scale=alt.Scale(domain=names, range=dashes)),
             tooltip=[alt.Tooltip("indicator:N", title="Indicator"), alt.Tooltip("gebied:N", title="Gebied"),
                      alt.Tooltip("periode:N", title="Periode"), alt.Tooltip("waarde:Q", title="Waarde", format=",.1f")],
         )
@@ -120,8 +143,9 @@ def small_multiples(
     meta = charts.ChartMeta(
         title=f"{meta_area} naast de regio en Nederland",
         subtitle=f"{f'{domain_name}: alle' if domain_name else 'Alle'} indicatoren, jan 2019 – {month.label}; "
-        "aantallen per 10.000 inwoners",
-        source="RAT-C monitor (zie Bronnen & imports per indicator)",
+        "aantallen per 10.000 inwoners, of per 1.000 of 100.000 zoals de tegels",
+        source=source,
+        decimals=1,
         file_stem=export.file_stem("profiel", meta_area, domain_name or "", month.label),
         is_demo=is_demo,
         demo_parts=demo_parts,
@@ -129,7 +153,7 @@ def small_multiples(
     description = (
         f"Kleine grafieken van {len(order)} indicatoren{f' ({domain_name})' if domain_name else ''} voor "
         f"{meta_area} (blauw), de regio Zuid-Holland-Zuid "
-        "(oranje) en Nederland (grijs gestippeld), elk met een eigen schaal."
+        "(donkergrijs gestreept) en Nederland (grijs gestippeld), elk met een eigen schaal."
     )
     return chart, meta, description
 
@@ -156,8 +180,29 @@ def figure(
     if frame.empty:
         return None
     domain_name = None if domain == ALL_DOMAINS else domain_options(query).get(domain)
-    chart, meta, description = small_multiples(frame, area_name, chosen, bool(frame["is_demo"].any()), domain_name)
+    catalog = query("indicator_catalog").set_index("indicator_id")
+    source = charts.source_names(catalog.loc[list(dict.fromkeys(frame["indicator_id"])), "source"])
+    is_demo = bool(frame["is_demo"].any())
+    chart, meta, description = small_multiples(frame, area_name, chosen, is_demo, domain_name, source)
     exported = frame.drop(columns="is_demo")
     if frame["is_demo"].any():
         exported["demodata"] = frame["is_demo"].map({True: "ja", False: ""}).to_numpy()
     return charts.make_figure(chart, exported, meta, description, table(frame))
+
+
+def key_tiles(query: Query, chosen: Context, area_code: str, count: int = 4) -> list[Tile]:
+    """The handful of tiles a profile leads with: where the municipality deviates first, then the chosen
+    indicator, then each domain's first tile, up to `count`."""
+    board = tiles(query, chosen, area_code)
+    by_id = {tile.indicator_id: tile for shown in board.tiles.values() for tile in shown}
+    deviating = [signal.indicator_id for signal in area_signals(query, chosen, area_code=area_code, limit=count)]
+    firsts = [shown[0].indicator_id for shown in board.tiles.values() if shown]
+    wanted = [*deviating, chosen.indicator, *firsts]
+    return [by_id[key] for key in dict.fromkeys(wanted) if key in by_id][:count]
+
+
+def indicator_figure(query: Query, chosen: Context, area_code: str) -> tuple[charts.Figure | None, str]:
+    """The chosen indicator over time for the municipality beside the region and Nederland (the alderman's one
+    chart), in the indicator's default measure; or None with the reason."""
+    measure = trends.default_measure(trends.measure_options(query, chosen.indicator))
+    return trends.trend_figure(query, chosen, (area_code,), measure, "alles")

@@ -50,7 +50,7 @@ def import_table(imports: pd.DataFrame) -> pd.DataFrame:
             "Import": imports["import_id"],
             "Bestand": imports["file_path"],
             "Bron": imports["source"],
-            "Geïmporteerd op": imports["imported_at"],
+            "Geïmporteerd op": [fmt.moment(pd.Timestamp(value)) for value in imports["imported_at"]],
             "Rijen geaccepteerd": [fmt.number(value) for value in imports["rows_accepted"]],
             "Waarnemingen in gebruik": [fmt.number(value) for value in imports["observations_used"]],
             "Demodata": imports["is_demo"].map({True: "ja", False: "nee"}),

@@ -65,6 +65,7 @@ def trend_meta(
         file_stem=export.file_stem(f"{indicator['short_name']} {suffix}", areas_part, label),
         is_demo=is_demo,
         made_on=made_on,
+        decimals=int(indicator["decimals"]) if measure == "absoluut" else 1,
     )
 
 

@@ -36,9 +36,6 @@ PRESETS = {"alles": "Alles", "2020": "2020", "6m": "Laatste 6 maanden", "3m": "L
 MAX_MUNICIPALITIES = 5
 # Municipalities in the first five Okabe-Ito colours; the region dark and dashed, the Netherlands grey and dotted.
 MUNICIPALITY_COLOURS = charts.PALETTE[:MAX_MUNICIPALITIES]
-REGION_STYLE = ("#1F2933", [7, 4])
-COUNTRY_STYLE = (charts.NEUTRAL, [2, 3])
-PROVINCE_STYLE = ("#52606D", [8, 3, 2, 3])
 PLOT_WIDTH = charts.WIDTH - 90  # with the y axis and padding the whole image stays about 720 px wide
 PLOT_HEIGHT = charts.HEIGHT
 MARKER_COLOUR = "#7B8794"
@@ -79,8 +76,11 @@ class Trend:
 
 
 def read_measures(data_dir: Path | None = None) -> pd.DataFrame:
-    """The national measures of 2020 from `data/measures.csv`: date, label, description, source."""
-    frame = pd.read_csv((data_dir or paths.data_dir()) / "measures.csv", dtype=str, keep_default_na=False)
+    """The national measures of 2020 from `data/measures.csv`: date, label, description, source (none without it)."""
+    file = (data_dir or paths.data_dir()) / "measures.csv"
+    if not file.exists():  # a data dir of its own (a test's, a benchmark's) may mark no measures
+        return pd.DataFrame({"date": [], "label": [], "description": [], "source": []}, dtype=str)
+    frame = pd.read_csv(file, dtype=str, keep_default_na=False)
     frame["date"] = [dt.date.fromisoformat(day) for day in frame["date"]]
     return frame
 
@@ -280,8 +280,7 @@ def trend_chart(
     kinds = dict(zip(frame["gebied"], frame["soort"], strict=True))
     colours, dashes, municipal = [], [], iter(MUNICIPALITY_COLOURS)
     for name in names:
-        styles = {"regio": REGION_STYLE, "provincie": PROVINCE_STYLE, "land": COUNTRY_STYLE}
-        colour, dash = styles.get(kinds[name], (None, [1, 0]))
+        colour, dash = charts.AREA_STYLES[kinds[name]] if kinds[name] != "gemeente" else (None, [1, 0])
         colours.append(colour or next(municipal))
         dashes.append(dash)
     decimals = int(indicator["decimals"]) if measure == "absoluut" else 1
@@ -318,6 +317,7 @@ def trend_chart(
     ]  # fmt: skip
     if reference:
         line = alt.Chart(alt.Data(values=[reference]))
+        share = reference.get("x_px", PLOT_WIDTH - 2) / PLOT_WIDTH  # of the plot's width, which the screen sets
         above = reference.get("kant", "boven") == "boven"
         layers += [
             line.mark_rule(color=charts.REFERENCE, strokeWidth=1, opacity=0.7).encode(y=alt.Y("niveau:Q")),
@@ -325,7 +325,7 @@ def trend_chart(
                 align=reference.get("uitlijning", "right"), baseline="bottom" if above else "top",
                 dy=-3 if above else 3, fontSize=11, color=charts.REFERENCE,
             ).encode(
-                y=alt.Y("niveau:Q"), x=alt.XValue(reference.get("x_px", PLOT_WIDTH - 2)), text=alt.Text("label:N")
+                y=alt.Y("niveau:Q"), x=alt.XValue(alt.ExprRef(f"width * {share:.4f}")), text=alt.Text("label:N")
             ),
         ]  # fmt: skip
     if not measures.empty:
@@ -344,7 +344,15 @@ def trend_chart(
             layers.append(
                 markers.transform_filter(alt.datum.uitlijning == align)
                 .transform_calculate(label_y=f"-6 - datum.rij * {MARKER_ROW_PX}")
-                .mark_text(align=align, baseline="bottom", dx=dx, fontSize=MARKER_FONT_SIZE, color="#52606D")
+                # on a phone the measures' names would overlap: the dashed rules and their tooltips stay
+                .mark_text(
+                    align=align,
+                    baseline="bottom",
+                    dx=dx,
+                    fontSize=MARKER_FONT_SIZE,
+                    color="#52606D",
+                    opacity=alt.ExprRef("width < 480 ? 0 : 1"),
+                )
                 .encode(x=marker_x, y=alt.Y("label_y:Q", scale=None), text=alt.Text("label:N"), tooltip=marker_tooltip)
             )
     return alt.layer(*layers, data=frame).properties(width=PLOT_WIDTH, height=PLOT_HEIGHT)

@@ -129,7 +129,8 @@ def _template(layout: Layout, meta: charts.ChartMeta) -> dict:
     spec = charts.make_figure(_chart(layout), pd.DataFrame(), meta, "").spec
     footer = spec["vconcat"][0]["title"]
     # the source line is wider than a chart beside the sliders: two lines instead of one cut off
-    spec["vconcat"][0] = {**spec["vconcat"][0], "title": {**footer, "text": textwrap.wrap(footer["text"], 80)}}
+    text = " ".join(footer["text"]) if isinstance(footer["text"], list) else footer["text"]
+    spec["vconcat"][0] = {**spec["vconcat"][0], "title": {**footer, "text": textwrap.wrap(text, 80)}}
     return spec
 
 
@@ -183,7 +184,7 @@ def _chart(layout: Layout) -> alt.LayerChart:
     layers.append(base.mark_line(strokeWidth=3.5).encode(x=x, y=y, color=colour, strokeDash=dash))
     # invisible points carry the tooltip along the whole line
     layers.append(base.mark_point(filled=True, size=90, opacity=0).encode(x=x, y=y, tooltip=tooltip))
-    label = f"laatste cijfers: {periods.parse_period(layout.start, 'maand').label}"
+    label = f"start model: {periods.parse_period(layout.start, 'maand').label}"  # as the subtitle says
     marker = alt.Chart(alt.Data(values=[{"datum": layout.start + "-15", "label": label}]))
     layers.append(marker.mark_rule(color="#7B8794", strokeDash=[3, 3], strokeWidth=1.5).encode(x=alt.X("datum:T")))
     layers.append(

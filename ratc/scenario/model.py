@@ -260,3 +260,31 @@ def _start_value(projection: municipal.Projection, indicator: str, area_code: st
     """The observed value in the start month."""
     months, values = projection.observed.series[(indicator, area_code)]
     return float(values[months.index(projection.observed.start)]) if projection.observed.start in months else math.nan
+
+
+def view_settings(params: Mapping[str, str], query: Query) -> list[tuple[str, str]]:
+    """A pinned scenario's settings in Dutch words, as a presentation and a report show them (never an id)."""
+    data = load()
+    settings, indicator, _ = scenario_settings.from_params(params, data)
+    preset = scenario_settings.matching_preset(settings, data)
+    names = query("area_list").set_index("area_code")["area_name"]
+    indicators = query("indicator_catalog").set_index("indicator_id")["name"]
+    area = names.get(params.get("gemeente") or "", names.get(metadata.REGION_CODE, "de regio"))
+    described = [
+        ("Scenario", preset.naam if preset else "Eigen instellingen"),
+        ("Getoond", str(indicators.get(indicator, indicator))),
+        ("Gebied", str(area)),
+        ("Duur van de maatregelen", f"{settings.duur} maanden vanaf maart 2020"),
+        ("Bbp 2020", f"{fmt.number(settings.bbp_2020, 1)}% groei"),
+        ("Bbp 2021", f"{fmt.number(settings.bbp_2021, 1)}% groei"),
+        ("Steun (NOW, Tozo)", f"{settings.steun}% van het banenverlies opgevangen, tot "
+                              f"{scenario_settings.support_end_label(settings.steun_tot)}"),
+        ("Herstel", scenario_settings.SHAPE_LABELS.get(settings.herstel, settings.herstel)),
+    ]  # fmt: skip
+    base = dict(scenario_settings.from_preset(preset, data).gevoeligheid) if preset else {}
+    described += [
+        (f"Gevoeligheid {names.get(code, code)}", fmt.number(value, 2))
+        for code, value in settings.gevoeligheid
+        if base.get(code) != value
+    ]
+    return described

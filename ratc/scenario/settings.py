@@ -12,6 +12,7 @@ import datetime as dt
 import functools
 import json
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -102,6 +103,13 @@ def label(settings: Settings, data: ScenarioData) -> str:
     """How a sentence names these settings: 'CPB-scenario 3' for a preset, otherwise 'dit scenario'."""
     preset = matching_preset(settings, data)
     return preset.korte_naam if preset else "dit scenario"
+
+
+def preset_choices(data: ScenarioData) -> dict[str, tuple[str, str]]:
+    """Per preset (and OWN) its name short enough for a narrow box ('CPB-scenario 3') and the words it leaves out
+    ('6 maanden, zwaarder'): abbreviated deliberately, never cut off mid-word by the box."""
+    named = {key: re.fullmatch(r"(.*?)\s*(?:\((.*)\))?", preset.naam).groups() for key, preset in data.presets.items()}
+    return {**{key: (short, rest or "") for key, (short, rest) in named.items()}, OWN: ("Eigen instelling", "")}
 
 
 def slugs() -> dict[str, str]:

@@ -1,4 +1,4 @@
-"""Shared Streamlit components: the context sidebar, the demo notice, KPI tiles and signals."""
+"""Shared Streamlit components: the context sidebar, the page head, charts with their downloads and tables."""
 
 from __future__ import annotations
 
@@ -11,17 +11,15 @@ import streamlit as st
 
 from ratc.core import charts, context, export, fmt, metadata, periods, text
 from ratc.monitor import coverage, overview
-from ratc.monitor.signals import Signal
-from ratc.monitor.tiles import Tile, TileBoard
-from ratc.ui import access, cache
+from ratc.ui import cache
 
 T = TypeVar("T")
 DEFAULT_INDICATOR = "ww_uitkeringen"
 FAVICON = Path(__file__).parent / "static" / "favicon.png"
 LINK_LIST_LIMIT = 40
 DEMO_BADGE = ":orange-badge[:material/science: Demodata]"
-DEMO_TEXT = (
-    f"{DEMO_BADGE} Alle cijfers op deze pagina zijn gegenereerd voor demonstratie en training; het zijn geen "
+DEMO_EXPLANATION = (
+    "Demodata: alle cijfers op deze pagina zijn gegenereerd voor demonstratie en training; het zijn geen "
     "waarnemingen van gemeenten, CBS of RIVM."
 )
 EMPTY_ICON = ":material/hourglass_empty:"
@@ -179,15 +177,18 @@ def indicator_picker(chosen: context.Context, label: str = "Indicator") -> str:
     return st.selectbox(label, list(labels), format_func=labels.get, key="ctx_indicator")
 
 
-def demo_notice() -> bool:
-    """One line saying 'Demodata' when every figure of the monitor is demo; True when it did.
+def page_header(title: str, caption: str = "") -> bool:
+    """A slim page head: the title, and one line with the page's caption after a small 'Demodata' badge when
+    every figure of the monitor is demo (its explanation in the line's tooltip); True when it said Demodata.
 
-    With real figures too, no page-wide notice: each tile, chart, table row and export of demo figures says so.
+    With real figures too, no page-wide badge: each tile, chart, table row and export of demo figures says so.
     """
-    if cache.computed(coverage.monitor_state) == coverage.DEMO:
-        st.caption(DEMO_TEXT)
-        return True
-    return False
+    st.title(title)
+    demo = cache.computed(coverage.monitor_state) == coverage.DEMO
+    line = f"{DEMO_BADGE} {caption}" if demo else caption
+    if line:
+        st.caption(line, help=DEMO_EXPLANATION if demo else None)
+    return demo
 
 
 def demo_label(what: str) -> None:
@@ -200,79 +201,12 @@ def empty_state(message: str) -> None:
     st.info(message, icon=EMPTY_ICON)
 
 
-def show_page_tiles(board: TileBoard) -> None:
-    """KPI tiles whose domains are the page's sections (h2 under the page's h1, as on Regio-overzicht)."""
-    show_tiles(board, heading=st.header)
-
-
-def show_tiles(board: TileBoard, per_row: int = 4, heading=st.subheader) -> None:
-    """KPI tiles, a row of bordered metrics per domain; a domain's indicators without a figure in a sentence;
-    under each domain its tiles' definitions and provenance in one place (one tab stop, not a help button per tile).
-    """
-    for domain, tiles in board.tiles.items():
-        heading(domain, divider="gray")
-        if domain in board.empty:
-            st.caption(f"{EMPTY_ICON} {board.empty[domain]}")
-        for start in range(0, len(tiles), per_row):
-            row = tiles[start : start + per_row]
-            if len(row) == per_row:  # bordered columns are the boxes: one element less per tile to send
-                for column, tile in zip(st.columns(per_row, border=True), row, strict=True):
-                    show_tile(tile, column)
-            else:
-                for column, tile in zip(st.columns(per_row), row, strict=False):
-                    show_tile(tile, column.container(border=True))
-        access.tile_definitions(domain, tiles)
-
-
-def show_tile(tile: Tile, box=None) -> None:
-    """One KPI tile in a bordered box: value, change, sparkline and previous period (provenance: `show_tiles`)."""
-    box = st.container(border=True) if box is None else box
-    box.metric(
-        tile.label,
-        tile.value_text,
-        delta=tile.delta_text,
-        delta_color=tile.delta_color,
-        delta_arrow="off" if (tile.delta_text or "").startswith("±") else "auto",
-        chart_data=tile.sparkline or None,
-        chart_type="line",
-    )
-    lines = [tile.period_label, tile.delta_description, tile.comparison_text, tile.previous_text]
-    shown = "  \n".join(line for line in lines if line)
-    box.caption(f"{DEMO_BADGE}  \n{shown}" if tile.is_demo else shown)
-
-
-def show_signals(
-    signals: list[Signal],
-    profile_page: str | None = None,
-    empty_text: str = "Geen duidelijke afwijkingen.",
-) -> None:
-    """Signal sentences, each with a link to the municipality's profile when a profile page is given."""
-    if not signals:
-        st.write(empty_text)
-        return
-    for signal in signals:
-        arrow = ":material/north_east:" if signal.deviation > 0 else ":material/south_east:"
-        colour = {True: "red", False: "blue", None: "gray"}[signal.is_worse]
-        line = f":{colour}[{arrow}] {text.escape_markdown(signal.sentence)}"
-        if not profile_page:
-            st.markdown(line)
-            continue
-        text_col, link_col = st.columns([5, 1], vertical_alignment="center")
-        text_col.markdown(line)
-        link_col.page_link(
-            profile_page,
-            label=signal.area_name,
-            icon=":material/arrow_forward:",
-            query_params={**st.session_state.get("_context_url", {}), "gemeente": signal.area_code},
-        )
-
-
 def show_municipality_table(table, profile_url_path: str = "mijn-gemeente") -> None:
     """The per-municipality table, each municipality with a link to its profile that keeps the context."""
     context_params = st.session_state.get("_context_url", {})
     links = [
-        f"{profile_url_path}?{urlencode({**context_params, 'gemeente': code})}" if code.startswith("GM") else None
-        for code in table["area_code"]
+        f"{profile_url_path}?{urlencode({**context_params, 'gemeente': code})}" if code.startswith("GM") else ""
+        for code in table["area_code"]  # no link for the region, and no "None" in its row
     ]
     st.dataframe(
         table.drop(columns="area_code").assign(Profiel=links),
@@ -308,18 +242,30 @@ def municipality_links(profile_page: str) -> None:
         )
 
 
+def figure_or_note(figure: charts.Figure | None, note: str, key: str) -> bool:
+    """The figure with its note above it (a gap in the region's line), or the note alone when there is no figure
+    to draw; True when it drew the figure."""
+    if figure is None:
+        empty_state(note)
+        return False
+    if note:
+        st.caption(f":material/info: {note}")
+    figure_block(figure, key=key)
+    return True
+
+
 def figure_block(figure: charts.Figure, key: str) -> None:
     """A published figure with its text description, its data as a table, and downloads for papers."""
     if figure.meta.is_demo:
         st.caption(f"{DEMO_BADGE} {figure.meta.demo_note}")
-    st.vega_lite_chart(figure.screen_spec, theme=None)
+    show_chart(figure.screen_spec, figure.meta, key=key)
     st.caption(figure.description)
     meta = figure.meta
     downloads = [  # figure.spec and figure.data (from Arrow) only when someone downloads
         ("PNG", "png", "image/png", lambda: export.png(figure.spec)),
         ("SVG", "svg", "image/svg+xml", lambda: export.svg(figure.spec)),
         ("PDF", "pdf", "application/pdf", lambda: export.pdf(figure.spec)),
-        ("CSV", "csv", "text/csv", lambda: export.csv(figure.data)),
+        ("CSV", "csv", "text/csv", lambda: export.csv(figure.data, meta.decimals)),
         ("Excel", "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
          lambda: export.xlsx(figure.data, meta)),
     ]  # fmt: skip
@@ -330,6 +276,55 @@ def figure_block(figure: charts.Figure, key: str) -> None:
         )  # fmt: skip
     with st.expander("Tabel bij deze grafiek"):
         st.dataframe(figure.screen_table, hide_index=True, width="stretch")
+
+
+SCREEN_CSS = """<style>
+/* a chart of cells (a matrix) keeps its width and scrolls inside its box instead of running off a phone */
+[class*="st-key-scroll-"] .vega-embed { display: block; max-width: 100%; overflow-x: auto; }
+[class*="st-key-scroll-"] .vega-embed details { position: sticky; left: 0; }
+/* a slim head: the page's figures start high on a 1280×720 screen */
+[data-testid="stMainBlockContainer"] { padding-top: 2.75rem; }
+[data-testid="stHeader"] { height: 2.5rem; background: transparent; }
+[data-testid="stMainBlockContainer"] h1 { font-size: 2rem; padding: 0 0 0.25rem 0; }
+[data-testid="stMainBlockContainer"] h2 { font-size: 1.5rem; padding: 0.75rem 0 0.25rem 0; }
+/* a row of choices wraps to a second line instead of hiding its last choice ("Laatste 3 maanden") */
+[data-testid="stButtonGroup"] > div { flex-wrap: wrap; row-gap: 0.25rem; }
+/* a tile's name wraps instead of ending in "…" ("Bijstand /1.000 inwo…") */
+[data-testid="stMetricLabel"] .stMarkdownEllipsis, [data-testid="stMetricLabel"] p {
+  white-space: normal; overflow: visible; text-overflow: clip;
+}
+/* on a phone a profile leads with where it deviates and its key tiles, then its chart, then the rest */
+@media (max-width: 640px) {
+  [data-testid="stMainBlockContainer"] { padding-top: 3rem; }
+  :has(> .st-key-profiel-afwijkingen), .st-key-profiel-afwijkingen { order: 1; }
+  :has(> .st-key-profiel-grafiek), .st-key-profiel-grafiek { order: 2; }
+  :has(> .st-key-profiel-rest), .st-key-profiel-rest { order: 3; }
+}
+</style>"""
+
+
+def screen_style() -> None:
+    """The few CSS rules that fit the app to a phone; once per run, from the frame (app.py)."""
+    st.html(SCREEN_CSS)
+
+
+def show_chart(spec: dict, meta: charts.ChartMeta, key: str | None = None, slide: bool = False) -> None:
+    """A published chart as wide as its column, with its title above and its source line under it as text.
+
+    A chart that cannot stretch (a matrix of cells) scrolls sideways inside its own box on a narrow screen. On a
+    slide (presentation mode) its text is large and the slide's own heading is its only title.
+    """
+    shown = charts.on_slide(spec) if slide else charts.on_screen(spec)
+    if not slide:
+        st.markdown(f"**{text.escape_markdown(meta.title)}**")
+        if meta.subtitle:
+            st.caption(text.escape_markdown(meta.subtitle))
+    if charts.is_stretched(shown):
+        st.vega_lite_chart(shown, theme=None, width="stretch")
+    else:
+        box = st.container(key=f"scroll-{key}") if key else st.container()
+        box.vega_lite_chart(shown, theme=None, width="content")
+    st.caption(text.escape_markdown(meta.source_line))
 
 
 def table_downloads(files: dict[str, object], stem: str, key: str) -> None:

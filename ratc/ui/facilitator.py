@@ -67,7 +67,7 @@ def start_forms(code_in_url: str) -> None:
         created = sui.attempt(session.create_session, title, day, themes.splitlines(), name, introduction, int(dots),
                               key=given)  # fmt: skip
         if created is not sui.FAILED:
-            st.session_state[sui.FACILITATOR] = created.facilitator
+            sui.sign_in(created.facilitator)
             st.session_state[NEW_KEY] = created.facilitator.key
             st.query_params["code"] = created.join_code
             st.rerun()
@@ -78,7 +78,7 @@ def start_forms(code_in_url: str) -> None:
     if opened:
         facilitator = sui.attempt(session.open_as_facilitator, code, key, client=forms.connection_id())
         if facilitator is not sui.FAILED:
-            st.session_state[sui.FACILITATOR] = facilitator
+            sui.sign_in(facilitator)
             st.query_params["code"] = access.normalise_code(code)
             st.rerun()
 
@@ -206,22 +206,23 @@ def _session_settings(facilitator: access.Facilitator, info: session.Session) ->
 
 
 def sign_out() -> None:
-    """Forget the facilitator's pass in this browser session."""
+    """Forget the facilitator's pass in this browser session and its resume token."""
+    sui.forget_resume()
     for key in (sui.FACILITATOR, NEW_KEY, presentation.STEP, presentation.PRESENTING):
         st.session_state.pop(key, None)
     st.query_params.pop("code", None)
     st.rerun()
 
 
+@st.fragment(run_every=sui.LIVE_SECONDS)
 def cards_section(facilitator: access.Facilitator) -> None:
-    """Tidy the board: add, edit, group and merge cards."""
+    """Tidy the board: add, edit, group and merge cards; new cards come in by themselves (as in presentation)."""
     themes = session.themes(facilitator)
     names = {theme.theme_id: theme.name for theme in themes}
     pinned = pinning.agenda(facilitator)
     view_titles = {view.view_id: view.title for view in pinned}
     cards_list = board.cards(facilitator)
     labels = {card.card_id: _short(card) for card in cards_list}
-    st.button("Vernieuwen", icon=":material/refresh:", key="kaarten_vernieuwen")
     with st.expander("Kaart toevoegen (als facilitator)"):
         sui.card_form(facilitator, "kaart_facilitator", themes, pinned)
     if cards_list:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable, Mapping
 from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 
 from ratc.core import ratelimit, store, text
-from ratc.hangout import access, board, pinning, practices, schema, session, views
+from ratc.hangout import access, board, pinning, practices, resume, schema, session, views
 from ratc.ui import cache, forms
 from ratc.ui import components as ui
 
@@ -19,11 +20,51 @@ PARTICIPANT = "_hangout_participant"
 FLASH = "_hangout_flash"
 JOIN_PATH = "meedoen"
 FAILED = object()
+LIVE_SECONDS = 2  # how often a shared screen's cards refresh (presentation mode, the Kaarten tab)
+RESUME_COOKIE = "ratc_facilitator"
+COOKIE_WRITE = "_hangout_cookie_write"  # a token to set, or "" to remove the cookie
+RESUME_TOKEN = re.compile(r"[A-Za-z0-9_-]{20,64}")
 
 
 def facilitator() -> access.Facilitator | None:
-    """The facilitator's pass held in this browser session, if any."""
-    return st.session_state.get(FACILITATOR)
+    """The facilitator's pass held in this browser session, or resumed after a reload from the resume cookie."""
+    held = st.session_state.get(FACILITATOR)
+    if held is None and st.session_state.get(COOKIE_WRITE) is None:  # not right after signing out
+        held = resume.resume(st.context.cookies.get(RESUME_COOKIE))
+        if held is not None:
+            st.session_state[FACILITATOR] = held
+    return held
+
+
+def sign_in(facilitator_pass: access.Facilitator) -> None:
+    """Hold the facilitator's pass in this browser session, and a resume token in a cookie for a reload."""
+    st.session_state[FACILITATOR] = facilitator_pass
+    st.session_state[COOKIE_WRITE] = resume.issue(facilitator_pass)
+
+
+def forget_resume() -> None:
+    """Revoke this browser's resume token and have its cookie removed (signing out on this device)."""
+    resume.revoke(st.context.cookies.get(RESUME_COOKIE))
+    st.session_state[COOKIE_WRITE] = ""
+
+
+def write_resume_cookie() -> None:
+    """Set (after signing in) or remove (after signing out) the resume cookie, once, with a script of our own.
+
+    The token is URL-safe base64 from `secrets`, so nothing typed reaches this script; it is never shown or put in
+    a link, and the cookie goes only to this site (SameSite=Strict; Secure on https).
+    """
+    token = st.session_state.get(COOKIE_WRITE)
+    if token is None or (token and not RESUME_TOKEN.fullmatch(token)):
+        return
+    age = resume.RESUME_HOURS * 3600 if token else 0
+    st.html(
+        f"<script>document.cookie = '{RESUME_COOKIE}={token}; Path=/; Max-Age={age}; SameSite=Strict' + "
+        "(location.protocol === 'https:' ? '; Secure' : '');</script>",
+        unsafe_allow_javascript=True,
+    )
+    if token:
+        st.session_state.pop(COOKIE_WRITE)
 
 
 def participant() -> access.Participant | None:
@@ -155,7 +196,7 @@ def show_view(rendered: views.Rendered, large: bool = False) -> None:
     if rendered.figure is None:
         st.info(text.escape_markdown(rendered.reason or "Er is niets te tonen."), icon=":material/info:")
         return
-    st.vega_lite_chart(rendered.figure.spec, theme=None, width="stretch" if large else "content")
+    ui.show_chart(rendered.figure.screen_spec, rendered.figure.meta, slide=large)
     st.markdown(text.escape_markdown(rendered.figure.description))
     if rendered.headline is not None:
         st.dataframe(rendered.headline, hide_index=True, width="stretch")

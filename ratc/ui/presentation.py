@@ -12,7 +12,7 @@ from ratc.ui import hangout as sui
 
 STEP = "_hangout_step"
 PRESENTING = "_hangout_presenting"  # not a widget key: widget state is dropped while presentation hides the widget
-DEMO_MARK = " · :orange-badge[:material/science: Demodata]"
+DEMO_MARK = " :orange-badge[:material/science: Demodata]"  # a badge, no "·" that would end a line on its own
 LIVE_CARDS = 14  # the newest cards that fit beside a chart on a shared screen
 # Presentation mode: our own static CSS (no user text). Full width, sidebar and toolbar hidden, large type.
 PRESENTATION_CSS = """
@@ -39,7 +39,7 @@ def presentation_section(facilitator: access.Facilitator, info: session.Session)
     themes = {theme.theme_id: theme for theme in session.themes(facilitator)}
     steps = len(pinned) + 1  # the agenda, then the overview of all cards
     step = min(st.session_state.get(STEP, 0), steps - 1)
-    back, forward, where, code, leave = st.columns([1.3, 1.5, 3.2, 2.6, 1.3], vertical_alignment="center")
+    back, forward, where, code, leave = st.columns([1.3, 1.5, 3.5, 2.5, 1.3], vertical_alignment="center")
     if back.button(
         "Vorige", icon=":material/arrow_back:", key="presentatie_vorige", disabled=step == 0, width="stretch"
     ):
@@ -91,7 +91,7 @@ def present(facilitator: access.Facilitator, pinned: list[pinning.PinnedView], s
     sui.attempt(session.show_view, facilitator, pinned[step].view_id if step < len(pinned) else None)
 
 
-@st.fragment(run_every=2)
+@st.fragment(run_every=sui.LIVE_SECONDS)
 def live_cards(facilitator: access.Facilitator, theme_id: str | None, view_titles: dict[str, str]) -> None:
     """The theme's newest cards, refreshed every two seconds on the shared screen."""
     cards_list = sui.attempt(board.cards, facilitator)

@@ -10,6 +10,7 @@ import streamlit as st
 
 from ratc.core import text
 from ratc.hangout import access, board, session, votes
+from ratc.ui import components as ui
 from ratc.ui import hangout as sui
 
 
@@ -91,4 +92,5 @@ def results(facilitator: access.Facilitator, info: session.Session, themes: list
         table_column.dataframe(table, hide_index=True, width="stretch",
                                column_config={"Kaart": st.column_config.TextColumn(width="large")})  # fmt: skip
         if figure is not None:
-            chart_column.vega_lite_chart(figure.spec, theme=None)
+            with chart_column:
+                ui.show_chart(figure.spec, figure.meta)

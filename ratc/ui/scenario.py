@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from ratc.core import charts, context, metadata, store, text
+from ratc.core import charts, context, fmt, metadata, store, text
 from ratc.scenario import chart as scenario_chart
 from ratc.scenario import model, municipal
 from ratc.scenario import parameters as scenario_data
@@ -18,6 +18,7 @@ from ratc.scenario.settings import Settings
 from ratc.ui import cache, forms
 from ratc.ui import components as ui
 from ratc.ui import hangout as session_ui
+from ratc.ui import tiles as tiles_ui
 
 MAX_PINNED = 4
 SETTINGS = "_scenario_settings"  # the settings last drawn: the sliders come back after a visit to another page
@@ -131,7 +132,7 @@ def scenario_section(inputs: Inputs) -> None:
     if not hidden:
         for column, tile in zip(st.columns(len(INDICATORS)), model.tiles(projection, inputs.area_code), strict=True):
             with column:
-                ui.show_tile(tile)
+                tiles_ui.show_tile(tile)
     write_url(params)
     pin_column, share_column = st.columns(2, gap="large")
     with pin_column:
@@ -140,25 +141,43 @@ def scenario_section(inputs: Inputs) -> None:
         share_block(settings, projection.label, params, inputs.area_code)
 
 
+def decimal_options(low: float, high: float, step: float) -> list[float]:
+    """The values of a slider from low to high in steps, rounded to the step's decimals (-7.7, not -7.700000001)."""
+    decimals = len(f"{step:g}".partition(".")[2])
+    return [round(low + number * step, decimals) for number in range(round((high - low) / step) + 1)]
+
+
+def decimal_slider(label: str, low: float, high: float, step: float, key: str, **moved) -> float:
+    """A slider of decimals with a Dutch decimal comma (-7,7): st.slider's `format` only knows the point."""
+    options = decimal_options(low, high, step)
+    decimals = len(f"{step:g}".partition(".")[2])
+    if key in st.session_state and st.session_state[key] not in options:  # a value from a link or a saved file
+        st.session_state[key] = min(options, key=lambda option: abs(option - st.session_state[key]))
+    return st.select_slider(label, options, key=key, format_func=lambda value: fmt.number(value, decimals), **moved)
+
+
 def settings_controls(inputs: Inputs) -> tuple[str, bool]:
     """The indicator box, the preset box, the sliders and 'Eerst voorspellen'; returns the indicator and the toggle."""
     data, observations = inputs.data, inputs.observations
-    presets = {**{key: preset.naam for key, preset in data.presets.items()}, scenario_settings.OWN: "Eigen instelling"}
+    presets = scenario_settings.preset_choices(data)
     labels = {key: observations.indicators[key]["short_name"] for key in INDICATORS}
     moved = {"on_change": slider_moved, "args": (data,)}
     indicator = st.selectbox("Toon", list(labels), format_func=labels.get, key="sc_toon")
     st.selectbox(
         "Uitgangspunt",
         list(presets),
-        format_func=presets.get,
+        format_func=lambda key: presets[key][0],
         key=scenario_settings.PRESET_KEY,
         on_change=apply_preset,
         args=(data,),
         help="Een CPB-scenario zet alle schuiven; daarna kunt u ze verschuiven.",
     )
+    detail = presets.get(st.session_state.get(scenario_settings.PRESET_KEY), ("", ""))[1]
+    if detail:
+        st.caption(detail)
     st.slider("Duur van de maatregelen (maanden vanaf maart 2020)", *scenario_settings.DURATION, key="sc_duur", **moved)
-    st.slider("Bbp 2020 (% groei)", *scenario_settings.GDP_2020, step=0.1, format="%.1f", key="sc_bbp2020", **moved)
-    st.slider("Bbp 2021 (% groei)", *scenario_settings.GDP_2021, step=0.1, format="%.1f", key="sc_bbp2021", **moved)
+    decimal_slider("Bbp 2020 (% groei)", *scenario_settings.GDP_2020, 0.1, key="sc_bbp2020", **moved)
+    decimal_slider("Bbp 2021 (% groei)", *scenario_settings.GDP_2021, 0.1, key="sc_bbp2021", **moved)
     st.slider(
         "Steun (NOW, Tozo): deel van het banenverlies dat wordt opgevangen (%)",
         *scenario_settings.SUPPORT[:2],
@@ -189,14 +208,8 @@ def settings_controls(inputs: Inputs) -> tuple[str, bool]:
         )
         for code, name in observations.names.items():
             if code in data.parameters.sensitivities:
-                st.slider(
-                    name,
-                    *scenario_settings.SENSITIVITY[:2],
-                    step=scenario_settings.SENSITIVITY[2],
-                    format="%.2f",
-                    key=scenario_settings.sensitivity_key(code),
-                    **moved,
-                )
+                key = scenario_settings.sensitivity_key(code)
+                decimal_slider(name, *scenario_settings.SENSITIVITY, key=key, **moved)
     guessing = st.toggle(
         "Eerst voorspellen",
         key="sc_voorspellen",
