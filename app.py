@@ -32,10 +32,10 @@ PAGES = [
 
 page = st.navigation(PAGES, position="hidden")
 access.frame()
-guard.trial_notice()
 cache.ensure_warehouse()
 chosen = ui.current_context()
 params = ui.write_context(chosen)
 ui.sidebar(PAGES, params, chosen)
+guard.trial_notice()
 ui.screen_style()
 guard.run_page(page)

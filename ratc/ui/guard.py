@@ -18,15 +18,15 @@ DEBUG = "RATC_DEBUG"
 def trial_notice() -> None:
     """In the local trial mode, say on every page that the forms are open and the server is local only.
 
-    At the top of the sidebar: the trial mode listens on 127.0.0.1 only, so it is always seen on a computer's
-    screen, where the sidebar is open, and the page's own first messages stay first.
+    In the sidebar under the page links, short enough to leave them on a 1280×720 screen: the trial mode listens on
+    127.0.0.1 only, so it is seen on a computer's screen, where the sidebar is open, and the page's own first
+    messages stay first.
     """
     if not keys.trial_mode():
         return
     st.sidebar.warning(
-        "**Proefmodus op deze computer** (`python -m ratc serve --local`): formulieren zonder ingestelde sleutel "
-        "staan open voor iedereen die deze pagina bereikt, en de server luistert alleen op 127.0.0.1. Gebruik dit "
-        "niet voor echte gegevens; docs/DEPLOY.md beschrijft de start voor productie.",
+        "**Proefmodus op deze computer**: formulieren staan open zonder sleutel. Niet voor echte gegevens; "
+        "docs/DEPLOY.md beschrijft de start voor productie.",
         icon=":material/lock_open:",
     )
 

@@ -58,6 +58,11 @@
     for (const chart of document.querySelectorAll('[data-testid="stMetric"] .vega-embed:not([aria-hidden])')) {
       chart.setAttribute("aria-hidden", "true");
     }
+    // A matrix keeps its width and scrolls sideways in its box on a phone: the box takes keyboard focus, so the
+    // arrow keys scroll it (WCAG 2.1.1; axe's scrollable-region-focusable).
+    for (const box of document.querySelectorAll('[class*="st-key-scroll-"] .vega-embed:not([tabindex])')) {
+      box.setAttribute("tabindex", "0");
+    }
   };
   let queued = false;
   const observer = new MutationObserver(() => {
