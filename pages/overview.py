@@ -14,7 +14,7 @@ month = periods.parse_period(chosen.periode, "maand")
 ui.page_header(
     "Regio-overzicht Zuid-Holland-Zuid",
     f"Stand per eind {month.long_label} · de {ui.municipality_count_word()} gemeenten samen, "
-    "vergeleken met vóór de crisis. Definities en bronnen staan onder de tegels van elk domein."
+    "vergeleken met vóór de crisis. Definities en bronnen staan onder de tegels van elk domein.",
 )
 if chosen.gemeente:
     st.page_link(
