@@ -136,23 +136,30 @@ def postgres_server() -> Iterator[str | None]:
 def any_store_url(request, tmp_path, monkeypatch) -> Iterator[str]:
     """A fresh, empty store on each backend the product supports: SQLite (WAL) and PostgreSQL."""
     if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'store.sqlite'}"
-        database = None
-    else:
-        server = request.getfixturevalue("postgres_server")
-        if server is None:
-            if os.environ.get(POSTGRES_REQUIRED_VARIABLE):
-                pytest.fail("PostgreSQL is required here (RATC_REQUIRE_POSTGRES) but none could be started")
-            pytest.skip("no PostgreSQL server available")
-        database = f"ratc_test_{uuid.uuid4().hex[:12]}"
-        admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'CREATE DATABASE "{database}"')  # a generated identifier, not user input
-        url = sa.engine.make_url(server).set(database=database).render_as_string(hide_password=False)
-    monkeypatch.setenv(store.URL_VARIABLE, url)
-    yield url
-    store.dispose()
-    if database is not None:
+        monkeypatch.setenv(store.URL_VARIABLE, f"sqlite:///{tmp_path / 'store.sqlite'}")
+        yield os.environ[store.URL_VARIABLE]
+        store.dispose()
+        return
+    with fresh_postgres_database(request.getfixturevalue("postgres_server"), "ratc_test") as url:
+        monkeypatch.setenv(store.URL_VARIABLE, url)
+        yield url
+        store.dispose()
+
+
+@contextlib.contextmanager
+def fresh_postgres_database(server: str | None, prefix: str) -> Iterator[str]:
+    """A new, empty database on the test server (its URL), dropped afterwards; skips or fails without a server."""
+    if server is None:
+        if os.environ.get(POSTGRES_REQUIRED_VARIABLE):
+            pytest.fail("PostgreSQL is required here (RATC_REQUIRE_POSTGRES) but none could be started")
+        pytest.skip("no PostgreSQL server available")
+    database = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'CREATE DATABASE "{database}"')  # a generated identifier, not user input
+    try:
+        yield sa.engine.make_url(server).set(database=database).render_as_string(hide_password=False)
+    finally:
         with admin.connect() as connection:
             connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
         admin.dispose()

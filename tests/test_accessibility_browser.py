@@ -12,6 +12,9 @@ import re
 
 import pytest
 from test_browser import (  # noqa: F401  (fixtures shared with the browser smoke test)
+    LAPTOP,
+    PAGES,
+    PHONE,
     SCREENSHOTS,
     UI_TIMEOUT_MS,
     _assert_no_error_boxes,
@@ -28,24 +31,6 @@ except ImportError:  # the test fails with the reason below instead of the whole
 
 pytestmark = pytest.mark.browser
 
-PHONE = {"width": 390, "height": 844}
-LAPTOP = {"width": 1280, "height": 720}
-PAGES = [
-    "",  # Regio-overzicht
-    "mijn-gemeente?gemeente=GM0505",
-    "kaart",
-    "trends",
-    "samenhang",
-    "scenarios",
-    "sessie",
-    "meedoen",
-    "praktijken",
-    "bedrijfsvoering",
-    "bedrijfsvoering-melden",
-    "initiatieven",
-    "bronnen",
-    "aanleveren",
-]
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 # Known violations in Streamlit's own frame that the app cannot fix, by axe rule and a CSS selector, each with the
 # upstream issue. Never the app's own content. Empty today: every page passes; docs/TOEGANKELIJKHEID.md lists

@@ -38,7 +38,25 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-VIEWPORT = {"width": 1280, "height": 720}
+LAPTOP = VIEWPORT = {"width": 1280, "height": 720}  # the facilitator's screen share
+PHONE = {"width": 390, "height": 844}  # the alderman's phone
+# Every page of the app by its path (tests/test_screens.py, tests/test_accessibility_browser.py).
+PAGES = [
+    "",  # Regio-overzicht, the default page (its url_path "overzicht" answers "Page not found")
+    "mijn-gemeente?gemeente=GM0505",
+    "kaart",
+    "trends",
+    "samenhang",
+    "scenarios",
+    "sessie",
+    "meedoen",
+    "praktijken",
+    "bedrijfsvoering",
+    "bedrijfsvoering-melden",
+    "initiatieven",
+    "bronnen",
+    "aanleveren",
+]
 START_TIMEOUT_S = 60
 UI_TIMEOUT_MS = 60_000
 KPI_INDICATOR = "ww_uitkeringen"  # "Lopende WW-uitkeringen"

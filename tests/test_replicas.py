@@ -7,14 +7,11 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import os
 import re
 import sys
-import uuid
 
 import pytest
-import sqlalchemy as sa
-from conftest import POSTGRES_REQUIRED_VARIABLE, ROOT
+from conftest import ROOT, fresh_postgres_database
 from test_security import running_server
 
 from ratc.core import store
@@ -29,22 +26,11 @@ PERSONAL_CODE = re.compile(r"persoonlijke code: `([A-Z0-9]{6})`")
 @pytest.fixture
 def postgres_url(postgres_server, monkeypatch):
     """A fresh PostgreSQL database that this test process and both replicas share."""
-    if postgres_server is None:
-        if os.environ.get(POSTGRES_REQUIRED_VARIABLE):
-            pytest.fail("PostgreSQL is required here (RATC_REQUIRE_POSTGRES) but none could be started")
-        pytest.skip("no PostgreSQL server available")
-    database = f"ratc_replicas_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(postgres_server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'CREATE DATABASE "{database}"')  # a generated identifier, not user input
-    url = sa.engine.make_url(postgres_server).set(database=database).render_as_string(hide_password=False)
-    monkeypatch.setenv(store.URL_VARIABLE, url)
-    store.engine(url)  # the tables, before two replicas race to create them
-    yield url
-    store.dispose()
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
-    admin.dispose()
+    with fresh_postgres_database(postgres_server, "ratc_replicas") as url:
+        monkeypatch.setenv(store.URL_VARIABLE, url)
+        store.engine(url)  # the tables, before two replicas race to create them
+        yield url
+        store.dispose()
 
 
 def texts(run) -> str:

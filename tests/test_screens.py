@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import pytest
 from test_browser import (  # noqa: F401  (fixtures shared with the browser smoke test)
+    LAPTOP,
+    PAGES,
+    PHONE,
     SCREENSHOTS,
     UI_TIMEOUT_MS,
     _assert_no_error_boxes,
@@ -25,24 +28,6 @@ except ImportError:  # the `browser` fixture skips (or fails under RATC_REQUIRE_
 
 pytestmark = pytest.mark.browser
 
-PHONE = {"width": 390, "height": 844}
-LAPTOP = {"width": 1280, "height": 720}
-PAGES = [
-    "",  # Regio-overzicht, the default page (its url_path "overzicht" answers "Page not found")
-    "mijn-gemeente?gemeente=GM0505",
-    "kaart",
-    "trends",
-    "samenhang",
-    "scenarios",
-    "sessie",
-    "meedoen",
-    "praktijken",
-    "bedrijfsvoering",
-    "bedrijfsvoering-melden",
-    "initiatieven",
-    "bronnen",
-    "aanleveren",
-]
 # The monitor pages, whose main figure must show without scrolling on a 1280×720 screen.
 MONITOR_PAGES = {"", "mijn-gemeente?gemeente=GM0505", "kaart", "trends", "samenhang", "scenarios", "bronnen"}
 # The first chart, map, KPI tile or table of the main area that starts above the fold (its top within the first
