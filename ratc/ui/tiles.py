@@ -31,13 +31,16 @@ def show_tiles(board: TileBoard, per_row: int = 4, heading=st.subheader) -> None
 
 
 def show_folded_tiles(board: TileBoard) -> None:
-    """KPI tiles folded per domain: one closed expander per domain (open when the board holds one domain)."""
+    """KPI tiles folded per domain: one closed expander per domain (open when the board holds one domain), then
+    all their definitions in one place after them (Streamlit's expanders do not nest)."""
     for domain, tiles in board.tiles.items():
         with st.expander(f"{domain} ({len(tiles)})", expanded=len(board.tiles) == 1):
             if domain in board.empty:
                 st.caption(f"{EMPTY_ICON} {board.empty[domain]}")
             show_tile_rows(tiles)
-        access.tile_definitions(domain, tiles)  # beside the fold: Streamlit's expanders do not nest
+    domains = list(board.tiles)
+    title = domains[0] if len(domains) == 1 else "alle kerncijfers"
+    access.tile_definitions(title, [tile for tiles in board.tiles.values() for tile in tiles])
 
 
 def show_tile_rows(tiles: list[Tile], per_row: int = 4) -> None:
